@@ -1,0 +1,78 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace AcpHost.Bench.Agent;
+
+/// <summary>
+/// Writes the fake agent's replies into its output pipe. Replies are only buffered here; the caller flushes once per
+/// batch of input, so a burst of pings costs one write, and a flood flushes a block of about
+/// <see cref="FlushThreshold"/> bytes at a time so the reader's backpressure paces it.
+/// </summary>
+internal sealed class AgentReplies(PipeWriter output)
+{
+    // The size of a Linux pipe's buffer: one flush fills it.
+    private const int FlushThreshold = 64 * 1024;
+
+    private static readonly byte[] ResponseStart = """{"jsonrpc":"2.0","id":"""u8.ToArray();
+    private static readonly byte[] EmptyResultEnd = ""","result":{}}"""u8.ToArray();
+    private static readonly byte[] InitializeResultEnd =
+        ""","result":{"protocolVersion":1,"agentCapabilities":{"loadSession":false},"authMethods":[],"agentInfo":{"name":"acphost-bench","version":"1.0.0"}}}"""u8.ToArray();
+    private static readonly byte[] MethodNotFoundEnd =
+        ""","error":{"code":-32601,"message":"Method not found"}}"""u8.ToArray();
+
+    private byte[] _floodBlock = [];
+    private int _floodLineLength;
+
+    /// <summary>Answers a request whose raw id is <paramref name="id"/>; a flood is answered after its notifications.</summary>
+    public ValueTask ReplyAsync(AgentRequest request, ReadOnlySpan<byte> id)
+    {
+        switch (request.Method)
+        {
+            case AgentMethod.Initialize:
+                WriteResponse(id, InitializeResultEnd);
+                return ValueTask.CompletedTask;
+            case AgentMethod.Ping:
+                WriteResponse(id, EmptyResultEnd);
+                return ValueTask.CompletedTask;
+            case AgentMethod.Flood:
+                // The id must outlive the awaits of the flood, and a span cannot: copy it, once per flood.
+                return FloodAsync(request.Count, request.Size, id.ToArray());
+            default:
+                WriteResponse(id, MethodNotFoundEnd);
+                return ValueTask.CompletedTask;
+        }
+    }
+
+    private async ValueTask FloodAsync(long count, int size, byte[] id)
+    {
+        int lineLength = FloodLine.LineLength(size);
+        if (_floodLineLength != lineLength)
+        {
+            _floodBlock = FloodLine.BuildBlock(size, FlushThreshold);
+            _floodLineLength = lineLength;
+        }
+
+        // Whole blocks first, each flushed so the reader's backpressure paces the flood, then the remaining lines.
+        long linesPerBlock = _floodBlock.Length / lineLength;
+        long remaining = count;
+        for (; remaining >= linesPerBlock; remaining -= linesPerBlock)
+        {
+            output.Write(_floodBlock);
+            await output.FlushAsync();
+        }
+
+        output.Write(_floodBlock.AsSpan(0, (int)remaining * lineLength));
+        WriteResponse(id, EmptyResultEnd);
+    }
+
+    private void WriteResponse(ReadOnlySpan<byte> id, ReadOnlySpan<byte> end)
+    {
+        int length = ResponseStart.Length + id.Length + end.Length + 1;
+        Span<byte> span = output.GetSpan(length);
+        ResponseStart.CopyTo(span);
+        id.CopyTo(span[ResponseStart.Length..]);
+        end.CopyTo(span[(ResponseStart.Length + id.Length)..]);
+        span[length - 1] = (byte)'\n';
+        output.Advance(length);
+    }
+}

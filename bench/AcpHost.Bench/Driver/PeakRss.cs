@@ -1,0 +1,31 @@
+namespace AcpHost.Bench.Driver;
+
+/// <summary>Reads a process's peak resident set size from <c>/proc/PID/status</c> (Linux only).</summary>
+internal static class PeakRss
+{
+    /// <summary>VmHWM in KiB, or null where /proc is unavailable or the process is gone.</summary>
+    public static long? ReadKiB(int processId)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines($"/proc/{processId}/status"))
+            {
+                // "VmHWM:\t   23456 kB"
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    string value = line["VmHWM:".Length..].Trim();
+                    int space = value.IndexOf(' ', StringComparison.Ordinal);
+                    return long.Parse(space < 0 ? value : value[..space], System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+
+namespace AcpHost.Bench.Driver;
+
+/// <summary>
+/// One run of one configuration: spawn it, time the <c>initialize</c> round trip, warm up, then measure pings, the
+/// small flood and the large flood on the same connection, read the relay's peak RSS and close it like an editor would.
+/// The whole run is bounded by the per-run timeout, after which every process of the run is killed.
+/// </summary>
+internal sealed class RunMeasurer(DriverOptions options, IReadOnlyList<string> benchCommand, string logDirectory)
+{
+    private const int WarmupPings = 2_000;
+    private const long WarmupSmallCount = 20_000;
+    private const long WarmupLargeCount = 50;
+    private const double BytesPerMegabyte = 1_000_000;
+
+    /// <summary>Runs <paramref name="configuration"/> once; failures come back as a result with an error, not as exceptions.</summary>
+    public async Task<RunResult> MeasureAsync(RelayConfiguration configuration, int iteration, CancellationToken stop)
+    {
+        string? tempDirectory = configuration.UsesTempDirectory ? Directory.CreateTempSubdirectory("acphost-bench-run-").FullName : null;
+        string stderrPath = Path.Combine(logDirectory, $"{configuration.Name}-{iteration}.stderr.log");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        timeout.CancelAfter(TimeSpan.FromSeconds(options.TimeoutSeconds));
+        try
+        {
+            IReadOnlyList<string> commandLine = configuration.BuildCommandLine(benchCommand, tempDirectory);
+            return await MeasureAsync(configuration, iteration, commandLine, stderrPath, timeout.Token);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException
+                                       or System.ComponentModel.Win32Exception)
+        {
+            string error = stop.IsCancellationRequested ? "interrupted"
+                : timeout.IsCancellationRequested ? $"timed out after {options.TimeoutSeconds} s"
+                : ex.Message;
+            return new RunResult { Configuration = configuration.Name, Iteration = iteration, Error = $"{error} (stderr: {stderrPath})" };
+        }
+        finally
+        {
+            DeleteQuietly(tempDirectory);
+        }
+    }
+
+    private async Task<RunResult> MeasureAsync(
+        RelayConfiguration configuration, int iteration, IReadOnlyList<string> commandLine, string stderrPath, CancellationToken cancellationToken)
+    {
+        var requests = new BenchRequests();
+        long spawned = Stopwatch.GetTimestamp();
+        await using var child = ChildProcess.Start(commandLine, stderrPath);
+        await using var killOnTimeout = cancellationToken.Register(child.Kill);
+        var reader = new ResponseReader(child.Output);
+
+        await RoundTripAsync(child, reader, requests.Initialize(), cancellationToken);
+        TimeSpan startup = Stopwatch.GetElapsedTime(spawned);
+
+        if (options.Warmup)
+        {
+            // Tiered JIT and buffer pools settle here, so the measurements below see the steady state.
+            await PingAsync(child, reader, requests, WarmupPings, cancellationToken);
+            await FloodAsync(child, reader, requests, Math.Min(WarmupSmallCount, options.SmallCount), options.SmallSize, cancellationToken);
+            await FloodAsync(child, reader, requests, Math.Min(WarmupLargeCount, options.LargeCount), options.LargeSize, cancellationToken);
+        }
+
+        long[] pings = await PingAsync(child, reader, requests, options.Pings, cancellationToken);
+        (long smallBytes, TimeSpan smallTime) = await FloodAsync(child, reader, requests, options.SmallCount, options.SmallSize, cancellationToken);
+        (long largeBytes, TimeSpan largeTime) = await FloodAsync(child, reader, requests, options.LargeCount, options.LargeSize, cancellationToken);
+
+        // Before closing: once stdin closes the relay may exit, and its /proc entry with it.
+        long? peakRss = configuration.HasRelay ? PeakRss.ReadKiB(child.Id) : null;
+        int exitCode = await child.CloseAsync(cancellationToken);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"{commandLine[0]} exited with code {exitCode} after the measurements");
+        }
+
+        Array.Sort(pings);
+        return new RunResult
+        {
+            Configuration = configuration.Name,
+            Iteration = iteration,
+            StartupMs = startup.TotalMilliseconds,
+            PingP50Us = TicksToMicroseconds(Statistics.Percentile(pings, 50)),
+            PingP99Us = TicksToMicroseconds(Statistics.Percentile(pings, 99)),
+            PingMeanUs = TicksToMicroseconds(pings.Average()),
+            SmallMessagesPerSecond = options.SmallCount / smallTime.TotalSeconds,
+            SmallMegabytesPerSecond = smallBytes / BytesPerMegabyte / smallTime.TotalSeconds,
+            LargeMessagesPerSecond = options.LargeCount / largeTime.TotalSeconds,
+            LargeMegabytesPerSecond = largeBytes / BytesPerMegabyte / largeTime.TotalSeconds,
+            RelayPeakRssKiB = peakRss,
+        };
+    }
+
+    private static async Task<long[]> PingAsync(
+        ChildProcess child, ResponseReader reader, BenchRequests requests, int count, CancellationToken cancellationToken)
+    {
+        var ticks = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await RoundTripAsync(child, reader, requests.Ping(), cancellationToken);
+            ticks[i] = Stopwatch.GetTimestamp() - start;
+        }
+
+        return ticks;
+    }
+
+    private static async Task<(long Bytes, TimeSpan Elapsed)> FloodAsync(
+        ChildProcess child, ResponseReader reader, BenchRequests requests, long count, int size, CancellationToken cancellationToken)
+    {
+        BenchRequest request = requests.Flood(count, size);
+        long start = Stopwatch.GetTimestamp();
+        child.Send(request.Line.Span);
+        long bytes = await reader.ReadFloodAsync(count, request.Marker, cancellationToken);
+        return (bytes, Stopwatch.GetElapsedTime(start));
+    }
+
+    private static async Task RoundTripAsync(ChildProcess child, ResponseReader reader, BenchRequest request, CancellationToken cancellationToken)
+    {
+        child.Send(request.Line.Span);
+        await reader.ReadUntilAsync(request.Marker, cancellationToken);
+    }
+
+    private static void DeleteQuietly(string? directory)
+    {
+        try
+        {
+            if (directory is not null)
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A leftover temp directory is not worth losing the run's results over.
+        }
+    }
+
+    private static double TicksToMicroseconds(double ticks) => ticks * 1_000_000 / Stopwatch.Frequency;
+}

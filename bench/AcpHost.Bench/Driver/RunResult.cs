@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+
+namespace AcpHost.Bench.Driver;
+
+/// <summary>What one run of one configuration measured. A run that failed has <see cref="Error"/> set and no metrics.</summary>
+internal sealed record RunResult
+{
+    /// <summary>The configuration's name.</summary>
+    public required string Configuration { get; init; }
+
+    /// <summary>Which repetition this was, from 1.</summary>
+    public required int Iteration { get; init; }
+
+    /// <summary>Why the run failed, or null.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>From spawning the first process to reading the <c>initialize</c> response.</summary>
+    public double StartupMs { get; init; }
+
+    /// <summary>Median <c>bench/ping</c> round trip.</summary>
+    public double PingP50Us { get; init; }
+
+    /// <summary>99th percentile <c>bench/ping</c> round trip.</summary>
+    public double PingP99Us { get; init; }
+
+    /// <summary>Mean <c>bench/ping</c> round trip.</summary>
+    public double PingMeanUs { get; init; }
+
+    /// <summary>Small-message flood: notifications per second, request to response.</summary>
+    public double SmallMessagesPerSecond { get; init; }
+
+    /// <summary>Small-message flood: megabytes (10^6 bytes) per second.</summary>
+    public double SmallMegabytesPerSecond { get; init; }
+
+    /// <summary>Large-message flood: notifications per second.</summary>
+    public double LargeMessagesPerSecond { get; init; }
+
+    /// <summary>Large-message flood: megabytes (10^6 bytes) per second.</summary>
+    public double LargeMegabytesPerSecond { get; init; }
+
+    /// <summary>The relay process's peak resident set (VmHWM) at the end of the run; null without a relay.</summary>
+    public long? RelayPeakRssKiB { get; init; }
+
+    /// <summary>True when the run completed and its metrics count.</summary>
+    [JsonIgnore]
+    public bool Succeeded => Error is null;
+}

@@ -1,0 +1,32 @@
+using AcpHost.Bench.Agent;
+using AcpHost.Bench.Driver;
+using AcpHost.Bench.Pipe;
+
+namespace AcpHost.Bench;
+
+/// <summary>Entry point: one executable plays the three roles, so the driver can spawn the other two from its own path.</summary>
+internal static class Program
+{
+    private const string Usage = """
+        usage:
+          acphost-bench fake-agent                 answer initialize, bench/ping and bench/flood on stdin/stdout
+          acphost-bench pipe -- COMMAND [ARGS...]  bare byte pipe: relay stdin/stdout to COMMAND without parsing
+          acphost-bench run [OPTIONS]              measure each relay against a direct connection (run --help)
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "fake-agent":
+                return await FakeAgent.RunAsync();
+            case "pipe":
+                return await BytePipe.RunAsync(args.AsSpan(1).ToArray());
+            case "run":
+                return await BenchDriver.RunAsync(args.AsSpan(1).ToArray());
+            default:
+                await Console.Error.WriteLineAsync(Usage);
+                return 2;
+        }
+    }
+}

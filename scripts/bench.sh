@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Relay benchmark: publishes acphost and the benchmark in Release, then measures acphost and a bare byte pipe
+# against a direct connection to a fake agent. The Markdown report goes to stdout; build output and progress to stderr.
+#
+# usage: scripts/bench.sh [--no-acphost] [DRIVER OPTIONS...]
+#   --no-acphost   do not build or measure acphost (direct and bare-pipe only)
+#   anything else is passed to `acphost-bench run`; see `--help` there, e.g.
+#   scripts/bench.sh --repeat 3 --json bench-results.json
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="$(mktemp -d "${TMPDIR:-/tmp}/acphost-bench.XXXXXX")"
+trap 'rm -rf "$out"' EXIT
+
+with_acphost=1
+driver_args=()
+for arg in "$@"; do
+  if [[ "$arg" == "--no-acphost" ]]; then
+    with_acphost=0
+  else
+    driver_args+=("$arg")
+  fi
+done
+
+# Build output goes to stderr so that stdout carries the report alone. Intermediate files go to the temp directory,
+# so the benchmark neither reuses nor disturbs the bin/ and obj/ of builds running in the working tree.
+publish() {
+  dotnet publish "$1" -c Release -o "$2" --artifacts-path "$out/artifacts" --nologo -v quiet >&2
+}
+
+echo "bench.sh: publishing the benchmark (Release)" >&2
+publish "$root/bench/AcpHost.Bench/AcpHost.Bench.csproj" "$out/bench"
+
+if [[ "$with_acphost" == 1 ]]; then
+  echo "bench.sh: publishing acphost (Release)" >&2
+  publish "$root/src/AcpHost" "$out/acphost"
+  acphost="$out/acphost/acphost"
+  if [[ ! -x "$acphost" ]]; then
+    echo "bench.sh: the publish produced no executable at $acphost" >&2
+    exit 1
+  fi
+  driver_args=(--acphost "$acphost" ${driver_args[@]+"${driver_args[@]}"})
+fi
+
+# Not exec: the trap must still remove the published files when the driver ends.
+"$out/bench/acphost-bench" run ${driver_args[@]+"${driver_args[@]}"}

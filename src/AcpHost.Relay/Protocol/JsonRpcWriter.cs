@@ -1,0 +1,82 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace AcpHost.Relay.Protocol;
+
+/// <summary>Writes the few messages the host composes itself: errors, requests and notifications.</summary>
+public static class JsonRpcWriter
+{
+    /// <summary>
+    /// Options for every message the host writes: compact, and without \u-escaping of non-ASCII text
+    /// (the stream is UTF-8 JSON, read by programs, never embedded in HTML).
+    /// </summary>
+    public static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = false,
+    };
+
+    /// <summary>Writes an error response. <paramref name="id"/> null writes <c>"id": null</c>.</summary>
+    public static void WriteError(IBufferWriter<byte> output, RequestId? id, int code, string message, Action<Utf8JsonWriter>? writeData = null)
+    {
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("jsonrpc"u8, "2.0"u8);
+        writer.WritePropertyName("id"u8);
+        if (id is { } value)
+        {
+            value.WriteTo(writer);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+
+        writer.WriteStartObject("error"u8);
+        writer.WriteNumber("code"u8, code);
+        writer.WriteString("message"u8, message);
+        if (writeData is not null)
+        {
+            writer.WritePropertyName("data"u8);
+            writeData(writer);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes a request whose params are already-encoded JSON.</summary>
+    public static void WriteRequest(IBufferWriter<byte> output, RequestId id, string method, ReadOnlySpan<byte> paramsJson)
+    {
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("jsonrpc"u8, "2.0"u8);
+        writer.WritePropertyName("id"u8);
+        id.WriteTo(writer);
+        writer.WriteString("method"u8, method);
+        if (!paramsJson.IsEmpty)
+        {
+            writer.WritePropertyName("params"u8);
+            writer.WriteRawValue(paramsJson, skipInputValidation: false);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes a notification whose params are already-encoded JSON.</summary>
+    public static void WriteNotification(IBufferWriter<byte> output, string method, ReadOnlySpan<byte> paramsJson)
+    {
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("jsonrpc"u8, "2.0"u8);
+        writer.WriteString("method"u8, method);
+        if (!paramsJson.IsEmpty)
+        {
+            writer.WritePropertyName("params"u8);
+            writer.WriteRawValue(paramsJson, skipInputValidation: false);
+        }
+
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,201 @@
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace AcpHost.Relay.Protocol;
+
+/// <summary>
+/// Classifies a line with one <see cref="Utf8JsonReader"/> pass over its top level: <c>jsonrpc</c>, <c>id</c> and
+/// <c>method</c> are read, everything else is skipped. Skipping still walks every token, so a line that passes is
+/// well-formed JSON and valid UTF-8 throughout; nothing beyond the top level is decoded.
+/// </summary>
+public static class MessageClassifier
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 512 };
+
+    /// <summary>Classifies one line, without its line ending.</summary>
+    public static MessageInfo Classify(ReadOnlySpan<byte> line)
+    {
+        // The reader does not check UTF-8 inside strings it only skips, and RFC 8259 text must be UTF-8:
+        // one vectorised pass settles it before anything is forwarded.
+        if (!Utf8.IsValid(line))
+        {
+            return Invalid(JsonRpcErrorCodes.ParseError, "Parse error: the line is not valid UTF-8", default);
+        }
+
+        var reader = new Utf8JsonReader(line, ReaderOptions);
+        return Classify(ref reader);
+    }
+
+    private static MessageInfo Classify(ref Utf8JsonReader reader)
+    {
+        var scan = new TopLevel();
+        try
+        {
+            if (!reader.Read())
+            {
+                return Invalid(JsonRpcErrorCodes.ParseError, "Parse error: empty message", scan);
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                string reason = reader.TokenType == JsonTokenType.StartArray
+                    ? "Batch requests are not supported: send one JSON-RPC object per line"
+                    : "A JSON-RPC message must be a JSON object";
+                reader.Skip();
+                reader.Read(); // throws on trailing content, so garbage after the value is a parse error
+                return Invalid(JsonRpcErrorCodes.InvalidRequest, reason, scan);
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                ReadMember(ref reader, ref scan);
+            }
+
+            // One value per line: anything after the closing brace makes the reader throw here.
+            reader.Read();
+        }
+        catch (JsonException ex)
+        {
+            // The reader's own message names internal token states; the position is what helps a person.
+            string where = ex.BytePositionInLine is { } position ? $" at byte {position}" : "";
+            return Invalid(JsonRpcErrorCodes.ParseError, $"Parse error: not valid JSON{where}", scan);
+        }
+
+        return Decide(scan);
+    }
+
+    private static void ReadMember(ref Utf8JsonReader reader, ref TopLevel scan)
+    {
+        if (reader.ValueTextEquals("jsonrpc"u8))
+        {
+            reader.Read();
+            scan.Version = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("2.0"u8) ? VersionState.Valid : VersionState.Wrong;
+            return;
+        }
+
+        if (reader.ValueTextEquals("id"u8))
+        {
+            reader.Read();
+            ReadId(ref reader, ref scan);
+            return;
+        }
+
+        if (reader.ValueTextEquals("method"u8))
+        {
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                scan.Method = MethodNames.Get(ref reader);
+            }
+            else
+            {
+                scan.MethodWrongType = true;
+                reader.Skip();
+            }
+
+            return;
+        }
+
+        if (reader.ValueTextEquals("result"u8))
+        {
+            scan.HasResult = true;
+        }
+        else if (reader.ValueTextEquals("error"u8))
+        {
+            scan.HasError = true;
+        }
+
+        reader.Read();
+        reader.Skip();
+    }
+
+    private static void ReadId(ref Utf8JsonReader reader, ref TopLevel scan)
+    {
+        scan.IdPresent = true;
+        scan.IdStart = reader.TokenStartIndex;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                scan.Id = new RequestId(reader.GetString()!);
+                break;
+            case JsonTokenType.Number when reader.TryGetInt64(out long number):
+                scan.Id = new RequestId(number);
+                break;
+            case JsonTokenType.Null:
+                scan.IdNull = true;
+                break;
+            default:
+                scan.IdWrongType = true;
+                reader.Skip();
+                break;
+        }
+
+        scan.IdLength = reader.BytesConsumed - scan.IdStart;
+    }
+
+    private static MessageInfo Decide(in TopLevel scan)
+    {
+        if (scan.Version != VersionState.Valid)
+        {
+            return Invalid(JsonRpcErrorCodes.InvalidRequest, "Invalid request: \"jsonrpc\" must be \"2.0\"", scan);
+        }
+
+        if (scan.IdWrongType)
+        {
+            return Invalid(JsonRpcErrorCodes.InvalidRequest, "Invalid request: \"id\" must be a string or an integer", scan);
+        }
+
+        if (scan.MethodWrongType)
+        {
+            return Invalid(JsonRpcErrorCodes.InvalidRequest, "Invalid request: \"method\" must be a string", scan);
+        }
+
+        if (scan.Method is not null)
+        {
+            if (!scan.IdPresent)
+            {
+                return new MessageInfo(MessageKind.Notification, scan.Method, null, -1, 0, false, default);
+            }
+
+            if (scan.IdNull)
+            {
+                return Invalid(JsonRpcErrorCodes.InvalidRequest, "Invalid request: a request id must not be null", scan);
+            }
+
+            return new MessageInfo(MessageKind.Request, scan.Method, scan.Id, scan.IdStart, scan.IdLength, false, default);
+        }
+
+        if (scan.IdPresent && (scan.HasResult ^ scan.HasError))
+        {
+            return new MessageInfo(MessageKind.Response, null, scan.Id, scan.IdStart, scan.IdLength, scan.HasError, default);
+        }
+
+        return Invalid(JsonRpcErrorCodes.InvalidRequest, "Invalid request: neither a request, a notification nor a response", scan);
+    }
+
+    private static MessageInfo Invalid(int code, string message, in TopLevel scan) =>
+        new(MessageKind.Invalid, scan.Method, scan.Id, scan.Id is null ? -1 : scan.IdStart, scan.IdLength, false, new MessageError(code, message));
+
+    private enum VersionState : byte
+    {
+        Missing,
+        Valid,
+        Wrong,
+    }
+
+    /// <summary>What the pass has seen so far; mutable on purpose, it lives on the stack of one call.</summary>
+    private struct TopLevel
+    {
+        public VersionState Version;
+        public string? Method;
+        public bool MethodWrongType;
+        public RequestId? Id;
+        public bool IdPresent;
+        public bool IdNull;
+        public bool IdWrongType;
+        public long IdStart;
+        public long IdLength;
+        public bool HasResult;
+        public bool HasError;
+    }
+}

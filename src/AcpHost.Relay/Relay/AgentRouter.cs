@@ -1,0 +1,77 @@
+using System.Text;
+using AcpHost.Relay.Protocol;
+using AcpHost.Relay.Transport;
+
+namespace AcpHost.Relay.Relay;
+
+/// <summary>
+/// Routes each line from the agent: responses are matched to the client request they answer (aliases turned back
+/// into the client's id) or to a request of the host's; unparsable lines are logged and dropped; everything else
+/// passes as it came.
+/// </summary>
+internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
+{
+    private const int QuotedBytes = 120;
+
+    public async ValueTask<bool> OnLineAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
+    {
+        MessageInfo info = MessageClassifier.Classify(line.Span);
+        if (info.Kind == MessageKind.Invalid)
+        {
+            RelayLog.AgentLineDropped(relay.Log, info.Error.Message, Quote(line.Span));
+            return true;
+        }
+
+        string? method = info.Method;
+        if (info.Kind == MessageKind.Response && info.Id is { } id)
+        {
+            if (!relay.Pending.TryTake(id, out PendingRequest? request))
+            {
+                if (!HostIdSpace.Contains(id) || !relay.HostRequests.TryComplete(id, line.Span))
+                {
+                    RelayLog.UnexpectedResponse(relay.Log, id.ToString());
+                    return true;
+                }
+
+                relay.Trace(MessageTrace.AgentToHost, line.Span);
+                return true;
+            }
+
+            method = request.Method;
+            if (request.IsAliased)
+            {
+                line = IdRewriter.Replace(line.Span, info.IdStart, info.IdLength, request.ClientId);
+                info = MessageClassifier.Classify(line.Span);
+            }
+        }
+
+        if (relay.Interceptors.TryGet(method, out IMessageInterceptor[] interceptors))
+        {
+            Intercepted outcome = await relay.InterceptAsync(interceptors, Direction.FromAgent, info, method!, line, cancellationToken).ConfigureAwait(false);
+            if (outcome.Consumed)
+            {
+                relay.Trace(MessageTrace.AgentToHost, line.Span);
+                return true;
+            }
+
+            line = outcome.Line;
+        }
+
+        return await relay.ForwardToClientAsync(line, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<bool> OnOversizedAsync(CancellationToken cancellationToken)
+    {
+        RelayLog.AgentLineDropped(relay.Log, $"over {relay.Options.MaxMessageBytes} bytes", "(not kept)");
+        return ValueTask.FromResult(true);
+    }
+
+    public ValueTask<bool> OnDrainedAsync(CancellationToken cancellationToken) => relay.ToClient.FlushAsync(cancellationToken);
+
+    private static string Quote(ReadOnlySpan<byte> line)
+    {
+        ReadOnlySpan<byte> head = line[..Math.Min(line.Length, QuotedBytes)];
+        string text = Encoding.UTF8.GetString(head);
+        return line.Length > QuotedBytes ? text + "…" : text;
+    }
+}

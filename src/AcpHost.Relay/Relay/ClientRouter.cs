@@ -1,0 +1,94 @@
+using AcpHost.Relay.Protocol;
+using AcpHost.Relay.Transport;
+
+namespace AcpHost.Relay.Relay;
+
+/// <summary>
+/// Routes each line from the client: bad input is answered with an error, requests are recorded as pending (and
+/// their id aliased if it falls in the host's id space), cancels follow aliases, everything else passes as it came.
+/// </summary>
+internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
+{
+    public async ValueTask<bool> OnLineAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
+    {
+        MessageInfo info = MessageClassifier.Classify(line.Span);
+        if (info.Kind == MessageKind.Invalid)
+        {
+            return await relay.RejectClientMessageAsync(info.Id, info.Error, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (info.HasMethod && relay.Interceptors.TryGet(info.Method, out IMessageInterceptor[] interceptors))
+        {
+            Intercepted outcome = await relay.InterceptAsync(interceptors, Direction.FromClient, info, info.Method!, line, cancellationToken).ConfigureAwait(false);
+            if (outcome.Consumed)
+            {
+                relay.Trace(MessageTrace.ClientToHost, line.Span);
+                return true;
+            }
+
+            (info, line) = (outcome.Info, outcome.Line);
+        }
+
+        switch (info.Kind)
+        {
+            case MessageKind.Request:
+                return await ForwardRequestAsync(info, line, cancellationToken).ConfigureAwait(false);
+            case MessageKind.Notification when info.Method == CancelRequest.Method:
+                line = FollowAlias(line);
+                break;
+        }
+
+        await relay.ForwardToAgentAsync(line, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public async ValueTask<bool> OnOversizedAsync(CancellationToken cancellationToken)
+    {
+        var error = new MessageError(JsonRpcErrorCodes.InvalidRequest, $"Message too large: over {relay.Options.MaxMessageBytes} bytes; it was dropped");
+        return await relay.RejectClientMessageAsync(null, error, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<bool> OnDrainedAsync(CancellationToken cancellationToken)
+    {
+        // The client pump keeps reading even when the agent has gone: its requests then get error replies.
+        await relay.ToAgent.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async ValueTask<bool> ForwardRequestAsync(MessageInfo info, ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
+    {
+        RequestId clientId = info.Id!.Value;
+        if (relay.Pending.IsInFlight(clientId))
+        {
+            var duplicate = new MessageError(JsonRpcErrorCodes.InvalidRequest, $"Invalid request: id {clientId} is already in use by a request in flight");
+            return await relay.RejectClientMessageAsync(clientId, duplicate, cancellationToken).ConfigureAwait(false);
+        }
+
+        RequestId agentId = HostIdSpace.Contains(clientId) ? relay.Ids.Next() : clientId;
+        if (!relay.Pending.TryAdd(new PendingRequest(clientId, agentId, info.Method!)))
+        {
+            return await relay.AnswerAgentGoneAsync(clientId, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (agentId != clientId)
+        {
+            line = IdRewriter.Replace(line.Span, info.IdStart, info.IdLength, agentId);
+        }
+
+        await relay.ForwardToAgentAsync(line, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>A cancel names the client's id; if the agent knows that request by an alias, name the alias.</summary>
+    private ReadOnlyMemory<byte> FollowAlias(ReadOnlyMemory<byte> line)
+    {
+        if (IdRewriter.TryFindCancelTarget(line.Span, out RequestId target, out long start, out long length)
+            && HostIdSpace.Contains(target)
+            && relay.Pending.TryGetAlias(target, out RequestId alias))
+        {
+            return IdRewriter.Replace(line.Span, start, length, alias);
+        }
+
+        return line;
+    }
+}

@@ -1,0 +1,22 @@
+namespace AcpHost.Relay.Relay;
+
+/// <summary>
+/// A feature's hook into the relay: the only place where the relay hands a message to code that knows ACP.
+/// The relay calls it only for the methods it names, so every other message is forwarded without a look.
+/// </summary>
+/// <remarks>
+/// Interceptors run on the pump of the direction the message travels, in order, before it is forwarded. One on the
+/// agent's side must never wait for an answer from the agent: that answer arrives on the very pump it would block.
+/// An interceptor that throws is logged and its message forwarded unchanged: a feature's bug never loses a message.
+/// </remarks>
+public interface IMessageInterceptor
+{
+    /// <summary>
+    /// The methods to see: requests and notifications with these names in either direction, and the agent's
+    /// responses to client requests of these names (with <see cref="InterceptContext.Method"/> set to the request's).
+    /// </summary>
+    IReadOnlyCollection<string> Methods { get; }
+
+    /// <summary>Looks at one message and decides whether it goes on unchanged, changed, or not at all.</summary>
+    ValueTask<InterceptResult> InterceptAsync(InterceptContext context, CancellationToken cancellationToken);
+}

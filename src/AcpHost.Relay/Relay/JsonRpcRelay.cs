@@ -1,0 +1,318 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using AcpHost.Relay.Protocol;
+using AcpHost.Relay.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace AcpHost.Relay.Relay;
+
+/// <summary>
+/// Relays newline-delimited JSON-RPC between a client and an agent: one pump per direction, one writer per peer.
+/// Untouched messages leave byte for byte and in order; features see only the methods they registered for; the
+/// host can send requests of its own to the agent without ever colliding with the client's ids.
+/// </summary>
+public sealed class JsonRpcRelay : IRelayOutlet
+{
+    private readonly PipeReader _clientInput;
+    private readonly IAgentConnection _agent;
+    private readonly MessageTrace? _trace;
+    private volatile AgentExit? _agentLoss;
+
+    /// <summary>Creates a relay between a client (its input and output pipes) and an agent.</summary>
+    public JsonRpcRelay(
+        PipeReader clientInput,
+        PipeWriter clientOutput,
+        IAgentConnection agent,
+        RelayOptions options,
+        IEnumerable<IMessageInterceptor> interceptors,
+        ILogger<JsonRpcRelay> log,
+        MessageTrace? trace = null)
+    {
+        ArgumentNullException.ThrowIfNull(clientInput);
+        ArgumentNullException.ThrowIfNull(clientOutput);
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(interceptors);
+        ArgumentNullException.ThrowIfNull(log);
+        _clientInput = clientInput;
+        _agent = agent;
+        _trace = trace;
+        Options = options;
+        Log = log;
+        ToClient = new LineWriter(clientOutput);
+        ToAgent = new LineWriter(agent.Input);
+        Interceptors = new InterceptorTable(interceptors);
+    }
+
+    internal RelayOptions Options { get; }
+
+    internal ILogger Log { get; }
+
+    internal LineWriter ToClient { get; }
+
+    internal LineWriter ToAgent { get; }
+
+    internal InterceptorTable Interceptors { get; }
+
+    internal PendingRequests Pending { get; } = new();
+
+    internal HostRequests HostRequests { get; } = new();
+
+    internal HostIdSpace Ids { get; } = new();
+
+    /// <summary>
+    /// Runs until the client closes its input, <paramref name="stoppingToken"/> fires, or the agent goes away.
+    /// On the first two the agent gets end of input, a grace period to finish (its output still relayed), then is
+    /// killed; on the last, every client request still waiting is answered with an error. Never throws for a peer
+    /// that goes away: the outcome says what happened.
+    /// </summary>
+    public async Task<RelayOutcome> RunAsync(CancellationToken stoppingToken)
+    {
+        using var pumps = new CancellationTokenSource();
+        Task<PumpEnd> clientPump = Task.Run(() => LinePump.RunAsync(_clientInput, new LineFramer(Options.MaxMessageBytes), new ClientRouter(this), pumps.Token), CancellationToken.None);
+        Task<PumpEnd> agentPump = Task.Run(() => LinePump.RunAsync(_agent.Output, new LineFramer(Options.MaxMessageBytes), new AgentRouter(this), pumps.Token), CancellationToken.None);
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using CancellationTokenRegistration registration = stoppingToken.Register(() => stopped.TrySetResult());
+
+        Task first = await Task.WhenAny(clientPump, agentPump, _agent.Exited, stopped.Task).ConfigureAwait(false);
+        RelayOutcome outcome;
+        if (first == clientPump)
+        {
+            RelayLog.ClientClosed(Log);
+            outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump).ConfigureAwait(false);
+        }
+        else if (first == stopped.Task)
+        {
+            RelayLog.StopRequested(Log);
+            outcome = await ShutDownAsync(RelayEnd.Stopped, agentPump).ConfigureAwait(false);
+        }
+        else if (first == agentPump && agentPump.IsCompletedSuccessfully && agentPump.Result == PumpEnd.OutputGone)
+        {
+            RelayLog.ClientGone(Log);
+            outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump).ConfigureAwait(false);
+        }
+        else
+        {
+            outcome = await HandleAgentLossAsync(agentPump).ConfigureAwait(false);
+        }
+
+        // The client pump may sit in a read of the editor's stdin that cannot be interrupted; it is left behind.
+        await pumps.CancelAsync().ConfigureAwait(false);
+        await ToClient.CompleteAsync().ConfigureAwait(false);
+        _trace?.Dispose();
+        return outcome;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> SendToClientAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        Trace(MessageTrace.HostToClient, message.Span);
+        return await ToClient.WriteLineAsync(message, flush: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> NotifyClientAsync(string method, ReadOnlyMemory<byte> paramsJson, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128 + paramsJson.Length);
+        JsonRpcWriter.WriteNotification(buffer, method, paramsJson.Span);
+        return SendToClientAsync(buffer.WrittenMemory, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<AgentResponse> RequestAgentAsync(string method, ReadOnlyMemory<byte> paramsJson, CancellationToken cancellationToken)
+    {
+        RequestId id = Ids.Next();
+        Task<AgentResponse> response = HostRequests.Register(id);
+        var buffer = new ArrayBufferWriter<byte>(128 + paramsJson.Length);
+        JsonRpcWriter.WriteRequest(buffer, id, method, paramsJson.Span);
+        Trace(MessageTrace.HostToAgent, buffer.WrittenSpan);
+        if (!await ToAgent.WriteLineAsync(buffer.WrittenMemory, flush: true, cancellationToken).ConfigureAwait(false))
+        {
+            HostRequests.Abandon(id);
+            throw new AgentUnavailableException($"The agent is not reading its input; '{method}' was not sent");
+        }
+
+        try
+        {
+            return await response.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            HostRequests.Abandon(id);
+            await CancelAgentRequestAsync(id).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    internal async ValueTask ForwardToAgentAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
+    {
+        Trace(MessageTrace.ClientToAgent, line.Span);
+        await ToAgent.WriteLineAsync(line, flush: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal ValueTask<bool> ForwardToClientAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
+    {
+        Trace(MessageTrace.AgentToClient, line.Span);
+        return ToClient.WriteLineAsync(line, flush: false, cancellationToken);
+    }
+
+    internal async ValueTask<bool> RejectClientMessageAsync(RequestId? id, MessageError error, CancellationToken cancellationToken)
+    {
+        RelayLog.ClientMessageRejected(Log, error.Message, error.Code, id?.ToString() ?? "null");
+        var buffer = new ArrayBufferWriter<byte>(256);
+        JsonRpcWriter.WriteError(buffer, id, error.Code, error.Message);
+        return await SendToClientAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal async ValueTask<bool> AnswerAgentGoneAsync(RequestId clientId, CancellationToken cancellationToken)
+    {
+        AgentExit exit = _agentLoss ?? new AgentExit(-1, [], KilledByHost: false);
+        var buffer = new ArrayBufferWriter<byte>(512);
+        WriteAgentGoneError(buffer, clientId, exit);
+        return await SendToClientAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal async ValueTask<Intercepted> InterceptAsync(
+        IMessageInterceptor[] interceptors, Direction direction, MessageInfo info, string method, ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
+    {
+        foreach (IMessageInterceptor interceptor in interceptors)
+        {
+            InterceptResult result;
+            try
+            {
+                result = await interceptor.InterceptAsync(new InterceptContext(direction, info, method, line, this), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                RelayLog.InterceptorFailed(Log, ex, interceptor.GetType().Name, method);
+                continue;
+            }
+
+            switch (result.Action)
+            {
+                case InterceptAction.Consume:
+                    return new Intercepted(true, info, line);
+                case InterceptAction.Replace:
+                    line = result.Replacement;
+                    info = MessageClassifier.Classify(line.Span);
+                    break;
+            }
+        }
+
+        return new Intercepted(false, info, line);
+    }
+
+    internal void Trace(string route, ReadOnlySpan<byte> message)
+    {
+        _trace?.Record(route, message);
+        if (Log.IsEnabled(LogLevel.Trace))
+        {
+#pragma warning disable CA1873 // Guarded by the IsEnabled check just above; the analyzer does not see through it.
+            RelayLog.Relayed(Log, route, Encoding.UTF8.GetString(message));
+#pragma warning restore CA1873
+        }
+    }
+
+    private async Task<RelayOutcome> ShutDownAsync(RelayEnd end, Task<PumpEnd> agentPump)
+    {
+        await ToAgent.CompleteAsync().ConfigureAwait(false);
+
+        // Whatever the agent still writes is relayed while it winds down, for at most the grace period.
+        AgentExit exit = await _agent.ShutdownAsync(Options.ShutdownGrace).ConfigureAwait(false);
+        if (exit.KilledByHost)
+        {
+            RelayLog.AgentKilled(Log, Options.ShutdownGrace);
+        }
+        else
+        {
+            RelayLog.AgentExited(Log, exit.ExitCode);
+        }
+
+        await DrainAsync(agentPump).ConfigureAwait(false);
+        int unanswered = await FailPendingAsync(exit).ConfigureAwait(false);
+        return new RelayOutcome(end, exit, unanswered);
+    }
+
+    private async Task<RelayOutcome> HandleAgentLossAsync(Task<PumpEnd> agentPump)
+    {
+        // Deliver what the agent wrote before it went, then find out how it ended.
+        await DrainAsync(agentPump).ConfigureAwait(false);
+        Task exited = await Task.WhenAny(_agent.Exited, Task.Delay(Options.DrainTimeout)).ConfigureAwait(false);
+        if (exited != _agent.Exited)
+        {
+            RelayLog.AgentOutputClosed(Log);
+        }
+
+        AgentExit exit = await _agent.ShutdownAsync(TimeSpan.Zero).ConfigureAwait(false);
+        if (Log.IsEnabled(LogLevel.Error))
+        {
+            RelayLog.AgentLost(Log, exit.ExitCode, string.Join(" | ", exit.LastStderrLines.TakeLast(5)));
+        }
+
+        int unanswered = await FailPendingAsync(exit).ConfigureAwait(false);
+        return new RelayOutcome(RelayEnd.AgentLost, exit, unanswered);
+    }
+
+    private async Task DrainAsync(Task<PumpEnd> agentPump)
+    {
+        await Task.WhenAny(agentPump, Task.Delay(Options.DrainTimeout)).ConfigureAwait(false);
+        await ToClient.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task<int> FailPendingAsync(AgentExit exit)
+    {
+        _agentLoss = exit;
+        HostRequests.Close(new AgentUnavailableException($"The agent exited (code {exit.ExitCode})"));
+        IReadOnlyList<PendingRequest> unanswered = Pending.Close();
+        if (unanswered.Count == 0)
+        {
+            return 0;
+        }
+
+        RelayLog.PendingFailed(Log, unanswered.Count);
+        foreach (PendingRequest request in unanswered)
+        {
+            await AnswerAgentGoneAsync(request.ClientId, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return unanswered.Count;
+    }
+
+    private async Task CancelAgentRequestAsync(RequestId id)
+    {
+        var buffer = new ArrayBufferWriter<byte>(96);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, JsonRpcWriter.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("requestId"u8);
+            id.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        var message = new ArrayBufferWriter<byte>(160);
+        JsonRpcWriter.WriteNotification(message, CancelRequest.Method, buffer.WrittenSpan);
+        Trace(MessageTrace.HostToAgent, message.WrittenSpan);
+        await ToAgent.WriteLineAsync(message.WrittenMemory, flush: true, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static void WriteAgentGoneError(IBufferWriter<byte> output, RequestId id, AgentExit exit)
+    {
+        string message = exit.ExitCode >= 0
+            ? $"The agent exited (code {exit.ExitCode}) before answering"
+            : "The agent is gone; the request was not delivered";
+        JsonRpcWriter.WriteError(output, id, JsonRpcErrorCodes.InternalError, message, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("exitCode"u8, exit.ExitCode);
+            writer.WriteStartArray("stderr"u8);
+            foreach (string line in exit.LastStderrLines)
+            {
+                writer.WriteStringValue(line);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        });
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace AcpHost.Relay.Relay;
+
+/// <summary>The relay's log lines. Message bodies appear only at Trace (Serilog's Verbose).</summary>
+internal static partial class RelayLog
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Trace, Message = "{Route} {Body}")]
+    public static partial void Relayed(ILogger logger, string route, string body);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Rejected a client message: {Reason} (answered with error {Code}, id {Id})")]
+    public static partial void ClientMessageRejected(ILogger logger, string reason, int code, string id);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Dropped a line from the agent: {Reason}; it began: {Start}")]
+    public static partial void AgentLineDropped(ILogger logger, string reason, string start);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Dropped the agent's response to id {Id}: nobody is waiting for it")]
+    public static partial void UnexpectedResponse(ILogger logger, string id);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Interceptor {Interceptor} failed on {Method}; the message goes on unchanged")]
+    public static partial void InterceptorFailed(ILogger logger, Exception exception, string interceptor, string method);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Client closed its input; closing the agent's and letting it finish")]
+    public static partial void ClientClosed(ILogger logger);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Information, Message = "Client stopped reading; shutting down")]
+    public static partial void ClientGone(ILogger logger);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Information, Message = "Stop requested; closing the agent's input and letting it finish")]
+    public static partial void StopRequested(ILogger logger);
+
+    [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "Agent did not exit within {Grace}; killed its process tree")]
+    public static partial void AgentKilled(ILogger logger, TimeSpan grace);
+
+    [LoggerMessage(EventId = 114, Level = LogLevel.Information, Message = "Agent exited (code {ExitCode})")]
+    public static partial void AgentExited(ILogger logger, int exitCode);
+
+    [LoggerMessage(EventId = 115, Level = LogLevel.Error, Message = "Agent exited unexpectedly (code {ExitCode}); last stderr lines: {Stderr}")]
+    public static partial void AgentLost(ILogger logger, int exitCode, string stderr);
+
+    [LoggerMessage(EventId = 116, Level = LogLevel.Warning, Message = "Answered {Count} request(s) the agent left unanswered with error -32603")]
+    public static partial void PendingFailed(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 117, Level = LogLevel.Warning, Message = "Agent closed its output but is still running; ending it")]
+    public static partial void AgentOutputClosed(ILogger logger);
+}

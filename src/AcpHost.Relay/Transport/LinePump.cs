@@ -1,0 +1,84 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace AcpHost.Relay.Transport;
+
+/// <summary>
+/// Reads one input to its end and hands each line to a handler, in order. A line that spans buffer segments is
+/// copied into one pooled array so the layers above always see contiguous bytes; a line in one segment is handed
+/// over in place. After each read is drained the handler is told, so output is flushed once per read, not per line.
+/// </summary>
+public static class LinePump
+{
+    /// <summary>Pumps <paramref name="input"/> until it ends, the handler stops it, or cancellation.</summary>
+    public static async Task<PumpEnd> RunAsync(PipeReader input, LineFramer framer, ILineHandler handler, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(framer);
+        ArgumentNullException.ThrowIfNull(handler);
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                return PumpEnd.InputEnded;
+            }
+
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            bool keepGoing = true;
+            try
+            {
+                while (keepGoing)
+                {
+                    FrameResult frame = framer.TryRead(ref buffer, result.IsCompleted, out ReadOnlySequence<byte> line);
+                    if (frame == FrameResult.NeedMore)
+                    {
+                        break;
+                    }
+
+                    keepGoing = frame == FrameResult.Line
+                        ? await HandleLineAsync(line, handler, cancellationToken).ConfigureAwait(false)
+                        : await handler.OnOversizedAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+
+            if (!keepGoing || !await handler.OnDrainedAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return PumpEnd.OutputGone;
+            }
+
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                return PumpEnd.InputEnded;
+            }
+        }
+    }
+
+    private static async ValueTask<bool> HandleLineAsync(ReadOnlySequence<byte> line, ILineHandler handler, CancellationToken cancellationToken)
+    {
+        if (line.IsSingleSegment)
+        {
+            return await handler.OnLineAsync(line.First, cancellationToken).ConfigureAwait(false);
+        }
+
+        int length = checked((int)line.Length);
+        byte[] rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            line.CopyTo(rented);
+            return await handler.OnLineAsync(rented.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+}

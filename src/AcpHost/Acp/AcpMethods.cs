@@ -1,0 +1,20 @@
+namespace AcpHost.Acp;
+
+/// <summary>The ACP method names the host's features look at.</summary>
+public static class AcpMethods
+{
+    /// <summary>Client → agent: the handshake.</summary>
+    public const string Initialize = "initialize";
+
+    /// <summary>Client → agent: creates a session.</summary>
+    public const string SessionNew = "session/new";
+
+    /// <summary>Client → agent: loads a saved session, replaying it.</summary>
+    public const string SessionLoad = "session/load";
+
+    /// <summary>Client → agent: resumes a saved session without replay (unstable in ACP).</summary>
+    public const string SessionResume = "session/resume";
+
+    /// <summary>Client → agent: branches a session (unstable in ACP).</summary>
+    public const string SessionFork = "session/fork";
+}

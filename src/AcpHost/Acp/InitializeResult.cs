@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace AcpHost.Acp;
+
+/// <summary>The parts of the agent's <c>initialize</c> result the host logs.</summary>
+public sealed record InitializeResult
+{
+    /// <summary>The protocol version the agent chose.</summary>
+    [JsonPropertyName("protocolVersion")]
+    public int? ProtocolVersion { get; init; }
+
+    /// <summary>Who the agent says it is.</summary>
+    [JsonPropertyName("agentInfo")]
+    public ImplementationInfo? AgentInfo { get; init; }
+}

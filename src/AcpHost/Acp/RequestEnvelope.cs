@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace AcpHost.Acp;
+
+/// <summary>A request or notification with typed params; every other member is ignored.</summary>
+public sealed record RequestEnvelope<TParams>
+{
+    /// <summary>The params.</summary>
+    [JsonPropertyName("params")]
+    public TParams? Params { get; init; }
+}

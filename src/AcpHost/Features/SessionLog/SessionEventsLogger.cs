@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using AcpHost.Acp;
+using AcpHost.Relay.Protocol;
+using AcpHost.Relay.Relay;
+using Microsoft.Extensions.Logging;
+
+namespace AcpHost.Features.SessionLog;
+
+/// <summary>
+/// Says at Information what the agent and the sessions do: which agent answered <c>initialize</c>, and every session
+/// created, loaded, resumed or forked, with its working directory. Observes only; every message goes on unchanged.
+/// </summary>
+public sealed partial class SessionEventsLogger(ILogger<SessionEventsLogger> log) : IMessageInterceptor
+{
+    // Params of session requests in flight, by the client's id, so the response can be logged with its cwd.
+    // Entries leave with their response; at most as many as the client has requests in flight.
+    private readonly ConcurrentDictionary<RequestId, SessionParams> _inFlight = new();
+
+    /// <inheritdoc/>
+    public IReadOnlyCollection<string> Methods { get; } =
+        [AcpMethods.Initialize, AcpMethods.SessionNew, AcpMethods.SessionLoad, AcpMethods.SessionResume, AcpMethods.SessionFork];
+
+    /// <inheritdoc/>
+    public ValueTask<InterceptResult> InterceptAsync(InterceptContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Info.Id is not { } id)
+        {
+            return ValueTask.FromResult(InterceptResult.Forward);
+        }
+
+        if (context.Info.Kind == MessageKind.Request && context.Direction == Direction.FromClient)
+        {
+            if (context.Method != AcpMethods.Initialize)
+            {
+                var request = JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.RequestEnvelopeSessionParams);
+                _inFlight[id] = request?.Params ?? new SessionParams();
+            }
+        }
+        else if (context.Info.Kind == MessageKind.Response && context.Direction == Direction.FromAgent)
+        {
+            if (context.Method == AcpMethods.Initialize)
+            {
+                LogInitialized(context.Line.Span);
+            }
+            else
+            {
+                _inFlight.TryRemove(id, out SessionParams? request);
+                LogSession(context.Method, request ?? new SessionParams(), context.Line.Span);
+            }
+        }
+
+        return ValueTask.FromResult(InterceptResult.Forward);
+    }
+
+    private void LogInitialized(ReadOnlySpan<byte> line)
+    {
+        var response = JsonSerializer.Deserialize(line, AcpJsonContext.Default.ResponseEnvelopeInitializeResult);
+        if (response?.Result is { } result)
+        {
+            AgentInitialized(log, result.AgentInfo?.Name ?? "(unnamed)", result.AgentInfo?.Version ?? "(no version)", result.ProtocolVersion ?? 0);
+        }
+        else if (response?.Error is { } error)
+        {
+            RequestFailed(log, AcpMethods.Initialize, error.Code, error.Message ?? "");
+        }
+    }
+
+    private void LogSession(string method, SessionParams request, ReadOnlySpan<byte> line)
+    {
+        var response = JsonSerializer.Deserialize(line, AcpJsonContext.Default.ResponseEnvelopeSessionResult);
+        if (response?.Error is { } error)
+        {
+            RequestFailed(log, method, error.Code, error.Message ?? "");
+            return;
+        }
+
+        string sessionId = response?.Result?.SessionId ?? request.SessionId ?? "(unknown)";
+        string cwd = request.Cwd ?? "(no cwd)";
+        switch (method)
+        {
+            case AcpMethods.SessionNew:
+                SessionCreated(log, sessionId, cwd);
+                break;
+            case AcpMethods.SessionFork:
+                SessionForked(log, sessionId, request.SessionId ?? "(unknown)", cwd);
+                break;
+            default:
+                SessionOpened(log, sessionId, method, cwd);
+                break;
+        }
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Agent initialized: {AgentName} {AgentVersion}, protocol version {ProtocolVersion}")]
+    private static partial void AgentInitialized(ILogger logger, string agentName, string agentVersion, int protocolVersion);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Session created: {SessionId} (cwd {Cwd})")]
+    private static partial void SessionCreated(ILogger logger, string sessionId, string cwd);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Session opened: {SessionId} by {Method} (cwd {Cwd})")]
+    private static partial void SessionOpened(ILogger logger, string sessionId, string method, string cwd);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Session forked: {SessionId} from {ParentSessionId} (cwd {Cwd})")]
+    private static partial void SessionForked(ILogger logger, string sessionId, string parentSessionId, string cwd);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "{Method} failed at the agent: {Code} {Message}")]
+    private static partial void RequestFailed(ILogger logger, string method, int code, string message);
+}

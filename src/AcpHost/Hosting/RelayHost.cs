@@ -1,0 +1,84 @@
+using AcpHost.Agent;
+using AcpHost.Features.SessionLog;
+using AcpHost.Relay.Relay;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+
+namespace AcpHost.Hosting;
+
+/// <summary>Builds and runs the generic host for <c>acphost run</c>: configuration, Serilog, the relay service, the features.</summary>
+public static class RelayHost
+{
+    /// <summary>Runs the relay with the given command-line overrides; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> overrides)
+    {
+        // Take stdout before anything can log: from here on Console.Out points at stderr.
+        StdioStreams stdio = StdioStreams.Open();
+        Log.Logger = SerilogSetup.CreateBootstrap();
+        try
+        {
+            IConfigurationRoot configuration = HostConfiguration.Build(overrides);
+            string dataDir = DataDirectory.Resolve(configuration["DataDir"]);
+            Directory.CreateDirectory(dataDir);
+            Log.Logger = SerilogSetup.Create(configuration, dataDir);
+            WarnIfRootWithoutSandbox();
+
+            using IHost host = Build(configuration, dataDir, stdio);
+            ExitStatus exitStatus = host.Services.GetRequiredService<ExitStatus>();
+            await host.RunAsync().ConfigureAwait(false);
+            return exitStatus.Code;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            Log.Fatal("Cannot start: {Reason}", ex.Message);
+            return ExitStatus.StartupFailed;
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static IHost Build(IConfigurationRoot configuration, string dataDir, StdioStreams stdio)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddSerilog(Log.Logger, dispose: false);
+        builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        builder.Services.Configure<HostSettings>(configuration);
+        builder.Services.PostConfigure<HostSettings>(settings => settings.DataDir = dataDir);
+        builder.Services.Configure<AgentOptions>(configuration.GetSection(AgentOptions.Section));
+        builder.Services.AddOptions<RelayOptions>()
+            .Bind(configuration.GetSection("Relay"))
+            .Validate(options => options.MaxMessageBytes is >= 1024 and <= 1024L * 1024 * 1024, "Relay:MaxMessageBytes must be between 1 KiB and 1 GiB")
+            .Validate(options => options.ShutdownGrace >= TimeSpan.Zero && options.DrainTimeout >= TimeSpan.Zero, "Relay timings must not be negative")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(stdio);
+        builder.Services.AddSingleton<ExitStatus>();
+        builder.Services.AddSingleton<AgentInstaller>();
+        builder.Services.AddSingleton<AgentLaunchResolver>();
+        builder.Services.AddSingleton<IMessageInterceptor, SessionEventsLogger>();
+        builder.Services.AddHostedService<RelayService>();
+        return builder.Build();
+    }
+
+    private static void WarnIfRootWithoutSandbox()
+    {
+        if (!OperatingSystem.IsWindows() && Environment.UserName == "root" && Environment.GetEnvironmentVariable("IS_SANDBOX") != "1")
+        {
+            Log.Warning("Running as root without IS_SANDBOX=1: the Claude agent refuses to create sessions as root unless IS_SANDBOX=1 is set (only do that in a sandbox)");
+        }
+    }
+}

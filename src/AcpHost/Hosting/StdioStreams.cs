@@ -1,0 +1,35 @@
+using System.IO.Pipelines;
+
+namespace AcpHost.Hosting;
+
+/// <summary>
+/// The host's own stdin and stdout as pipes: the client's side of the relay. Opening them also points
+/// <c>Console.Out</c> at stderr, so a stray write from any library can never corrupt the protocol stream.
+/// </summary>
+public sealed class StdioStreams
+{
+    private const int BufferSize = 64 * 1024;
+
+    private StdioStreams(PipeReader input, PipeWriter output)
+    {
+        Input = input;
+        Output = output;
+    }
+
+    /// <summary>The client's messages.</summary>
+    public PipeReader Input { get; }
+
+    /// <summary>Where messages for the client go.</summary>
+    public PipeWriter Output { get; }
+
+    /// <summary>Takes over the process's stdin and stdout. Call once, before anything logs.</summary>
+    public static StdioStreams Open()
+    {
+        Stream stdin = Console.OpenStandardInput();
+        Stream stdout = Console.OpenStandardOutput();
+        Console.SetOut(Console.Error);
+        return new StdioStreams(
+            PipeReader.Create(stdin, new StreamPipeReaderOptions(bufferSize: BufferSize, minimumReadSize: 4096)),
+            PipeWriter.Create(stdout, new StreamPipeWriterOptions(minimumBufferSize: BufferSize)));
+    }
+}

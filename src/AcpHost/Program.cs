@@ -1,0 +1,3 @@
+using AcpHost.Cli;
+
+return await AcpHostCommandLine.InvokeAsync(args).ConfigureAwait(false);

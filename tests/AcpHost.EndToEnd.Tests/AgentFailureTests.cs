@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AcpHost.EndToEnd.Tests.Fakes;
+using AcpHost.EndToEnd.Tests.Support;
+
+namespace AcpHost.EndToEnd.Tests;
+
+[Collection(RealAgentCollection.Name)]
+public class AgentFailureTests(AgentInstall install)
+{
+    private const int Timeout = 180_000;
+
+    [Fact(Timeout = Timeout)]
+    public async Task AgentKilledMidPrompt_PendingPromptGetsAnErrorAndHostExitsNonZero()
+    {
+        await using RealAgentSession session = await RealAgentSession.StartAsync(install);
+        await session.InitializeAsync();
+        string sessionId = await session.NewSessionAsync();
+        session.Api.ReplyDelay = TimeSpan.FromSeconds(60);
+
+        Task<JsonElement> prompt = session.PromptAsync(sessionId, "Take your time");
+        using (var waiting = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            await session.Api.WaitForRequestAsync(r => r.Kind == FakeApiRequestKind.Turn, waiting.Token);
+        }
+
+        int agentPid = await session.Host.AgentPidAsync(TimeSpan.FromSeconds(5));
+        using (Process agent = Process.GetProcessById(agentPid))
+        {
+            agent.Kill();
+        }
+
+        JsonElement response = await prompt;
+        JsonElement error = response.GetProperty("error");
+        Assert.Equal(-32603, error.GetProperty("code").GetInt32());
+        Assert.Equal(137, error.GetProperty("data").GetProperty("exitCode").GetInt32());
+        Assert.Equal(JsonValueKind.Array, error.GetProperty("data").GetProperty("stderr").ValueKind);
+
+        int exitCode = await session.Host.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Agent exited unexpectedly (code 137)", session.Host.Stderr, StringComparison.Ordinal);
+        StdoutAssert.OnlyJsonRpc(session.Host.StdoutLines);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Sigterm_ShutsDownGracefullyAndLeavesNoAgentBehind()
+    {
+        await using RealAgentSession session = await RealAgentSession.StartAsync(install);
+        await session.InitializeAsync();
+        await session.NewSessionAsync();
+        int agentPid = await session.Host.AgentPidAsync(TimeSpan.FromSeconds(5));
+
+        HostUnderTest.Signal(session.Host.ProcessId, "TERM");
+
+        Assert.Equal(0, await session.Host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(IsRunning(agentPid), "the agent outlived the host");
+        Assert.Contains("Stop requested", session.Host.Stderr, StringComparison.Ordinal);
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using Process process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,584 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AcpHost.EndToEnd.Tests.Fakes;
+
+/// <summary>
+/// A fake Anthropic Messages API on <c>127.0.0.1</c> (random port) for running the real Claude ACP agent offline.
+/// Point the agent at it with <c>ANTHROPIC_BASE_URL=<see cref="BaseUrl"/></c> and any <c>ANTHROPIC_API_KEY</c>.
+/// </summary>
+/// <remarks>
+/// <para>What it answers:</para>
+/// <list type="bullet">
+/// <item><c>GET</c> anything: <c>200 {}</c>; <c>HEAD</c> anything (the agent probes <c>HEAD /api/hello</c>): <c>200</c>, no body.</item>
+/// <item><c>POST /v1/messages</c> (any query, e.g. <c>?beta=true</c>): one assistant text message, as server-sent events when the
+/// request says <c>"stream": true</c>, otherwise as one JSON body. The text depends on the request's kind:
+/// a title request (last user message starts with <c>&lt;session&gt;</c>) gets <see cref="TitleText"/> (as <c>{"title":"…"}</c> when the
+/// request asks for a JSON-schema output format, as the agent does), the compaction summarizer
+/// (last user message starts with <c>CRITICAL: Respond with TEXT ONLY</c>) gets <see cref="SummaryText"/> wrapped in
+/// <c>&lt;summary&gt;</c> tags, a next-prompt suggestion request (last user message starts with <c>[SUGGESTION MODE:</c>) gets
+/// <see cref="SuggestionText"/>, anything else (a normal turn) gets <see cref="ReplyText"/>.</item>
+/// <item><c>POST /v1/messages/count_tokens</c>: <c>{"input_tokens": <see cref="ReportedInputTokens"/>}</c>.</item>
+/// <item>Any other <c>POST</c>: <c>200 {}</c>.</item>
+/// </list>
+/// <para>
+/// Context fill and compaction: the agent derives the context fill it reports (<c>usage_update.used</c>) and its auto-compaction
+/// decision from the <c>usage.input_tokens</c> of the model's answers. Normal turns report <see cref="ReportedInputTokens"/>.
+/// To provoke an auto-compaction set it near the window (e.g. <c>990_000</c> of the default 1,000,000) before a turn; the agent then
+/// compacts at the start of the next turn. Serving a summarizer request resets <see cref="ReportedInputTokens"/> to
+/// <see cref="DefaultInputTokens"/>, the way a real conversation is small again after compaction, so the compaction happens
+/// once and not on every following turn. The summarizer's own answer reports <see cref="SummaryInputTokens"/>; title and
+/// suggestion requests (side calls that do not fill the conversation's context) report <see cref="DefaultInputTokens"/>.
+/// </para>
+/// <para>Every request is recorded in <see cref="Requests"/>. Nothing is logged anywhere. All members are thread-safe.</para>
+/// </remarks>
+public sealed class FakeMessagesApi : IAsyncDisposable
+{
+    /// <summary>Default for <see cref="ReportedInputTokens"/>, and the value it returns to after a summary is served.</summary>
+    public const long DefaultInputTokens = 1200;
+
+    /// <summary>Default for <see cref="ReplyText"/>.</summary>
+    public const string DefaultReplyText = "Hello from the fake model.";
+
+    /// <summary>Default for <see cref="TitleText"/>.</summary>
+    public const string DefaultTitleText = "Fake session title";
+
+    /// <summary>Default for <see cref="SummaryText"/>.</summary>
+    public const string DefaultSummaryText = "The user and the fake model exchanged greetings. Nothing else happened.";
+
+    /// <summary>Default for <see cref="SuggestionText"/>.</summary>
+    public const string DefaultSuggestionText = "Thanks";
+
+    /// <summary>Default for <see cref="SummaryInputTokens"/>.</summary>
+    public const long DefaultSummaryInputTokens = 2000;
+
+    private const string TitleMarker = "<session>";
+    private const string SummaryMarker = "CRITICAL: Respond with TEXT ONLY";
+    private const string SuggestionMarker = "[SUGGESTION MODE:";
+    private const string FallbackModel = "claude-fake-model";
+
+    /// <summary>Keeps <c>&lt;summary&gt;</c> tags and quotes free of <c>\u003C</c>-style escapes, so bodies stay readable.</summary>
+    private static readonly JsonSerializerOptions WireJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly WebApplication _app;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
+    private readonly List<FakeApiRequest> _requests = [];
+    private readonly List<(Func<FakeApiRequest, bool> Match, TaskCompletionSource<FakeApiRequest> Done)> _waiters = [];
+    private long _reportedInputTokens = DefaultInputTokens;
+    private long _summaryInputTokens = DefaultSummaryInputTokens;
+    private string _replyText = DefaultReplyText;
+    private string _titleText = DefaultTitleText;
+    private string _summaryText = DefaultSummaryText;
+    private string _suggestionText = DefaultSuggestionText;
+    private TimeSpan _replyDelay = TimeSpan.Zero;
+    private long _messageCounter;
+    private int _disposed;
+
+    private FakeMessagesApi(WebApplication app)
+    {
+        _app = app;
+        _app.Run(HandleAsync);
+    }
+
+    /// <summary>
+    /// The address to give the agent as <c>ANTHROPIC_BASE_URL</c>, e.g. <c>http://127.0.0.1:40123/</c>. The agent accepts it with or
+    /// without the trailing slash that <see cref="Uri.ToString"/> adds.
+    /// </summary>
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>
+    /// The <c>usage.input_tokens</c> reported for normal turns and by <c>count_tokens</c>. Defaults to <see cref="DefaultInputTokens"/>;
+    /// reset to that value whenever a summarizer request is served.
+    /// </summary>
+    public long ReportedInputTokens
+    {
+        get => Interlocked.Read(ref _reportedInputTokens);
+        set => Interlocked.Exchange(ref _reportedInputTokens, value);
+    }
+
+    /// <summary>The <c>usage.input_tokens</c> reported by the summarizer's answer. Defaults to <see cref="DefaultSummaryInputTokens"/>.</summary>
+    public long SummaryInputTokens
+    {
+        get => Interlocked.Read(ref _summaryInputTokens);
+        set => Interlocked.Exchange(ref _summaryInputTokens, value);
+    }
+
+    /// <summary>
+    /// The assistant text of a normal turn. Defaults to <see cref="DefaultReplyText"/>. A streamed answer of eight characters or
+    /// more arrives as two text deltas (so clients see more than one <c>agent_message_chunk</c>); shorter texts as one.
+    /// </summary>
+    public string ReplyText
+    {
+        get => Volatile.Read(ref _replyText);
+        set => Volatile.Write(ref _replyText, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    /// <summary>The answer to a title request. Defaults to <see cref="DefaultTitleText"/>.</summary>
+    public string TitleText
+    {
+        get => Volatile.Read(ref _titleText);
+        set => Volatile.Write(ref _titleText, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    /// <summary>The summary body the summarizer answers with (the fake adds the <c>&lt;summary&gt;</c> tags). Defaults to <see cref="DefaultSummaryText"/>.</summary>
+    public string SummaryText
+    {
+        get => Volatile.Read(ref _summaryText);
+        set => Volatile.Write(ref _summaryText, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    /// <summary>The answer to a next-prompt suggestion request. Defaults to <see cref="DefaultSuggestionText"/>.</summary>
+    public string SuggestionText
+    {
+        get => Volatile.Read(ref _suggestionText);
+        set => Volatile.Write(ref _suggestionText, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    /// <summary>
+    /// How long a normal turn's answer stalls, for cancellation tests. A streaming answer sends <c>message_start</c> and the first
+    /// text delta (the first half of <see cref="ReplyText"/>), waits, then finishes; a non-streaming answer waits before anything.
+    /// The wait ends early when the client disconnects or the fake is disposed. Defaults to zero.
+    /// </summary>
+    public TimeSpan ReplyDelay
+    {
+        get { lock (_gate) { return _replyDelay; } }
+        set { lock (_gate) { _replyDelay = value; } }
+    }
+
+    /// <summary>A snapshot of every request received so far, oldest first.</summary>
+    public IReadOnlyList<FakeApiRequest> Requests
+    {
+        get { lock (_gate) { return _requests.ToArray(); } }
+    }
+
+    /// <summary>Starts the fake on <c>http://127.0.0.1:0</c> and returns once it is listening.</summary>
+    /// <param name="ct">Cancels the start-up.</param>
+    public static async Task<FakeMessagesApi> StartAsync(CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(FakeMessagesApi).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+
+        var fake = new FakeMessagesApi(builder.Build());
+        try
+        {
+            await fake._app.StartAsync(ct).ConfigureAwait(false);
+            fake.BaseUrl = new Uri(fake._app.Urls.First(), UriKind.Absolute);
+            return fake;
+        }
+        catch
+        {
+            await fake.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits for the first request (already received or still to come) that matches <paramref name="match"/>,
+    /// e.g. the title request that the agent sends after a turn has already ended.
+    /// </summary>
+    public async Task<FakeApiRequest> WaitForRequestAsync(Func<FakeApiRequest, bool> match, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        var waiter = (Match: match, Done: new TaskCompletionSource<FakeApiRequest>(TaskCreationOptions.RunContinuationsAsynchronously));
+        lock (_gate)
+        {
+            var seen = _requests.FirstOrDefault(match);
+            if (seen is not null)
+            {
+                return seen;
+            }
+
+            _waiters.Add(waiter);
+        }
+
+        using (ct.Register(() =>
+        {
+            lock (_gate)
+            {
+                _waiters.Remove(waiter);
+            }
+
+            waiter.Done.TrySetCanceled(ct);
+        }))
+        {
+            return await waiter.Done.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops listening (open responses are cut off after a short grace period).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            try
+            {
+                await _app.StopAsync(grace.Token).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // Never started.
+            }
+            catch (OperationCanceledException)
+            {
+                // Grace period over; disposal below tears down what is left.
+            }
+        }
+
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        string body;
+        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
+        {
+            body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+
+        var headers = request.Headers.ToDictionary(
+            h => h.Key.ToLowerInvariant(),
+            h => h.Value.ToString(),
+            StringComparer.OrdinalIgnoreCase);
+        var path = request.Path.Value ?? "/";
+        var query = request.QueryString.Value ?? string.Empty;
+
+        var isPost = HttpMethods.IsPost(request.Method);
+        var isCountTokens = isPost && path.EndsWith("/v1/messages/count_tokens", StringComparison.Ordinal);
+        var isMessages = isPost && path.EndsWith("/v1/messages", StringComparison.Ordinal);
+
+        MessagesRequestInfo info = default;
+        if (isCountTokens || isMessages)
+        {
+            if (!TryParseMessagesRequest(body, out info))
+            {
+                Record(new FakeApiRequest(request.Method, path, query, FakeApiRequestKind.Other, null, null, false, 0, headers, body));
+                await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_request_error", "Body is not a JSON object.").ConfigureAwait(false);
+                return;
+            }
+        }
+
+        if (isCountTokens)
+        {
+            var tokens = ReportedInputTokens;
+            Record(new FakeApiRequest(request.Method, path, query, FakeApiRequestKind.CountTokens, info.LastUserText, info.Model, false, tokens, headers, body));
+            await WriteJsonAsync(context, new JsonObject { ["input_tokens"] = tokens }).ConfigureAwait(false);
+            return;
+        }
+
+        if (!isMessages)
+        {
+            Record(new FakeApiRequest(request.Method, path, query, FakeApiRequestKind.Other, null, null, false, 0, headers, body));
+            if (HttpMethods.IsHead(request.Method))
+            {
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Response.ContentType = "application/json; charset=utf-8";
+                return;
+            }
+
+            await WriteJsonAsync(context, new JsonObject()).ConfigureAwait(false);
+            return;
+        }
+
+        FakeApiRequestKind kind;
+        string text;
+        long inputTokens;
+        var delay = TimeSpan.Zero;
+        lock (_gate)
+        {
+            if (info.IsSummary)
+            {
+                kind = FakeApiRequestKind.Summary;
+                text = "<summary>\n" + _summaryText + "\n</summary>";
+                inputTokens = _summaryInputTokens;
+                _reportedInputTokens = DefaultInputTokens;
+            }
+            else if (info.IsTitle)
+            {
+                kind = FakeApiRequestKind.Title;
+                text = info.WantsJson ? new JsonObject { ["title"] = _titleText }.ToJsonString(WireJson) : _titleText;
+                inputTokens = DefaultInputTokens;
+            }
+            else if (info.IsSuggestion)
+            {
+                kind = FakeApiRequestKind.Suggestion;
+                text = _suggestionText;
+                inputTokens = DefaultInputTokens;
+            }
+            else
+            {
+                kind = FakeApiRequestKind.Turn;
+                text = _replyText;
+                inputTokens = _reportedInputTokens;
+                delay = _replyDelay;
+            }
+        }
+
+        Record(new FakeApiRequest(request.Method, path, query, kind, info.LastUserText, info.Model, info.Stream, inputTokens, headers, body));
+
+        var messageId = "msg_fake_" + Interlocked.Increment(ref _messageCounter).ToString("D6", CultureInfo.InvariantCulture);
+        var model = info.Model ?? FallbackModel;
+        var outputTokens = Math.Max(1, text.Length / 4);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+        try
+        {
+            if (info.Stream)
+            {
+                await WriteStreamAsync(context, messageId, model, text, inputTokens, outputTokens, delay, linked.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, linked.Token).ConfigureAwait(false);
+                }
+
+                await WriteJsonAsync(context, BuildMessage(messageId, model, text, inputTokens, outputTokens, final: true)).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            // Client went away or the fake is stopping: nothing more to send.
+        }
+    }
+
+    private void Record(FakeApiRequest entry)
+    {
+        List<TaskCompletionSource<FakeApiRequest>>? matched = null;
+        lock (_gate)
+        {
+            _requests.Add(entry);
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Match(entry))
+                {
+                    (matched ??= []).Add(_waiters[i].Done);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+
+        matched?.ForEach(done => done.TrySetResult(entry));
+    }
+
+    private static async Task WriteStreamAsync(
+        HttpContext context, string messageId, string model, string text, long inputTokens, long outputTokens, TimeSpan delay, CancellationToken ct)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["request-id"] = "req_" + messageId;
+
+        await WriteEventAsync(response, "message_start", new JsonObject
+        {
+            ["type"] = "message_start",
+            ["message"] = BuildMessage(messageId, model, string.Empty, inputTokens, 1, final: false),
+        }, ct).ConfigureAwait(false);
+        await WriteEventAsync(response, "content_block_start", new JsonObject
+        {
+            ["type"] = "content_block_start",
+            ["index"] = 0,
+            ["content_block"] = new JsonObject { ["type"] = "text", ["text"] = string.Empty },
+        }, ct).ConfigureAwait(false);
+
+        // Two deltas so clients see more than one chunk; the delay (if any) sits between them.
+        var half = delay > TimeSpan.Zero || text.Length >= 8 ? text.Length / 2 : text.Length;
+        var parts = new[] { text[..half], text[half..] };
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (i == 1 && delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, ct).ConfigureAwait(false);
+            }
+
+            if (parts[i].Length == 0)
+            {
+                continue;
+            }
+
+            await WriteEventAsync(response, "content_block_delta", new JsonObject
+            {
+                ["type"] = "content_block_delta",
+                ["index"] = 0,
+                ["delta"] = new JsonObject { ["type"] = "text_delta", ["text"] = parts[i] },
+            }, ct).ConfigureAwait(false);
+        }
+
+        await WriteEventAsync(response, "content_block_stop", new JsonObject { ["type"] = "content_block_stop", ["index"] = 0 }, ct).ConfigureAwait(false);
+        await WriteEventAsync(response, "message_delta", new JsonObject
+        {
+            ["type"] = "message_delta",
+            ["delta"] = new JsonObject { ["stop_reason"] = "end_turn", ["stop_sequence"] = null },
+            ["usage"] = new JsonObject { ["output_tokens"] = outputTokens },
+        }, ct).ConfigureAwait(false);
+        await WriteEventAsync(response, "message_stop", new JsonObject { ["type"] = "message_stop" }, ct).ConfigureAwait(false);
+    }
+
+    private static async Task WriteEventAsync(HttpResponse response, string name, JsonObject data, CancellationToken ct)
+    {
+        var frame = "event: " + name + "\ndata: " + data.ToJsonString(WireJson) + "\n\n";
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(frame), ct).ConfigureAwait(false);
+        await response.Body.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    private static JsonObject BuildMessage(string messageId, string model, string text, long inputTokens, long outputTokens, bool final)
+    {
+        var content = new JsonArray();
+        if (final)
+        {
+            content.Add(new JsonObject { ["type"] = "text", ["text"] = text });
+        }
+
+        return new JsonObject
+        {
+            ["id"] = messageId,
+            ["type"] = "message",
+            ["role"] = "assistant",
+            ["model"] = model,
+            ["content"] = content,
+            ["stop_reason"] = final ? "end_turn" : null,
+            ["stop_sequence"] = null,
+            ["usage"] = new JsonObject
+            {
+                ["input_tokens"] = inputTokens,
+                ["cache_creation_input_tokens"] = 0,
+                ["cache_read_input_tokens"] = 0,
+                ["output_tokens"] = outputTokens,
+            },
+        };
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, JsonObject body)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(body.ToJsonString(WireJson), Encoding.UTF8, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task WriteErrorAsync(HttpContext context, int status, string type, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var body = new JsonObject
+        {
+            ["type"] = "error",
+            ["error"] = new JsonObject { ["type"] = type, ["message"] = message },
+        };
+        await context.Response.WriteAsync(body.ToJsonString(WireJson), Encoding.UTF8, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static bool TryParseMessagesRequest(string body, out MessagesRequestInfo info)
+    {
+        info = default;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+
+            var model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            var stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+            var wantsJson = root.TryGetProperty("output_config", out var outputConfig)
+                && outputConfig.ValueKind == JsonValueKind.Object
+                && outputConfig.TryGetProperty("format", out var format)
+                && format.ValueKind == JsonValueKind.Object
+                && format.TryGetProperty("type", out var formatType)
+                && formatType.ValueEquals("json_schema");
+            string? lastUserText = null;
+            var isTitle = false;
+            var isSummary = false;
+            var isSuggestion = false;
+            if (root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
+            {
+                JsonElement? lastUser = null;
+                foreach (var message in messages.EnumerateArray())
+                {
+                    if (message.ValueKind == JsonValueKind.Object
+                        && message.TryGetProperty("role", out var role)
+                        && role.ValueEquals("user"))
+                    {
+                        lastUser = message;
+                    }
+                }
+
+                if (lastUser is { } user && user.TryGetProperty("content", out var content))
+                {
+                    var texts = new List<string>();
+                    if (content.ValueKind == JsonValueKind.String)
+                    {
+                        texts.Add(content.GetString() ?? string.Empty);
+                    }
+                    else if (content.ValueKind == JsonValueKind.Array)
+                    {
+                        foreach (var block in content.EnumerateArray())
+                        {
+                            if (block.ValueKind == JsonValueKind.Object
+                                && block.TryGetProperty("type", out var type) && type.ValueEquals("text")
+                                && block.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
+                            {
+                                texts.Add(t.GetString() ?? string.Empty);
+                            }
+                        }
+                    }
+
+                    lastUserText = string.Join('\n', texts);
+
+                    // The marker may follow other blocks (e.g. system reminders), so any text block starting with it counts.
+                    isTitle = texts.Exists(x => x.TrimStart().StartsWith(TitleMarker, StringComparison.Ordinal));
+                    isSummary = texts.Exists(x => x.TrimStart().StartsWith(SummaryMarker, StringComparison.Ordinal));
+                    isSuggestion = texts.Exists(x => x.TrimStart().StartsWith(SuggestionMarker, StringComparison.Ordinal));
+                }
+            }
+
+            info = new MessagesRequestInfo(model, stream, wantsJson, lastUserText, isTitle, isSummary, isSuggestion);
+            return true;
+        }
+    }
+
+    private readonly record struct MessagesRequestInfo(string? Model, bool Stream, bool WantsJson, string? LastUserText, bool IsTitle, bool IsSummary, bool IsSuggestion);
+
+    /// <summary>Replaces the console lifetime so the fake neither hooks process signals nor prints status lines.</summary>
+    private sealed class PassiveLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

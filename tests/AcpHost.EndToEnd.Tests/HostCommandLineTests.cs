@@ -1,0 +1,76 @@
+using System.Text.Json;
+using AcpHost.EndToEnd.Tests.Support;
+
+namespace AcpHost.EndToEnd.Tests;
+
+/// <summary>The acphost process without the real agent: start-up failures, help, tracing.</summary>
+public class HostCommandLineTests
+{
+    private const int Timeout = 60_000;
+
+    [Fact(Timeout = Timeout)]
+    public async Task Run_AgentThatCannotStart_AnswersInitializeWithTheReasonAndExitsTwo()
+    {
+        using var data = new TempDirectory("acphost-nostart");
+
+        var (exitCode, stdout, stderr) = await HostCommand.RunAsync(
+            ["run", "--data-dir", data.Path, "--", "/nonexistent/agent-binary"],
+            environment: null,
+            TimeSpan.FromSeconds(30),
+            stdin: """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":1}}""" + "\n");
+
+        Assert.Equal(2, exitCode);
+        JsonElement response = JsonDocument.Parse(stdout.Trim()).RootElement;
+        Assert.Equal(1, response.GetProperty("id").GetInt32());
+        Assert.Equal(-32603, response.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Contains("/nonexistent/agent-binary", response.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Cannot start the agent", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Help_DocumentsRunAndItsOptions()
+    {
+        var (exitCode, stdout, _) = await HostCommand.RunAsync(["--help"], environment: null, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, exitCode);
+        foreach (string expected in new[] { "run", "--data-dir", "--log-level", "--trace", "install-agent" })
+        {
+            Assert.Contains(expected, stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Run_WithTrace_WritesEveryRelayedMessageToAPrivateFile()
+    {
+        using var data = new TempDirectory("acphost-trace");
+        string trace = Path.Combine(data.Path, "trace.ndjson");
+
+        // `cat` as the agent echoes each request back as if it were the agent's own request: enough to relay both ways.
+        var (exitCode, stdout, _) = await HostCommand.RunAsync(
+            ["run", "--data-dir", data.Path, "--trace", trace, "--", "cat"],
+            environment: null,
+            TimeSpan.FromSeconds(30),
+            stdin: """{"jsonrpc":"2.0","method":"hello","params":{"n":1}}""" + "\n");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("""{"jsonrpc":"2.0","method":"hello","params":{"n":1}}""", stdout.Trim());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(trace));
+        string[] records = await File.ReadAllLinesAsync(trace);
+        Assert.Equal(2, records.Length);
+        JsonElement first = JsonDocument.Parse(records[0]).RootElement;
+        Assert.Equal("client->agent", first.GetProperty("dir").GetString());
+        Assert.Equal(1, first.GetProperty("msg").GetProperty("params").GetProperty("n").GetInt32());
+        Assert.True(DateTimeOffset.TryParse(first.GetProperty("ts").GetString(), System.Globalization.CultureInfo.InvariantCulture, out _));
+        Assert.Equal("agent->client", JsonDocument.Parse(records[1]).RootElement.GetProperty("dir").GetString());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Run_BadLogLevel_IsAClearUsageError()
+    {
+        var (exitCode, stdout, stderr) = await HostCommand.RunAsync(["run", "--log-level", "loud", "--", "cat"], environment: null, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("", stdout);
+        Assert.Contains("loud", stderr, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,39 @@
+namespace AcpHost.EndToEnd.Tests.Support;
+
+/// <summary>
+/// Installs the pinned Claude agent once per machine, through <c>acphost install-agent</c> itself, into a cache folder
+/// shared by test runs. Later runs find it installed and start at once.
+/// </summary>
+public sealed class AgentInstall : IAsyncLifetime
+{
+    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>The folder installed agents live in (<c>Agent:InstallDir</c>).</summary>
+    public string InstallDir { get; } = Environment.GetEnvironmentVariable("ACPHOST_TEST_AGENT_CACHE") is { Length: > 0 } custom
+        ? custom
+        : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "acphost-tests", "agent");
+
+    /// <summary>The entry script acphost reported.</summary>
+    public string EntryPoint { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        using var dataDir = new TempDirectory("acphost-install");
+        var result = await HostCommand.RunAsync(
+            ["install-agent", "--data-dir", dataDir.Path, "--set", $"Agent:InstallDir={InstallDir}"],
+            environment: null,
+            InstallTimeout);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"acphost install-agent failed ({result.ExitCode}):\n{result.Stderr}");
+        }
+
+        EntryPoint = result.Stdout.Trim();
+        if (!File.Exists(EntryPoint))
+        {
+            throw new InvalidOperationException($"acphost install-agent printed '{EntryPoint}', which does not exist");
+        }
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+}

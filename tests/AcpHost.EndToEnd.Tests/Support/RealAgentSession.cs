@@ -1,0 +1,101 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AcpHost.EndToEnd.Tests.Fakes;
+
+namespace AcpHost.EndToEnd.Tests.Support;
+
+/// <summary>
+/// Everything one end-to-end test needs around acphost: the fake Messages API, isolated Claude and host data folders,
+/// a working folder, and the environment that makes the real agent run offline.
+/// </summary>
+public sealed class RealAgentSession : IAsyncDisposable
+{
+    public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly TempDirectory _root;
+
+    private RealAgentSession(FakeMessagesApi api, TempDirectory root, HostUnderTest host)
+    {
+        Api = api;
+        _root = root;
+        Host = host;
+    }
+
+    public FakeMessagesApi Api { get; }
+
+    public HostUnderTest Host { get; }
+
+    public string DataDir => Path.Combine(_root.Path, "data");
+
+    public string ClaudeConfigDir => Path.Combine(_root.Path, "claude");
+
+    public string WorkDir => Path.Combine(_root.Path, "work");
+
+    public static async Task<RealAgentSession> StartAsync(AgentInstall install, params string[] extraArguments)
+    {
+        FakeMessagesApi api = await FakeMessagesApi.StartAsync();
+        var root = new TempDirectory("acphost-e2e");
+        Directory.CreateDirectory(Path.Combine(root.Path, "work"));
+        Directory.CreateDirectory(Path.Combine(root.Path, "claude"));
+        var environment = new Dictionary<string, string>
+        {
+            ["ANTHROPIC_BASE_URL"] = api.BaseUrl.ToString().TrimEnd('/'),
+            ["ANTHROPIC_API_KEY"] = "test",
+            ["CLAUDE_CONFIG_DIR"] = Path.Combine(root.Path, "claude"),
+            ["IS_SANDBOX"] = "1",
+            ["DISABLE_AUTOUPDATER"] = "1",
+            ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1",
+            ["ACPHOST_Agent__InstallDir"] = install.InstallDir,
+        };
+        string[] arguments = ["run", "--data-dir", Path.Combine(root.Path, "data"), .. extraArguments];
+        var host = HostUnderTest.Start(arguments, environment, Path.Combine(root.Path, "work"));
+        return new RealAgentSession(api, root, host);
+    }
+
+    /// <summary><c>initialize</c> with the given client capabilities; returns the result.</summary>
+    public async Task<JsonElement> InitializeAsync(JsonObject? clientCapabilities = null)
+    {
+        JsonElement response = await Host.RequestAsync("initialize", new JsonObject
+        {
+            ["protocolVersion"] = 1,
+            ["clientInfo"] = new JsonObject { ["name"] = "acphost-e2e", ["version"] = "1.0.0" },
+            ["clientCapabilities"] = clientCapabilities ?? new JsonObject { ["fs"] = new JsonObject { ["readTextFile"] = false, ["writeTextFile"] = false }, ["terminal"] = false },
+        }, StepTimeout);
+        return Result(response);
+    }
+
+    /// <summary><c>session/new</c> in the work folder; returns the session id.</summary>
+    public async Task<string> NewSessionAsync()
+    {
+        JsonElement response = await Host.RequestAsync("session/new", new JsonObject { ["cwd"] = WorkDir, ["mcpServers"] = new JsonArray() }, StepTimeout);
+        return Result(response).GetProperty("sessionId").GetString()!;
+    }
+
+    /// <summary>Prompts a session and returns the response (its result holds the stop reason).</summary>
+    public Task<JsonElement> PromptAsync(string sessionId, string text) =>
+        Host.RequestAsync("session/prompt", new JsonObject
+        {
+            ["sessionId"] = sessionId,
+            ["prompt"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = text }),
+        }, StepTimeout);
+
+    /// <summary>The <c>session/update</c> payloads for a session, in order.</summary>
+    public IEnumerable<JsonElement> Updates(string sessionId) =>
+        Host.Messages
+            .Where(m => m.TryGetProperty("method", out JsonElement method) && method.GetString() == "session/update")
+            .Select(m => m.GetProperty("params"))
+            .Where(p => p.GetProperty("sessionId").GetString() == sessionId)
+            .Select(p => p.GetProperty("update"));
+
+    public static JsonElement Result(JsonElement response) =>
+        response.TryGetProperty("result", out JsonElement result)
+            ? result
+            : throw new InvalidOperationException("Expected a result, got: " + response.GetRawText());
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Api.DisposeAsync();
+        _root.Dispose();
+    }
+}

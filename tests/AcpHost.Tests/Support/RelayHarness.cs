@@ -1,0 +1,72 @@
+using System.IO.Pipelines;
+using System.Text;
+using AcpHost.Relay.Relay;
+
+namespace AcpHost.Tests.Support;
+
+/// <summary>
+/// A relay wired to in-memory pipes on both sides: the test plays the client (<see cref="ClientSayAsync"/>,
+/// <see cref="ToClient"/>) and the agent (<see cref="Agent"/>).
+/// </summary>
+internal sealed class RelayHarness : IAsyncDisposable
+{
+    private readonly Pipe _clientToRelay = new();
+    private readonly Pipe _relayToClient;
+    private readonly CancellationTokenSource _stop = new();
+
+    public RelayHarness(
+        IEnumerable<IMessageInterceptor>? interceptors = null,
+        RelayOptions? options = null,
+        PipeOptions? relayToClientOptions = null,
+        FakeAgentConnection? agent = null)
+    {
+        _relayToClient = new Pipe(relayToClientOptions ?? PipeOptions.Default);
+        Agent = agent ?? new FakeAgentConnection();
+        ToClient = new LineReader(_relayToClient.Reader);
+        Log = new ListLogger<JsonRpcRelay>();
+        Relay = new JsonRpcRelay(
+            _clientToRelay.Reader,
+            _relayToClient.Writer,
+            Agent,
+            options ?? new RelayOptions { ShutdownGrace = TimeSpan.FromSeconds(2), DrainTimeout = TimeSpan.FromSeconds(1) },
+            interceptors ?? [],
+            Log);
+        Run = Relay.RunAsync(_stop.Token);
+    }
+
+    public JsonRpcRelay Relay { get; }
+
+    public FakeAgentConnection Agent { get; }
+
+    public LineReader ToClient { get; }
+
+    public ListLogger<JsonRpcRelay> Log { get; }
+
+    public Task<RelayOutcome> Run { get; }
+
+    public PipeWriter ClientStdin => _clientToRelay.Writer;
+
+    public Task ClientSayAsync(string line) => ClientSayRawAsync(Encoding.UTF8.GetBytes(line + "\n"));
+
+    public async Task ClientSayRawAsync(byte[] bytes) => await _clientToRelay.Writer.WriteAsync(bytes);
+
+    public async Task ClientCloseAsync() => await _clientToRelay.Writer.CompleteAsync();
+
+    public void Stop() => _stop.Cancel();
+
+    public async Task<RelayOutcome> OutcomeAsync() => await Run.WaitAsync(TimeSpan.FromSeconds(10));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _clientToRelay.Writer.CompleteAsync();
+        _stop.Cancel();
+        try
+        {
+            await Run.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            _stop.Dispose();
+        }
+    }
+}
