@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test: the unit tests and the end-to-end tests (which install the pinned Claude agent with npm on first
+# use into ~/.cache/acphost-tests, then run it against a fake Messages API on 127.0.0.1).
+# It is `dotnet test AcpHost.sln` plus a closing summary line "N passed, N failed" read from the TRX results.
+# Extra arguments go to dotnet test, e.g. scripts/test.sh --filter "FullyQualifiedName~Relay".
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+results="$(mktemp -d "${TMPDIR:-/tmp}/acphost-test-results.XXXXXX")"
+trap 'rm -rf "$results"' EXIT
+
+status=0
+dotnet test "$root/AcpHost.sln" --logger "trx" --results-directory "$results" "$@" || status=$?
+
+passed=0
+failed=0
+skipped=0
+for trx in "$results"/*.trx; do
+  [[ -e "$trx" ]] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  value() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+if [[ "$status" -eq 0 && "$passed" -eq 0 ]]; then
+  echo "test.sh: no test ran" >&2
+  exit 1
+fi
+exit "$status"
