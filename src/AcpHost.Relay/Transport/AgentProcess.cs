@@ -79,6 +79,7 @@ public sealed partial class AgentProcess : IAgentConnection
         }
 
         var process = new Process { StartInfo = startInfo };
+        OrphanReaper.BecomeSubreaper();
         try
         {
             process.Start();
@@ -89,6 +90,7 @@ public sealed partial class AgentProcess : IAgentConnection
             throw new AgentStartException($"Cannot start the agent '{launch.Display}': {ex.Message}", ex);
         }
 
+        OrphanReaper.Adopt(process.Id);
         return new AgentProcess(process, agentLog, stderrTailLines);
     }
 
@@ -138,6 +140,11 @@ public sealed partial class AgentProcess : IAgentConnection
     private async Task WatchExitAsync()
     {
         await _process.WaitForExitAsync().ConfigureAwait(false);
+        int orphans = OrphanReaper.ReapAfter(_process.Id);
+        if (orphans > 0)
+        {
+            LogOrphansKilled(_agentLog, orphans);
+        }
 
         // Stderr is read to its end first so the tail quoted in errors holds the agent's last words.
         await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
@@ -169,6 +176,9 @@ public sealed partial class AgentProcess : IAgentConnection
             // Likewise.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The agent left {Count} process(es) running after it exited; killed them")]
+    private static partial void LogOrphansKilled(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{AgentLine}")]
     private static partial void LogAgentStderr(ILogger logger, string agentLine);
