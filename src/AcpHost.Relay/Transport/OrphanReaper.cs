@@ -15,6 +15,7 @@ internal static partial class OrphanReaper
 {
     private const int PrSetChildSubreaper = 36;
     private const int SigKill = 9;
+    private const int WNoHang = 1;
 
     private static readonly ConcurrentDictionary<int, byte> OwnChildren = new();
     private static int _subreaper;
@@ -40,17 +41,27 @@ internal static partial class OrphanReaper
             return 0;
         }
 
-        int killed = 0;
-        int self = Environment.ProcessId;
-        foreach (int pid in ChildrenOf(self))
+        var killed = new List<int>();
+        foreach (int pid in ChildrenOf(Environment.ProcessId))
         {
             if (!OwnChildren.ContainsKey(pid) && Kill(pid, SigKill) == 0)
             {
-                killed++;
+                killed.Add(pid);
             }
         }
 
-        return killed;
+        // As their parent now, the host must also reap them, or they stay zombies (and init in a container may not
+        // reap them either once the host exits). SIGKILL takes effect at once; a short bounded wait is plenty.
+        var deadline = DateTime.UtcNow.AddSeconds(1);
+        foreach (int pid in killed)
+        {
+            while (WaitPid(pid, 0, WNoHang) == 0 && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(5);
+            }
+        }
+
+        return killed.Count;
     }
 
     private static IEnumerable<int> ChildrenOf(int parent)
@@ -88,6 +99,9 @@ internal static partial class OrphanReaper
 
     [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
     private static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+    [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
+    private static partial int WaitPid(int pid, nint status, int options);
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
