@@ -19,7 +19,10 @@ public sealed class JsonRpcRelay : IRelayOutlet
     private readonly MessageTrace? _trace;
     private volatile AgentExit? _agentLoss;
 
-    /// <summary>Creates a relay between a client (its input and output pipes) and an agent.</summary>
+    /// <summary>
+    /// Creates a relay between a client (its input and output pipes) and an agent. The caller keeps ownership of
+    /// <paramref name="trace"/>; records written after it is disposed are dropped.
+    /// </summary>
     public JsonRpcRelay(
         PipeReader clientInput,
         PipeWriter clientOutput,
@@ -99,8 +102,7 @@ public sealed class JsonRpcRelay : IRelayOutlet
 
         // The client pump may sit in a read of the editor's stdin that cannot be interrupted; it is left behind.
         await pumps.CancelAsync().ConfigureAwait(false);
-        await ToClient.CompleteAsync().ConfigureAwait(false);
-        _trace?.Dispose();
+        await WithinAsync(ToClient.CompleteAsync().AsTask(), Options.DrainTimeout).ConfigureAwait(false);
         return outcome;
     }
 
@@ -216,10 +218,13 @@ public sealed class JsonRpcRelay : IRelayOutlet
 
     private async Task<RelayOutcome> ShutDownAsync(RelayEnd end, Task<PumpEnd> agentPump)
     {
-        await ToAgent.CompleteAsync().ConfigureAwait(false);
+        // Closing the agent's input waits for its writer, which a flush to an agent that stopped reading can hold;
+        // the kill at the end of the grace period breaks that flush, so the close is awaited only after it.
+        Task closing = ToAgent.CompleteAsync().AsTask();
 
         // Whatever the agent still writes is relayed while it winds down, for at most the grace period.
         AgentExit exit = await _agent.ShutdownAsync(Options.ShutdownGrace).ConfigureAwait(false);
+        await WithinAsync(closing, Options.DrainTimeout).ConfigureAwait(false);
         if (exit.KilledByHost)
         {
             RelayLog.AgentKilled(Log, Options.ShutdownGrace);
@@ -256,10 +261,14 @@ public sealed class JsonRpcRelay : IRelayOutlet
 
     private async Task DrainAsync(Task<PumpEnd> agentPump)
     {
-        await Task.WhenAny(agentPump, Task.Delay(Options.DrainTimeout)).ConfigureAwait(false);
-        await ToClient.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        await WithinAsync(agentPump, Options.DrainTimeout).ConfigureAwait(false);
+        await WithinAsync(ToClient.FlushAsync(CancellationToken.None).AsTask(), Options.DrainTimeout).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Answers every request still waiting. A client that stopped reading its output could block these writes
+    /// forever, so they get a bounded time; the count says how many requests were left unanswered by the agent.
+    /// </summary>
     private async Task<int> FailPendingAsync(AgentExit exit)
     {
         _agentLoss = exit;
@@ -271,12 +280,37 @@ public sealed class JsonRpcRelay : IRelayOutlet
         }
 
         RelayLog.PendingFailed(Log, unanswered.Count);
-        foreach (PendingRequest request in unanswered)
+        using var bounded = new CancellationTokenSource(Options.DrainTimeout);
+        try
         {
-            await AnswerAgentGoneAsync(request.ClientId, CancellationToken.None).ConfigureAwait(false);
+            foreach (PendingRequest request in unanswered)
+            {
+                await AnswerAgentGoneAsync(request.ClientId, bounded.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (bounded.IsCancellationRequested)
+        {
+            RelayLog.ClientNotReading(Log);
         }
 
         return unanswered.Count;
+    }
+
+    /// <summary>Waits for <paramref name="task"/> at most <paramref name="timeout"/>; its outcome is not observed here.</summary>
+    private static async Task WithinAsync(Task task, TimeSpan timeout)
+    {
+        try
+        {
+            await task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The caller moves on; the process is about to end anyway.
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // A pump or writer that failed because its peer went away has nothing more to deliver.
+        }
     }
 
     private async Task CancelAgentRequestAsync(RequestId id)

@@ -41,6 +41,9 @@ internal static partial class RelayLog
     [LoggerMessage(EventId = 116, Level = LogLevel.Warning, Message = "Answered {Count} request(s) the agent left unanswered with error -32603")]
     public static partial void PendingFailed(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 118, Level = LogLevel.Warning, Message = "The client is not reading its input; error replies for unanswered requests were not all delivered")]
+    public static partial void ClientNotReading(ILogger logger);
+
     [LoggerMessage(EventId = 117, Level = LogLevel.Warning, Message = "Agent closed its output but is still running; ending it")]
     public static partial void AgentOutputClosed(ILogger logger);
 }

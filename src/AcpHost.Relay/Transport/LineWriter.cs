@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 
 namespace AcpHost.Relay.Transport;
@@ -33,29 +32,6 @@ public sealed class LineWriter
 
             Append(line.Span);
             return !flush || await FlushCoreAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <summary>Writes one line built by <paramref name="build"/> into the output buffer, then flushes.</summary>
-    /// <returns>False when the peer is gone and the line could not be written.</returns>
-    public async ValueTask<bool> WriteLineAsync<TState>(TState state, Action<IBufferWriter<byte>, TState> build, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(build);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_completed)
-            {
-                return false;
-            }
-
-            build(_output, state);
-            _output.Write("\n"u8);
-            return await FlushCoreAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -86,6 +86,28 @@ public class RelayLifecycleTests
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task StopRequested_AgentNotReadingItsInput_StillEndsAfterTheGrace()
+    {
+        // The agent reads nothing, so the relay's writes to it block once 16 KiB are buffered.
+        var small = new PipeOptions(pauseWriterThreshold: 16 * 1024, resumeWriterThreshold: 8 * 1024);
+        var agent = new FakeAgentConnection(fromRelayOptions: small) { ExitWhenInputCloses = false };
+        var options = new RelayOptions { ShutdownGrace = TimeSpan.FromMilliseconds(300), DrainTimeout = TimeSpan.FromMilliseconds(300) };
+        await using var harness = new RelayHarness(agent: agent, options: options);
+        string line = $$$"""{"jsonrpc":"2.0","method":"x","params":"{{{new string('p', 1000)}}}"}""";
+        for (int i = 0; i < 100; i++)
+        {
+            await harness.ClientSayAsync(line);
+        }
+
+        await Task.Delay(200);
+        harness.Stop();
+
+        RelayOutcome outcome = await harness.OutcomeAsync();
+        Assert.Equal(RelayEnd.Stopped, outcome.End);
+        Assert.True(agent.WasKilled);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task StopRequested_ShutsDownGracefullyAndAnswersWhatIsPending()
     {
         await using var harness = new RelayHarness();

@@ -14,10 +14,10 @@ internal sealed class FakeAgentConnection : IAgentConnection
     private readonly Pipe _fromRelay;
     private readonly TaskCompletionSource<AgentExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public FakeAgentConnection(PipeOptions? toRelayOptions = null)
+    public FakeAgentConnection(PipeOptions? toRelayOptions = null, PipeOptions? fromRelayOptions = null)
     {
         _toRelay = new Pipe(toRelayOptions ?? PipeOptions.Default);
-        _fromRelay = new Pipe();
+        _fromRelay = new Pipe(fromRelayOptions ?? PipeOptions.Default);
         ReadFromRelay = new LineReader(_fromRelay.Reader);
     }
 
@@ -63,6 +63,9 @@ internal sealed class FakeAgentConnection : IAgentConnection
         {
             WasKilled = true;
             await _toRelay.Writer.CompleteAsync();
+
+            // A killed process's stdin is gone: a writer blocked on it wakes up.
+            await _fromRelay.Reader.CompleteAsync();
             _exited.TrySetResult(new AgentExit(137, [], KilledByHost: true));
         }
 
