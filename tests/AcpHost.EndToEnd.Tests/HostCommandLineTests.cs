@@ -73,4 +73,14 @@ public class HostCommandLineTests
         Assert.Equal("", stdout);
         Assert.Contains("loud", stderr, StringComparison.Ordinal);
     }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Run_UnknownOption_IsAUsageErrorOnStderrAndNothingOnStdout()
+    {
+        var (exitCode, stdout, stderr) = await HostCommand.RunAsync(["run", "--no-such-option"], environment: null, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("", stdout);
+        Assert.Contains("--no-such-option", stderr, StringComparison.Ordinal);
+    }
 }

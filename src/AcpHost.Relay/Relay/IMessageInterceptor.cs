@@ -17,6 +17,15 @@ public interface IMessageInterceptor
     /// </summary>
     IReadOnlyCollection<string> Methods { get; }
 
+    /// <summary>
+    /// A cheap look at the raw bytes before anything is decoded or allocated: false lets the message pass this
+    /// interceptor untouched. For methods as frequent as <c>session/update</c>, a byte search for a marker here keeps
+    /// the relay's hot path flat.
+    /// </summary>
+    /// <param name="method">The message's method (for a response, the request's).</param>
+    /// <param name="line">The message's bytes.</param>
+    bool Wants(string method, ReadOnlyMemory<byte> line) => true;
+
     /// <summary>Looks at one message and decides whether it goes on unchanged, changed, or not at all.</summary>
     ValueTask<InterceptResult> InterceptAsync(InterceptContext context, CancellationToken cancellationToken);
 }

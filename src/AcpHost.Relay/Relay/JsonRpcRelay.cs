@@ -180,6 +180,11 @@ public sealed class JsonRpcRelay : IRelayOutlet
     {
         foreach (IMessageInterceptor interceptor in interceptors)
         {
+            if (!interceptor.Wants(method, line))
+            {
+                continue;
+            }
+
             InterceptResult result;
             try
             {

@@ -11,4 +11,5 @@ namespace AcpHost.Acp;
 [JsonSerializable(typeof(ResponseEnvelope<InitializeResult>))]
 [JsonSerializable(typeof(ResponseEnvelope<SessionResult>))]
 [JsonSerializable(typeof(RequestEnvelope<SessionParams>))]
+[JsonSerializable(typeof(SessionUpdateNotification))]
 public sealed partial class AcpJsonContext : JsonSerializerContext;

@@ -17,4 +17,10 @@ public static class AcpMethods
 
     /// <summary>Client → agent: branches a session (unstable in ACP).</summary>
     public const string SessionFork = "session/fork";
+
+    /// <summary>Client → agent: a turn.</summary>
+    public const string SessionPrompt = "session/prompt";
+
+    /// <summary>Agent → client: streaming updates of a session.</summary>
+    public const string SessionUpdate = "session/update";
 }

@@ -15,13 +15,28 @@ internal static class AcpHostCommandLine
         RunCommand.Configure(root, common);
         root.Subcommands.Add(RunCommand.Create(common));
         root.Subcommands.Add(InstallAgentCommand.Create(common));
+        root.Subcommands.Add(CompactionsCommand.Create(common));
         return root;
     }
 
-    public static Task<int> InvokeAsync(string[] args)
+    public static async Task<int> InvokeAsync(string[] args)
     {
         // The generic host owns SIGINT/SIGTERM for run; System.CommandLine must not install a second handler.
         var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
-        return Create().Parse(args).InvokeAsync(invocation);
+        ParseResult parse = Create().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // A usage error: say so on stderr and exit 2, as documented. Help would go to stdout, which for an editor
+            // that started `acphost run` with a typo is the protocol stream.
+            foreach (var error in parse.Errors)
+            {
+                await invocation.Error.WriteLineAsync("acphost: " + error.Message).ConfigureAwait(false);
+            }
+
+            await invocation.Error.WriteLineAsync("Run 'acphost --help' for usage.").ConfigureAwait(false);
+            return Hosting.ExitStatus.StartupFailed;
+        }
+
+        return await parse.InvokeAsync(invocation).ConfigureAwait(false);
     }
 }

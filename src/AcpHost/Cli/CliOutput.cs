@@ -1,13 +1,21 @@
+using System.CommandLine;
+
 namespace AcpHost.Cli;
 
 /// <summary>
-/// The one sanctioned writer to stdout, for commands that print results for people or scripts
-/// (<c>install-agent</c>, later <c>compactions</c>, <c>sessions</c>). <c>acphost run</c> never uses it:
-/// there stdout carries the protocol alone.
+/// The one way commands print results for people or scripts (<c>install-agent</c>, <c>compactions</c>): through the
+/// invocation's output, which is stdout from the console. <c>acphost run</c> never uses it: there stdout carries the
+/// protocol alone.
 /// </summary>
 internal static class CliOutput
 {
-#pragma warning disable RS0030 // Banned elsewhere on purpose; commands other than run own their stdout.
-    public static void Line(string text) => Console.Out.WriteLine(text);
-#pragma warning restore RS0030
+    /// <summary>
+    /// Writes a line to the invocation's output: stdout when run from the console (System.CommandLine's default),
+    /// a test's writer when a test invokes the command in-process.
+    /// </summary>
+    public static void Line(ParseResult parse, string text)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        parse.InvocationConfiguration.Output.WriteLine(text);
+    }
 }

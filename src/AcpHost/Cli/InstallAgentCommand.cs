@@ -30,7 +30,7 @@ internal static class InstallAgentCommand
                 using Serilog.Core.Logger serilog = SerilogSetup.Create(configuration, settings.DataDir);
                 using var loggerFactory = new SerilogLoggerFactory(serilog);
                 var installer = new AgentInstaller(Options.Create(agent), Options.Create(settings), loggerFactory.CreateLogger<AgentInstaller>());
-                CliOutput.Line(await installer.EnsureInstalledAsync(cancellationToken).ConfigureAwait(false));
+                CliOutput.Line(parse, await installer.EnsureInstalledAsync(cancellationToken).ConfigureAwait(false));
                 return ExitStatus.Success;
             }
             catch (Exception ex) when (ex is AgentInstallException or FormatException or InvalidOperationException)

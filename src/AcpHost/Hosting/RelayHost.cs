@@ -1,5 +1,6 @@
 using AcpHost.Agent;
-using AcpHost.Features.SessionLog;
+using AcpHost.Features.Compaction;
+using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,7 +70,15 @@ public static class RelayHost
         builder.Services.AddSingleton<ExitStatus>();
         builder.Services.AddSingleton<AgentInstaller>();
         builder.Services.AddSingleton<AgentLaunchResolver>();
-        builder.Services.AddSingleton<IMessageInterceptor, SessionEventsLogger>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SessionRegistry>();
+        builder.Services.Configure<CompactionOptions>(configuration.GetSection(CompactionOptions.Section));
+        builder.Services.AddSingleton(new CompactionLedger(dataDir));
+        builder.Services.AddSingleton<CompactionRecorder>();
+
+        // Interceptors run in this order: the session tracker first, so the others find each session registered.
+        builder.Services.AddSingleton<IMessageInterceptor, SessionTracker>();
+        builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<CompactionRecorder>());
         builder.Services.AddHostedService<RelayService>();
         return builder.Build();
     }

@@ -13,7 +13,8 @@ public class RelayInterceptionTests
 
     private static Mock<IMessageInterceptor> Interceptor(params string[] methods)
     {
-        var mock = new Mock<IMessageInterceptor>();
+        // CallBase: the interface's default Wants (true) applies, as it does for real interceptors.
+        var mock = new Mock<IMessageInterceptor> { CallBase = true };
         mock.SetupGet(i => i.Methods).Returns(methods);
         mock.Setup(i => i.InterceptAsync(It.IsAny<InterceptContext>(), It.IsAny<CancellationToken>())).ReturnsAsync(InterceptResult.Forward);
         return mock;

@@ -5,13 +5,14 @@ using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
 using Microsoft.Extensions.Logging;
 
-namespace AcpHost.Features.SessionLog;
+namespace AcpHost.Features.Sessions;
 
 /// <summary>
-/// Says at Information what the agent and the sessions do: which agent answered <c>initialize</c>, and every session
-/// created, loaded, resumed or forked, with its working directory. Observes only; every message goes on unchanged.
+/// Learns the sessions from the traffic and says at Information what happens to them: which agent answered
+/// <c>initialize</c>, every session created, loaded, resumed or forked (with its working directory), and each
+/// session's context fill from its <c>usage_update</c>s. Observes only; every message goes on unchanged.
 /// </summary>
-public sealed partial class SessionEventsLogger(ILogger<SessionEventsLogger> log) : IMessageInterceptor
+public sealed partial class SessionTracker(SessionRegistry registry, TimeProvider time, ILogger<SessionTracker> log) : IMessageInterceptor
 {
     // Params of session requests in flight, by the client's id, so the response can be logged with its cwd.
     // Entries leave with their response; at most as many as the client has requests in flight.
@@ -19,12 +20,23 @@ public sealed partial class SessionEventsLogger(ILogger<SessionEventsLogger> log
 
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Methods { get; } =
-        [AcpMethods.Initialize, AcpMethods.SessionNew, AcpMethods.SessionLoad, AcpMethods.SessionResume, AcpMethods.SessionFork];
+        [AcpMethods.Initialize, AcpMethods.SessionNew, AcpMethods.SessionLoad, AcpMethods.SessionResume, AcpMethods.SessionFork, AcpMethods.SessionUpdate];
+
+    /// <inheritdoc/>
+    /// <remarks>Of the many <c>session/update</c>s only <c>usage_update</c> matters here.</remarks>
+    public bool Wants(string method, ReadOnlyMemory<byte> line) =>
+        method != AcpMethods.SessionUpdate || line.Span.IndexOf("\"usage_update\""u8) >= 0;
 
     /// <inheritdoc/>
     public ValueTask<InterceptResult> InterceptAsync(InterceptContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.Method == AcpMethods.SessionUpdate)
+        {
+            RecordUsage(context.Line.Span);
+            return ValueTask.FromResult(InterceptResult.Forward);
+        }
+
         if (context.Info.Id is not { } id)
         {
             return ValueTask.FromResult(InterceptResult.Forward);
@@ -78,6 +90,12 @@ public sealed partial class SessionEventsLogger(ILogger<SessionEventsLogger> log
 
         string sessionId = response?.Result?.SessionId ?? request.SessionId ?? "(unknown)";
         string cwd = request.Cwd ?? "(no cwd)";
+        if (response?.Result is not null && request.Cwd is not null && sessionId != "(unknown)")
+        {
+            string? parent = method == AcpMethods.SessionFork ? request.SessionId : null;
+            registry.Open(new SessionInfo(sessionId, request.Cwd, time.GetUtcNow(), method, parent));
+        }
+
         switch (method)
         {
             case AcpMethods.SessionNew:
@@ -89,6 +107,15 @@ public sealed partial class SessionEventsLogger(ILogger<SessionEventsLogger> log
             default:
                 SessionOpened(log, sessionId, method, cwd);
                 break;
+        }
+    }
+
+    private void RecordUsage(ReadOnlySpan<byte> line)
+    {
+        SessionUpdateParams? update = JsonSerializer.Deserialize(line, AcpJsonContext.Default.SessionUpdateNotification)?.Params;
+        if (update is { SessionId: { } sessionId, Update: { Kind: "usage_update" } usage })
+        {
+            registry.RecordUsage(sessionId, usage.Used, usage.Size);
         }
     }
 

@@ -1,18 +1,19 @@
-using AcpHost.Features.SessionLog;
+using AcpHost.Features.Sessions;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Logging;
 
 namespace AcpHost.Tests.Features;
 
-public class SessionEventsLoggerTests
+public class SessionTrackerTests
 {
     private const int Timeout = 15_000;
 
     [Fact(Timeout = Timeout)]
     public async Task Logger_SessionLifecycle_IsLoggedAtInformationAndMessagesPassUnchanged()
     {
-        var log = new ListLogger<SessionEventsLogger>();
-        await using var harness = new RelayHarness([new SessionEventsLogger(log)]);
+        var log = new ListLogger<SessionTracker>();
+        var registry = new SessionRegistry();
+        await using var harness = new RelayHarness([new SessionTracker(registry, TimeProvider.System, log)]);
         string[] fromClient =
         [
             """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":1}}""",
@@ -40,5 +41,28 @@ public class SessionEventsLoggerTests
         Assert.True(log.Contains(LogLevel.Information, "Session created: s-1 (cwd /work)"));
         Assert.True(log.Contains(LogLevel.Information, "Session forked: s-2 from s-1 (cwd /work)"));
         Assert.True(log.Contains(LogLevel.Warning, "session/load failed at the agent: -32002 Session not found"));
+
+        // The registry knows the sessions that were opened, with their cwd and lineage; not the failed load.
+        Assert.Equal("/work", registry.Find("s-1")?.Cwd);
+        Assert.Equal("s-1", registry.Find("s-2")?.ParentSessionId);
+        Assert.Null(registry.Find("s-0"));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Tracker_UsageUpdates_RecordTheSessionsFill()
+    {
+        var registry = new SessionRegistry();
+        await using var harness = new RelayHarness([new SessionTracker(registry, TimeProvider.System, new ListLogger<SessionTracker>())]);
+        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":1,"method":"session/new","params":{"cwd":"/w","mcpServers":[]}}""");
+        await harness.Agent.ReadFromRelay.NextAsync();
+        await harness.Agent.SayAsync("""{"jsonrpc":"2.0","id":1,"result":{"sessionId":"s"}}""");
+        await harness.ToClient.NextAsync();
+
+        const string usage = """{"jsonrpc":"2.0","method":"session/update","params":{"sessionId":"s","update":{"sessionUpdate":"usage_update","used":990001,"size":1000000}}}""";
+        await harness.Agent.SayAsync(usage);
+
+        Assert.Equal(usage, await harness.ToClient.NextAsync());
+        Assert.Equal(990001, registry.Find("s")?.UsedTokens);
+        Assert.Equal(1000000, registry.Find("s")?.ContextWindow);
     }
 }

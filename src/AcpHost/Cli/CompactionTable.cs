@@ -1,0 +1,67 @@
+using System.Globalization;
+using AcpHost.Features.Compaction;
+
+namespace AcpHost.Cli;
+
+/// <summary><c>acphost compactions</c> for people: aligned columns, then a line with the count and the tokens flattened.</summary>
+internal static class CompactionTable
+{
+    private const string Unknown = "–";
+
+    private static readonly string[] Headers = ["at (UTC)", "session", "trigger", "pre-tokens", "post-tokens", "duration", "window", "source"];
+
+    // Numbers read best right-aligned, so their digits line up.
+    private static readonly bool[] RightAligned = [false, false, false, true, true, true, true, false];
+
+    /// <summary>The table's lines; <paramref name="records"/> must not be empty.</summary>
+    public static IEnumerable<string> Lines(IReadOnlyList<CompactionRecord> records)
+    {
+        List<string[]> rows = [Headers, .. records.Select(Cells)];
+        int[] widths = new int[Headers.Length];
+        foreach (string[] row in rows)
+        {
+            for (int i = 0; i < row.Length; i++)
+            {
+                widths[i] = Math.Max(widths[i], row[i].Length);
+            }
+        }
+
+        foreach (string[] row in rows)
+        {
+            yield return string.Join("  ", row.Select((cell, i) => RightAligned[i] ? cell.PadLeft(widths[i]) : cell.PadRight(widths[i]))).TrimEnd();
+        }
+
+        yield return Summary(records);
+    }
+
+    private static string[] Cells(CompactionRecord record) =>
+    [
+        record.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        record.SessionId,
+        record.Trigger ?? Unknown,
+        Number(record.PreTokens),
+        Number(record.PostTokens),
+        Duration(record.DurationMs),
+        Number(record.ContextWindow),
+        record.Source,
+    ];
+
+    private static string Summary(IReadOnlyList<CompactionRecord> records)
+    {
+        long flattened = records.Sum(record => record.PreTokens ?? 0);
+        int uncounted = records.Count(record => record.PreTokens is null);
+        string text = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{records.Count:N0} {(records.Count == 1 ? "compaction" : "compactions")}, {flattened:N0} tokens flattened");
+        return uncounted == 0 ? text : string.Create(CultureInfo.InvariantCulture, $"{text} ({uncounted:N0} without a token count)");
+    }
+
+    private static string Number(long? value) => value is { } number ? number.ToString("N0", CultureInfo.InvariantCulture) : Unknown;
+
+    private static string Duration(long? milliseconds) => milliseconds switch
+    {
+        null => Unknown,
+        < 1000 => string.Create(CultureInfo.InvariantCulture, $"{milliseconds} ms"),
+        { } ms => string.Create(CultureInfo.InvariantCulture, $"{ms / 1000.0:N1} s"),
+    };
+}

@@ -1,0 +1,301 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using AcpHost.Acp;
+using AcpHost.Features.Sessions;
+using AcpHost.Features.Transcripts;
+using AcpHost.Relay.Protocol;
+using AcpHost.Relay.Relay;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AcpHost.Features.Compaction;
+
+/// <summary>
+/// Catches every compaction of every relayed session, whatever the client: it reads the live signals off
+/// <c>session/update</c>, follows the sessions' transcripts for the counts the wire lacks, and for each compaction
+/// writes one ledger record, one log line and one <c>_acphost/compaction</c> notification to the client. Recording
+/// happens on a background loop, so the agent's messages are never held up by a disk write.
+/// </summary>
+public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisposable
+{
+    private static readonly TimeSpan FinalFlushTimeout = TimeSpan.FromSeconds(5);
+
+    // The agent stamps transcript lines with its own clock; allow for a little disagreement with the host's.
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
+
+    private readonly SessionRegistry _sessions;
+    private readonly CompactionLedger _ledger;
+    private readonly CompactionOptions _options;
+    private readonly ILogger<CompactionRecorder> _log;
+    private readonly CompactionTracker _tracker;
+    private readonly string _claudeConfigDir;
+    private readonly ConcurrentDictionary<string, TranscriptTail> _tails = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<RequestId, string> _promptsInFlight = new();
+    private readonly ConcurrentQueue<string> _sweeps = new();
+    private readonly Channel<TrackerAction> _toRecord = Channel.CreateBounded<TrackerAction>(new BoundedChannelOptions(1024) { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _recording;
+    private readonly Task _polling;
+    private volatile IRelayOutlet? _outlet;
+    private int _disposed;
+
+    /// <summary>Creates the recorder and starts its background loops.</summary>
+    public CompactionRecorder(SessionRegistry sessions, CompactionLedger ledger, IOptions<CompactionOptions> options, TimeProvider time, ILogger<CompactionRecorder> log)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        ArgumentNullException.ThrowIfNull(options);
+        _sessions = sessions;
+        _ledger = ledger;
+        _options = options.Value;
+        _log = log;
+        _tracker = new CompactionTracker(time, _options.TranscriptWait);
+        _claudeConfigDir = TranscriptPaths.ConfigDir(_options.ClaudeConfigDir);
+        _sessions.SessionOpened += StartFollowing;
+        _recording = Task.Run(RecordLoopAsync);
+        _polling = Task.Run(PollLoopAsync);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.SessionUpdate, AcpMethods.SessionPrompt];
+
+    /// <inheritdoc/>
+    /// <remarks>Every compaction signal has "compact" in it; chunks of text and most other updates do not.</remarks>
+    public bool Wants(string method, ReadOnlyMemory<byte> line) =>
+        method != AcpMethods.SessionUpdate || line.Span.IndexOf("compact"u8) >= 0;
+
+    /// <inheritdoc/>
+    public async ValueTask<InterceptResult> InterceptAsync(InterceptContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _outlet ??= context.Outlet;
+        if (context.Method == AcpMethods.SessionPrompt)
+        {
+            NotePrompt(context);
+            return InterceptResult.Forward;
+        }
+
+        if (context.Direction != Direction.FromAgent || context.Info.Kind != MessageKind.Notification)
+        {
+            return InterceptResult.Forward;
+        }
+
+        SessionUpdateParams? update = JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.SessionUpdateNotification)?.Params;
+        if (update is not { SessionId: { } sessionId, Update: { } body } || CompactionSignalReader.Read(sessionId, body) is not { } signal)
+        {
+            return InterceptResult.Forward;
+        }
+
+        await RecordAsync(_tracker.Observe(signal, WindowOf(sessionId)), cancellationToken).ConfigureAwait(false);
+        if (body.Kind != "compaction_update" || signal.Phase != SignalPhase.Completed || signal.Key is null)
+        {
+            return InterceptResult.Forward;
+        }
+
+        // The client declared compaction support, so the wire gives it no counts. If the transcript already has them
+        // (a small read of what was appended), they travel with the agent's own message; nothing is waited for.
+        CompactionRecord? known = _tracker.KnownFacts(sessionId, signal.Key);
+        if (known is null)
+        {
+            await ReadTranscriptAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            known = _tracker.KnownFacts(sessionId, signal.Key);
+        }
+
+        return known is null ? InterceptResult.Forward : InterceptResult.Replace(WithAcphostMeta(context.Line, known));
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _sessions.SessionOpened -= StartFollowing;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _polling.ConfigureAwait(false);
+
+        // Last look at every transcript, then record whatever ended and is still waiting.
+        foreach (string sessionId in _tails.Keys)
+        {
+            await ReadTranscriptAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await RecordAsync(_tracker.Flush(), CancellationToken.None).ConfigureAwait(false);
+        _toRecord.Writer.TryComplete();
+        await _recording.WaitAsync(FinalFlushTimeout).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private void StartFollowing(SessionInfo session)
+    {
+        var tail = new TranscriptTail(() => TranscriptPaths.Find(_claudeConfigDir, session.Cwd, session.SessionId));
+        if (_tails.TryAdd(session.SessionId, tail))
+        {
+            tail.Start();
+        }
+    }
+
+    private void NotePrompt(InterceptContext context)
+    {
+        if (context.Info.Id is not { } id)
+        {
+            return;
+        }
+
+        if (context.Direction == Direction.FromClient && context.Info.Kind == MessageKind.Request)
+        {
+            if (JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.RequestEnvelopeSessionParams)?.Params?.SessionId is { } sessionId)
+            {
+                _promptsInFlight[id] = sessionId;
+            }
+        }
+        else if (context.Info.Kind == MessageKind.Response && _promptsInFlight.TryRemove(id, out string? sessionId))
+        {
+            // A turn ended: look at its transcript for any compaction the wire did not report.
+            _sweeps.Enqueue(sessionId);
+        }
+    }
+
+    private async ValueTask ReadTranscriptAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        if (!_tails.TryGetValue(sessionId, out TranscriptTail? tail))
+        {
+            return;
+        }
+
+        IReadOnlyList<TranscriptBoundary> boundaries;
+        try
+        {
+            boundaries = tail.ReadNew();
+        }
+        catch (IOException ex)
+        {
+            TranscriptUnreadable(_log, tail.FilePath ?? sessionId, ex.Message);
+            return;
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            TranscriptUnreadable(_log, tail.FilePath ?? sessionId, ex.Message);
+            return;
+        }
+
+        // A fork's transcript starts as a copy of its parent's: boundaries that name another session, or that are older
+        // than this session, are history.
+        DateTimeOffset since = (_sessions.Find(sessionId)?.OpenedAt ?? DateTimeOffset.MinValue) - ClockSkew;
+        foreach (TranscriptBoundary boundary in boundaries.Where(b => (b.SessionId is null || b.SessionId == sessionId) && (b.Timestamp is null || b.Timestamp >= since)))
+        {
+            await RecordAsync(_tracker.Observe(sessionId, boundary, WindowOf(sessionId)), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask RecordAsync(IReadOnlyList<TrackerAction> actions, CancellationToken cancellationToken)
+    {
+        foreach (TrackerAction action in actions)
+        {
+            await _toRecord.Writer.WriteAsync(action, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private long? WindowOf(string sessionId) => _sessions.Find(sessionId)?.ContextWindow;
+
+    private async Task PollLoopAsync()
+    {
+        using var timer = new PeriodicTimer(_options.PollInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                var due = new HashSet<string>(_tracker.SessionsAwaitingTranscript(), StringComparer.Ordinal);
+                while (_sweeps.TryDequeue(out string? sessionId))
+                {
+                    due.Add(sessionId);
+                }
+
+                foreach (string sessionId in due)
+                {
+                    await ReadTranscriptAsync(sessionId, _stopping.Token).ConfigureAwait(false);
+                }
+
+                await RecordAsync(_tracker.Expire(), _stopping.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Disposal: the final sweep happens there.
+        }
+    }
+
+    private async Task RecordLoopAsync()
+    {
+        await foreach (TrackerAction action in _toRecord.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await _ledger.AppendAsync(action.Record, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException)
+            {
+                LedgerWriteFailed(_log, ex, action.Record.Id, _ledger.FilePath);
+            }
+
+            if (!action.IsNew)
+            {
+                CompactionEnriched(_log, action.Record.Id, action.Record.PostTokens, action.Record.DurationMs, action.Record.BoundaryUuid);
+                continue;
+            }
+
+            CompactionRecord record = action.Record;
+            CompactBoundary(_log, record.Trigger ?? "unknown", record.PreTokens, record.PostTokens, record.SessionId, record.DurationMs, record.ContextWindow, record.Source, record.Id);
+            if (record.PreTokens is null)
+            {
+                CountsMissing(_log, record.SessionId, _options.TranscriptWait);
+            }
+
+            if (_outlet is { } outlet)
+            {
+                byte[] payload = JsonSerializer.SerializeToUtf8Bytes(CompactionNotification.From(record), CompactionJsonContext.Default.CompactionNotification);
+                await outlet.NotifyClientAsync(CompactionMethods.Notification, payload, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The agent's update with the facts added under <c>params.update._meta.acphost</c>; all else kept.</summary>
+    private static byte[] WithAcphostMeta(ReadOnlyMemory<byte> line, CompactionRecord record)
+    {
+        JsonNode message = JsonNode.Parse(line.Span)!;
+        JsonObject update = message["params"]!["update"]!.AsObject();
+        if (update["_meta"] is not JsonObject meta)
+        {
+            update["_meta"] = meta = [];
+        }
+
+        meta["acphost"] = JsonSerializer.SerializeToNode(CompactionNotification.From(record), CompactionJsonContext.Default.CompactionNotification);
+        var buffer = new ArrayBufferWriter<byte>(line.Length + 256);
+        using (var writer = new Utf8JsonWriter(buffer, JsonRpcWriter.WriterOptions))
+        {
+            message.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information,
+        Message = "Compact boundary: trigger={Trigger} preTokens={PreTokens} postTokens={PostTokens} session={SessionId} durationMs={DurationMs} contextWindow={ContextWindow} source={Source} id={CompactionId}")]
+    private static partial void CompactBoundary(ILogger logger, string trigger, long? preTokens, long? postTokens, string sessionId, long? durationMs, long? contextWindow, string source, string compactionId);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Debug, Message = "Compaction {CompactionId} enriched: postTokens={PostTokens} durationMs={DurationMs} boundary={BoundaryUuid}")]
+    private static partial void CompactionEnriched(ILogger logger, string compactionId, long? postTokens, long? durationMs, string? boundaryUuid);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "A compaction of session {SessionId} ended without token counts and its transcript did not show them within {Wait}; recorded without preTokens")]
+    private static partial void CountsMissing(ILogger logger, string sessionId, TimeSpan wait);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Could not write compaction {CompactionId} to the ledger {Path}")]
+    private static partial void LedgerWriteFailed(ILogger logger, Exception exception, string compactionId, string path);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Cannot read transcript {Path}: {Reason}")]
+    private static partial void TranscriptUnreadable(ILogger logger, string path, string reason);
+}

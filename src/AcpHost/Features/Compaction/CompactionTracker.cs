@@ -1,0 +1,208 @@
+namespace AcpHost.Features.Compaction;
+
+/// <summary>
+/// Turns signals into records: one compaction, however many signals report it, becomes exactly one record, recorded
+/// as soon as its <c>preTokens</c> is known and enriched as later signals add facts.
+/// </summary>
+/// <remarks>
+/// Correlation, per session, in this order: the wire's own ids (tool call id, compaction id) tie live signals
+/// together; the transcript's boundary uuid identifies a boundary once seen; a boundary joins the compaction with the
+/// same <c>preTokens</c>, else the oldest one still waiting for counts (the <c>compaction_update</c> path, whose wire
+/// carries none); a live signal can also join a compaction that the transcript reported first, if it has the same
+/// <c>preTokens</c> or came within <see cref="JoinWindow"/>. A compaction that ended on the wire without counts waits
+/// up to the transcript wait, then is recorded with what is known. Thread-safe: every call holds one lock and does
+/// no I/O.
+/// </remarks>
+public sealed class CompactionTracker(TimeProvider time, TimeSpan transcriptWait)
+{
+    /// <summary>How far apart a live signal and a transcript boundary may be to count as the same compaction.</summary>
+    public static readonly TimeSpan JoinWindow = TimeSpan.FromSeconds(60);
+
+    private const int KeptPerSession = 32;
+
+    private readonly Dictionary<string, List<TrackedCompaction>> _sessions = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    /// <summary>A live signal; <paramref name="contextWindow"/> is the session's latest known window.</summary>
+    public IReadOnlyList<TrackerAction> Observe(CompactionSignal signal, long? contextWindow)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        lock (_lock)
+        {
+            DateTimeOffset now = time.GetUtcNow();
+            List<TrackedCompaction> entries = EntriesOf(signal.SessionId);
+            TrackedCompaction entry = FindForSignal(entries, signal, now) ?? Add(entries, signal.SessionId, signal.Source, now);
+            if (signal.Key is not null)
+            {
+                entry.Keys.Add(signal.Key);
+            }
+
+            entry.SeenOnWire = true;
+            entry.Facts = signal.Facts.Or(entry.Facts);
+            entry.ContextWindow ??= contextWindow;
+            if (signal.Phase == SignalPhase.Completed)
+            {
+                entry.CompletedAt ??= now;
+            }
+
+            return Settle(entry, now);
+        }
+    }
+
+    /// <summary>A <c>compact_boundary</c> line from the session's transcript.</summary>
+    public IReadOnlyList<TrackerAction> Observe(string sessionId, Transcripts.TranscriptBoundary boundary, long? contextWindow)
+    {
+        ArgumentNullException.ThrowIfNull(boundary);
+        lock (_lock)
+        {
+            DateTimeOffset now = time.GetUtcNow();
+            List<TrackedCompaction> entries = EntriesOf(sessionId);
+            if (boundary.Uuid is not null && entries.Any(e => e.BoundaryUuid == boundary.Uuid))
+            {
+                return [];
+            }
+
+            TrackedCompaction entry = FindForBoundary(entries, boundary) ?? Add(entries, sessionId, CompactionSources.Transcript, now);
+            entry.BoundaryUuid ??= boundary.Uuid;
+            entry.Facts = entry.Facts.Or(boundary.Facts);
+            entry.ContextWindow ??= contextWindow;
+            return Settle(entry, now);
+        }
+    }
+
+    /// <summary>Records the compactions that ended without counts and waited for the transcript in vain.</summary>
+    public IReadOnlyList<TrackerAction> Expire()
+    {
+        lock (_lock)
+        {
+            DateTimeOffset now = time.GetUtcNow();
+            var actions = new List<TrackerAction>();
+            foreach (TrackedCompaction entry in _sessions.Values.SelectMany(entries => entries))
+            {
+                actions.AddRange(Settle(entry, now));
+            }
+
+            return actions;
+        }
+    }
+
+    /// <summary>Records every compaction that ended but is still waiting, now: for shutdown.</summary>
+    public IReadOnlyList<TrackerAction> Flush()
+    {
+        lock (_lock)
+        {
+            var actions = new List<TrackerAction>();
+            foreach (TrackedCompaction entry in _sessions.Values.SelectMany(entries => entries).Where(e => e.Recorded is null && e.CompletedAt is not null))
+            {
+                actions.AddRange(Settle(entry, DateTimeOffset.MaxValue));
+            }
+
+            return actions;
+        }
+    }
+
+    /// <summary>Sessions with a compaction that ended on the wire and still waits for its counts.</summary>
+    public IReadOnlyList<string> SessionsAwaitingTranscript()
+    {
+        lock (_lock)
+        {
+            return [.. _sessions.Where(pair => pair.Value.Any(e => e.Recorded is null && e.Facts.PreTokens is null && e.CompletedAt is not null)).Select(pair => pair.Key)];
+        }
+    }
+
+    /// <summary>What is known of the compaction the wire calls <paramref name="key"/>, once its <c>preTokens</c> is.</summary>
+    public CompactionRecord? KnownFacts(string sessionId, string key)
+    {
+        lock (_lock)
+        {
+            return _sessions.TryGetValue(sessionId, out List<TrackedCompaction>? entries)
+                && entries.FirstOrDefault(e => e.Keys.Contains(key)) is { Facts.PreTokens: not null } entry
+                    ? entry.ToRecord()
+                    : null;
+        }
+    }
+
+    private static TrackedCompaction? FindForSignal(List<TrackedCompaction> entries, CompactionSignal signal, DateTimeOffset now)
+    {
+        if (signal.Key is not null && entries.FirstOrDefault(e => e.Keys.Contains(signal.Key)) is { } byKey)
+        {
+            return byKey;
+        }
+
+        bool Recent(TrackedCompaction e) => now - e.At <= JoinWindow;
+        if (signal.Facts.PreTokens is { } pre
+            && entries.LastOrDefault(e => e.Facts.PreTokens == pre && (!e.SeenOnWire || (signal.Key is null && Recent(e)))) is { } sameCount)
+        {
+            return sameCount;
+        }
+
+        // The transcript was read before the wire spoke: join the boundary it reported.
+        if (entries.LastOrDefault(e => !e.SeenOnWire && Recent(e) && Compatible(e.Facts, signal.Facts)) is { } transcriptFirst)
+        {
+            return transcriptFirst;
+        }
+
+        // A keyless signal (a patched agent's compact_boundary) joins a compaction the wire has open and uncounted.
+        return signal.Key is null ? entries.LastOrDefault(e => e.Recorded is null && e.Facts.PreTokens is null && Recent(e)) : null;
+    }
+
+    private static TrackedCompaction? FindForBoundary(List<TrackedCompaction> entries, Transcripts.TranscriptBoundary boundary)
+    {
+        IEnumerable<TrackedCompaction> open = entries.Where(e => e.BoundaryUuid is null);
+        return (boundary.Facts.PreTokens is { } pre ? open.FirstOrDefault(e => e.Facts.PreTokens == pre && Compatible(e.Facts, boundary.Facts)) : null)
+            ?? open.FirstOrDefault(e => e.Facts.PreTokens is null && e.SeenOnWire);
+    }
+
+    private static bool Compatible(CompactionFacts a, CompactionFacts b) =>
+        (a.Trigger is null || b.Trigger is null || a.Trigger == b.Trigger)
+        && (a.PreTokens is null || b.PreTokens is null || a.PreTokens == b.PreTokens);
+
+    private IReadOnlyList<TrackerAction> Settle(TrackedCompaction entry, DateTimeOffset now)
+    {
+        if (entry.Recorded is null)
+        {
+            bool counted = entry.Facts.PreTokens is not null;
+            bool waitedEnough = entry.CompletedAt is { } completed && now - completed >= transcriptWait;
+            if (!counted && !waitedEnough)
+            {
+                return [];
+            }
+
+            entry.Recorded = entry.ToRecord();
+            return [new TrackerAction(IsNew: true, entry.Recorded)];
+        }
+
+        CompactionRecord current = entry.ToRecord();
+        if (current == entry.Recorded)
+        {
+            return [];
+        }
+
+        entry.Recorded = current;
+        return [new TrackerAction(IsNew: false, current)];
+    }
+
+    private List<TrackedCompaction> EntriesOf(string sessionId)
+    {
+        if (!_sessions.TryGetValue(sessionId, out List<TrackedCompaction>? entries))
+        {
+            _sessions[sessionId] = entries = [];
+        }
+
+        return entries;
+    }
+
+    private static TrackedCompaction Add(List<TrackedCompaction> entries, string sessionId, string source, DateTimeOffset now)
+    {
+        var entry = new TrackedCompaction("cmp-" + Guid.CreateVersion7(now).ToString("N"), sessionId, source, now);
+        entries.Add(entry);
+        if (entries.Count > KeptPerSession)
+        {
+            // Old, settled compactions are not going to hear from any signal again.
+            int settled = entries.FindIndex(e => e.Recorded is not null);
+            entries.RemoveAt(settled >= 0 ? settled : 0);
+        }
+
+        return entry;
+    }
+}

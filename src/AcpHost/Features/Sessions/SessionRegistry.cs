@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+
+namespace AcpHost.Features.Sessions;
+
+/// <summary>
+/// The sessions this host relays, learned from the traffic, shared by the features that need a session's cwd or its
+/// context fill. Thread-safe; entries are immutable records replaced on change.
+/// </summary>
+public sealed class SessionRegistry
+{
+    private readonly ConcurrentDictionary<string, SessionInfo> _sessions = new(StringComparer.Ordinal);
+
+    /// <summary>Raised (on the relay's thread) when a session is first seen or opened again.</summary>
+    public event Action<SessionInfo>? SessionOpened;
+
+    /// <summary>Records a session that was created, loaded, resumed or forked.</summary>
+    public void Open(SessionInfo session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        SessionInfo stored = _sessions.AddOrUpdate(
+            session.SessionId,
+            session,
+            (_, existing) => session with { UsedTokens = existing.UsedTokens, ContextWindow = existing.ContextWindow });
+        SessionOpened?.Invoke(stored);
+    }
+
+    /// <summary>Records a <c>usage_update</c>. Ignored for a session never opened through this host.</summary>
+    public void RecordUsage(string sessionId, long? used, long? size)
+    {
+        while (_sessions.TryGetValue(sessionId, out SessionInfo? current))
+        {
+            SessionInfo updated = current with { UsedTokens = used ?? current.UsedTokens, ContextWindow = size ?? current.ContextWindow };
+            if (_sessions.TryUpdate(sessionId, updated, current))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The session, if the host relays it.</summary>
+    public SessionInfo? Find(string sessionId) => _sessions.TryGetValue(sessionId, out SessionInfo? session) ? session : null;
+
+    /// <summary>Every session relayed so far.</summary>
+    public IReadOnlyCollection<SessionInfo> All => [.. _sessions.Values];
+}
