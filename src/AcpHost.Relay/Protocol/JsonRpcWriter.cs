@@ -46,6 +46,19 @@ public static class JsonRpcWriter
         writer.WriteEndObject();
     }
 
+    /// <summary>Writes a response whose <c>result</c> (or, with <paramref name="isError"/>, <c>error</c>) is already-encoded JSON.</summary>
+    public static void WriteResponse(IBufferWriter<byte> output, RequestId id, ReadOnlySpan<byte> json, bool isError = false)
+    {
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("jsonrpc"u8, "2.0"u8);
+        writer.WritePropertyName("id"u8);
+        id.WriteTo(writer);
+        writer.WritePropertyName(isError ? "error"u8 : "result"u8);
+        writer.WriteRawValue(json, skipInputValidation: false);
+        writer.WriteEndObject();
+    }
+
     /// <summary>Writes a request whose params are already-encoded JSON.</summary>
     public static void WriteRequest(IBufferWriter<byte> output, RequestId id, string method, ReadOnlySpan<byte> paramsJson)
     {

@@ -12,4 +12,7 @@ namespace AcpHost.Acp;
 [JsonSerializable(typeof(ResponseEnvelope<SessionResult>))]
 [JsonSerializable(typeof(RequestEnvelope<SessionParams>))]
 [JsonSerializable(typeof(SessionUpdateNotification))]
+[JsonSerializable(typeof(RequestEnvelope<PromptParams>))]
+[JsonSerializable(typeof(RequestEnvelope<HostForkParams>))]
+[JsonSerializable(typeof(JsonElement))]
 public sealed partial class AcpJsonContext : JsonSerializerContext;

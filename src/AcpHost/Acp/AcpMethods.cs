@@ -21,6 +21,12 @@ public static class AcpMethods
     /// <summary>Client → agent: a turn.</summary>
     public const string SessionPrompt = "session/prompt";
 
+    /// <summary>Client → host: fork a session (the host's own method, answered without the agent's help).</summary>
+    public const string HostSessionFork = "_acphost/session/fork";
+
+    /// <summary>Host → client: a session was forked, whoever forked it.</summary>
+    public const string HostSessionForked = "_acphost/session_forked";
+
     /// <summary>Agent → client: streaming updates of a session.</summary>
     public const string SessionUpdate = "session/update";
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace AcpHost.Acp;
@@ -12,4 +13,8 @@ public sealed record SessionParams
     /// <summary>The session's working directory.</summary>
     [JsonPropertyName("cwd")]
     public string? Cwd { get; init; }
+
+    /// <summary>The MCP servers the session was opened with, kept as sent so a fork can pass them on.</summary>
+    [JsonPropertyName("mcpServers")]
+    public JsonElement? McpServers { get; init; }
 }

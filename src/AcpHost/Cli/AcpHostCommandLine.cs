@@ -16,6 +16,7 @@ internal static class AcpHostCommandLine
         root.Subcommands.Add(RunCommand.Create(common));
         root.Subcommands.Add(InstallAgentCommand.Create(common));
         root.Subcommands.Add(CompactionsCommand.Create(common));
+        root.Subcommands.Add(SessionsCommand.Create(common));
         return root;
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AcpHost.Features.Compaction;
+using AcpHost.Features.Ledgers;
 using AcpHost.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -57,7 +58,7 @@ internal static class CompactionsCommand
             }
 
             var ledger = new CompactionLedger(dataDir);
-            LedgerReadResult contents;
+            LedgerReadResult<CompactionRecord> contents;
             try
             {
                 contents = CompactionLedger.Read(ledger.FilePath);

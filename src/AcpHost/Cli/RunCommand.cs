@@ -24,12 +24,18 @@ internal static class RunCommand
             Description = "Write every relayed message with direction and timestamp to FILE as NDJSON (mode 0600)",
             HelpName = "FILE",
         };
+        var forkBeforeCompact = new Option<double?>("--fork-before-compact")
+        {
+            Description = "Fork a session automatically once its context fill reaches PERCENT, before auto-compact flattens it (setting Fork:BeforeCompactPercent; off by default)",
+            HelpName = "PERCENT",
+        };
         var agentCommand = new Argument<string[]>("agent-command")
         {
             Description = "The agent to run instead of the pinned Claude agent, after '--': acphost run -- node my-agent.js",
             Arity = ArgumentArity.ZeroOrMore,
         };
         command.Options.Add(trace);
+        command.Options.Add(forkBeforeCompact);
         command.Arguments.Add(agentCommand);
         command.SetAction(async (parse, _) =>
         {
@@ -47,6 +53,11 @@ internal static class RunCommand
             if (parse.GetValue(trace) is { Length: > 0 } tracePath)
             {
                 overrides["Trace"] = Path.GetFullPath(tracePath);
+            }
+
+            if (parse.GetValue(forkBeforeCompact) is { } percent)
+            {
+                overrides["Fork:BeforeCompactPercent"] = percent.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             string[] agent = parse.GetValue(agentCommand) ?? [];

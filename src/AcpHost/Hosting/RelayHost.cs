@@ -1,5 +1,7 @@
 using AcpHost.Agent;
+using AcpHost.Features;
 using AcpHost.Features.Compaction;
+using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
 using Microsoft.Extensions.Configuration;
@@ -72,12 +74,25 @@ public static class RelayHost
         builder.Services.AddSingleton<AgentLaunchResolver>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SessionRegistry>();
+        builder.Services.AddSingleton<ClientChannel>();
         builder.Services.Configure<CompactionOptions>(configuration.GetSection(CompactionOptions.Section));
         builder.Services.AddSingleton(new CompactionLedger(dataDir));
         builder.Services.AddSingleton<CompactionRecorder>();
+        builder.Services.AddOptions<ForkOptions>()
+            .Bind(configuration.GetSection(ForkOptions.Section))
+            .Validate(options => options.BeforeCompactPercent is null or (> 0 and <= 100), "Fork:BeforeCompactPercent must be a percentage above 0 and at most 100")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ForkService>();
+        builder.Services.AddSingleton(new SessionLedger(dataDir));
+        builder.Services.AddSingleton<LineageRecorder>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LineageRecorder>());
 
-        // Interceptors run in this order: the session tracker first, so the others find each session registered.
+        // Interceptors run in this order. The session tracker first, so the others find each session registered; the
+        // fork features before the compaction recorder, so a prompt the host answers itself never reaches it.
         builder.Services.AddSingleton<IMessageInterceptor, SessionTracker>();
+        builder.Services.AddSingleton<IMessageInterceptor, ForkCommand>();
+        builder.Services.AddSingleton<IMessageInterceptor, ForkMethod>();
+        builder.Services.AddSingleton<IMessageInterceptor, PreCompactFork>();
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<CompactionRecorder>());
         builder.Services.AddHostedService<RelayService>();
         return builder.Build();

@@ -1,4 +1,5 @@
 using AcpHost.Agent;
+using AcpHost.Features;
 using AcpHost.Relay.Relay;
 using AcpHost.Relay.Transport;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +20,7 @@ internal sealed partial class RelayService(
     IOptions<HostSettings> settings,
     ILoggerFactory loggerFactory,
     ExitStatus exitStatus,
+    ClientChannel clientChannel,
     IHostApplicationLifetime lifetime) : BackgroundService
 {
     private static readonly TimeSpan StartupFailureWindow = TimeSpan.FromSeconds(3);
@@ -61,6 +63,7 @@ internal sealed partial class RelayService(
 
         using MessageTrace? trace = string.IsNullOrWhiteSpace(settings.Value.Trace) ? null : MessageTrace.Open(settings.Value.Trace);
         var relay = new JsonRpcRelay(stdio.Input, stdio.Output, agent, relayOptions.Value, interceptors, loggerFactory.CreateLogger<JsonRpcRelay>(), trace);
+        clientChannel.Attach(relay);
         RelayOutcome outcome = await relay.RunAsync(stoppingToken).ConfigureAwait(false);
         RelayEnded(_log, outcome.End, outcome.AgentExit.ExitCode, outcome.UnansweredRequests, outcome.ExitCode);
         return outcome.ExitCode;

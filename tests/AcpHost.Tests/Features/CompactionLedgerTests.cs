@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 using AcpHost.Features.Compaction;
+using AcpHost.Features.Ledgers;
 
 namespace AcpHost.Tests.Features;
 
@@ -88,7 +89,7 @@ public sealed class CompactionLedgerTests : IDisposable
         var ledger = new CompactionLedger(Path.Combine(_dataDir, "nothing-here"));
 
         Assert.Empty(ledger.ReadAll());
-        Assert.Equal(LedgerReadResult.Empty, CompactionLedger.Read(ledger.FilePath));
+        Assert.Equal(LedgerReadResult<CompactionRecord>.Empty, CompactionLedger.Read(ledger.FilePath));
         Assert.False(Directory.Exists(Path.GetDirectoryName(ledger.FilePath)));
         await Task.CompletedTask;
     }
@@ -111,13 +112,13 @@ public sealed class CompactionLedgerTests : IDisposable
         await ledger.AppendAsync(Record("cmp-1"), CancellationToken.None);
         await File.AppendAllTextAsync(ledger.FilePath, """{"id":"cmp-torn","sessionId":"s-1","trig""");
 
-        LedgerReadResult torn = CompactionLedger.Read(ledger.FilePath);
+        LedgerReadResult<CompactionRecord> torn = CompactionLedger.Read(ledger.FilePath);
         Assert.Equal(["cmp-1"], torn.Records.Select(record => record.Id));
         Assert.Equal(1, torn.SkippedLines);
 
         await ledger.AppendAsync(Record("cmp-2", at: T0.AddMinutes(1)), CancellationToken.None);
 
-        LedgerReadResult after = CompactionLedger.Read(ledger.FilePath);
+        LedgerReadResult<CompactionRecord> after = CompactionLedger.Read(ledger.FilePath);
         Assert.Equal(["cmp-1", "cmp-2"], after.Records.Select(record => record.Id));
         Assert.Equal(1, after.SkippedLines);
         string[] lines = await File.ReadAllLinesAsync(ledger.FilePath);
@@ -146,7 +147,7 @@ public sealed class CompactionLedgerTests : IDisposable
         ];
         await File.WriteAllTextAsync(path, string.Join('\n', lines) + "\n");
 
-        LedgerReadResult result = CompactionLedger.Read(path);
+        LedgerReadResult<CompactionRecord> result = CompactionLedger.Read(path);
 
         Assert.Equal(["cmp-1", "cmp-3"], result.Records.Select(record => record.Id));
         Assert.Equal(7, result.SkippedLines);
@@ -170,7 +171,7 @@ public sealed class CompactionLedgerTests : IDisposable
         await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() =>
             ledgers[i % 2].AppendAsync(Record($"cmp-{i:D3}", $"s-{i % 7}") with { PreTokens = i }, CancellationToken.None))));
 
-        LedgerReadResult result = CompactionLedger.Read(ledgers[0].FilePath);
+        LedgerReadResult<CompactionRecord> result = CompactionLedger.Read(ledgers[0].FilePath);
         Assert.Equal(0, result.SkippedLines);
         Assert.Equal(Enumerable.Range(0, 200).Select(i => $"cmp-{i:D3}"), result.Records.Select(record => record.Id));
         Assert.All(result.Records, record => Assert.Equal($"cmp-{record.PreTokens:D3}", record.Id));
@@ -202,7 +203,7 @@ public sealed class CompactionLedgerTests : IDisposable
             second.Kill(entireProcessTree: true);
         }
 
-        LedgerReadResult result = CompactionLedger.Read(new CompactionLedger(_dataDir).FilePath);
+        LedgerReadResult<CompactionRecord> result = CompactionLedger.Read(new CompactionLedger(_dataDir).FilePath);
         Assert.Equal(0, result.SkippedLines);
         Assert.Equal(2 * PerProcess, result.Records.Count);
         foreach (string tag in new[] { "alpha", "beta" })

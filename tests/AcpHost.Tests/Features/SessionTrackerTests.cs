@@ -39,12 +39,13 @@ public class SessionTrackerTests
 
         Assert.True(log.Contains(LogLevel.Information, "Agent initialized: claude-agent 0.100.0, protocol version 1"));
         Assert.True(log.Contains(LogLevel.Information, "Session created: s-1 (cwd /work)"));
-        Assert.True(log.Contains(LogLevel.Information, "Session forked: s-2 from s-1 (cwd /work)"));
+        Assert.DoesNotContain(log.Entries, e => e.Message.Contains("s-2", StringComparison.Ordinal)); // forks: the lineage recorder's to log
         Assert.True(log.Contains(LogLevel.Warning, "session/load failed at the agent: -32002 Session not found"));
 
         // The registry knows the sessions that were opened, with their cwd and lineage; not the failed load.
         Assert.Equal("/work", registry.Find("s-1")?.Cwd);
         Assert.Equal("s-1", registry.Find("s-2")?.ParentSessionId);
+        Assert.Equal("client", registry.Find("s-2")?.ForkReason);
         Assert.Null(registry.Find("s-0"));
     }
 

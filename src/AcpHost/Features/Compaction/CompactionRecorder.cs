@@ -249,6 +249,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
             }
 
             CompactionRecord record = action.Record;
+            _sessions.RecordCompaction(record.SessionId);
             CompactBoundary(_log, record.Trigger ?? "unknown", record.PreTokens, record.PostTokens, record.SessionId, record.DurationMs, record.ContextWindow, record.Source, record.Id);
             if (record.PreTokens is null)
             {

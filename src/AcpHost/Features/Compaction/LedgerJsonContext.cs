@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AcpHost.Features.Compaction;
 
 /// <summary>
-/// The ledger's line format, source-generated. Nullable annotations are respected on read, so a line whose
+/// The compaction ledger's line format, source-generated. Nullable annotations are respected on read, so a line whose
 /// <c>id</c> or <c>sessionId</c> is null counts as unreadable instead of becoming a record without an identity.
 /// </summary>
 [JsonSourceGenerationOptions(RespectNullableAnnotations = true)]

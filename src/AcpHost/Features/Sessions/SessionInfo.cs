@@ -8,6 +8,15 @@ namespace AcpHost.Features.Sessions;
 /// <param name="ParentSessionId">For a fork, the session it was forked from.</param>
 public sealed record SessionInfo(string SessionId, string Cwd, DateTimeOffset OpenedAt, string OpenedBy, string? ParentSessionId)
 {
+    /// <summary>For a fork, why it was made (<see cref="Fork.ForkReasons"/>).</summary>
+    public string? ForkReason { get; init; }
+
+    /// <summary>The MCP servers it was opened with (JSON as the client sent it), for forks made by the host.</summary>
+    public System.Text.Json.JsonElement? McpServers { get; init; }
+
+    /// <summary>How many compactions the host recorded for it.</summary>
+    public int Compactions { get; init; }
+
     /// <summary>Tokens of context in use, from the latest <c>usage_update</c>.</summary>
     public long? UsedTokens { get; init; }
 

@@ -20,21 +20,44 @@ public sealed class SessionRegistry
         SessionInfo stored = _sessions.AddOrUpdate(
             session.SessionId,
             session,
-            (_, existing) => session with { UsedTokens = existing.UsedTokens, ContextWindow = existing.ContextWindow });
+            (_, existing) => session with
+            {
+                UsedTokens = existing.UsedTokens,
+                ContextWindow = existing.ContextWindow,
+                Compactions = existing.Compactions,
+                ParentSessionId = session.ParentSessionId ?? existing.ParentSessionId,
+                ForkReason = session.ForkReason ?? existing.ForkReason,
+            });
         SessionOpened?.Invoke(stored);
     }
+
+    /// <summary>Raised when a session's context fill changes.</summary>
+    public event Action<SessionInfo>? UsageChanged;
+
+    /// <summary>Counts a compaction of a session the host relays.</summary>
+    public void RecordCompaction(string sessionId) => Update(sessionId, current => current with { Compactions = current.Compactions + 1 });
 
     /// <summary>Records a <c>usage_update</c>. Ignored for a session never opened through this host.</summary>
     public void RecordUsage(string sessionId, long? used, long? size)
     {
+        if (Update(sessionId, current => current with { UsedTokens = used ?? current.UsedTokens, ContextWindow = size ?? current.ContextWindow }) is { } updated)
+        {
+            UsageChanged?.Invoke(updated);
+        }
+    }
+
+    private SessionInfo? Update(string sessionId, Func<SessionInfo, SessionInfo> change)
+    {
         while (_sessions.TryGetValue(sessionId, out SessionInfo? current))
         {
-            SessionInfo updated = current with { UsedTokens = used ?? current.UsedTokens, ContextWindow = size ?? current.ContextWindow };
+            SessionInfo updated = change(current);
             if (_sessions.TryUpdate(sessionId, updated, current))
             {
-                return;
+                return updated;
             }
         }
+
+        return null;
     }
 
     /// <summary>The session, if the host relays it.</summary>

@@ -92,17 +92,24 @@ public sealed partial class SessionTracker(SessionRegistry registry, TimeProvide
         string cwd = request.Cwd ?? "(no cwd)";
         if (response?.Result is not null && request.Cwd is not null && sessionId != "(unknown)")
         {
-            string? parent = method == AcpMethods.SessionFork ? request.SessionId : null;
-            registry.Open(new SessionInfo(sessionId, request.Cwd, time.GetUtcNow(), method, parent));
+            bool fork = method == AcpMethods.SessionFork;
+            registry.Open(new SessionInfo(sessionId, request.Cwd, time.GetUtcNow(), method, fork ? request.SessionId : null)
+            {
+                ForkReason = fork ? Fork.ForkReasons.Client : null,
+                McpServers = request.McpServers?.Clone(),
+            });
+
+            // Forks are logged and announced by the lineage recorder, whoever made them.
+            if (fork)
+            {
+                return;
+            }
         }
 
         switch (method)
         {
             case AcpMethods.SessionNew:
                 SessionCreated(log, sessionId, cwd);
-                break;
-            case AcpMethods.SessionFork:
-                SessionForked(log, sessionId, request.SessionId ?? "(unknown)", cwd);
                 break;
             default:
                 SessionOpened(log, sessionId, method, cwd);
@@ -127,9 +134,6 @@ public sealed partial class SessionTracker(SessionRegistry registry, TimeProvide
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Session opened: {SessionId} by {Method} (cwd {Cwd})")]
     private static partial void SessionOpened(ILogger logger, string sessionId, string method, string cwd);
-
-    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Session forked: {SessionId} from {ParentSessionId} (cwd {Cwd})")]
-    private static partial void SessionForked(ILogger logger, string sessionId, string parentSessionId, string cwd);
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "{Method} failed at the agent: {Code} {Message}")]
     private static partial void RequestFailed(ILogger logger, string method, int code, string message);

@@ -1,12 +1,16 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace AcpHost.Features.Compaction;
+namespace AcpHost.Features.Ledgers;
 
 /// <summary>
-/// The ledger's cross-process write lock: an exclusive open (<see cref="FileShare.None"/>) of a lock file beside the
-/// ledger. On Linux and macOS .NET backs that with <c>flock(LOCK_EX | LOCK_NB)</c>, on Windows with a sharing lock.
+/// A ledger's write lock, held until disposed: first a gate shared by every thread of this process, then an exclusive
+/// open (<see cref="FileShare.None"/>) of a lock file beside the ledger, which on Linux and macOS .NET backs with
+/// <c>flock(LOCK_EX | LOCK_NB)</c> and on Windows with a sharing lock.
 /// </summary>
 /// <remarks>
+/// The gate lets threads (and ledger instances) of one process queue instead of spinning on the file lock, which then
+/// only ever contends with other processes.
 /// Not <see cref="FileStream.Lock"/>: on Unix that is a classic <c>fcntl</c> record lock, which belongs to the
 /// process (two handles in one process never exclude each other, and closing <em>any</em> handle to the file, such as
 /// a reader's, silently drops it), and on macOS it throws <see cref="PlatformNotSupportedException"/>. A
@@ -15,16 +19,54 @@ namespace AcpHost.Features.Compaction;
 /// process waits on it would let two writers hold "the" lock on two different files. The one way around it is
 /// <c>DOTNET_SYSTEM_IO_DISABLEFILELOCKING</c>, which turns .NET's file locking off on purpose.
 /// </remarks>
-internal static class LedgerLock
+internal sealed class LedgerLock : IDisposable
 {
     private const int MaxDelayMs = 16;
 
+    // One gate per lock file for the whole process; never removed, as there are only ever a few ledgers.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+
+    private readonly SemaphoreSlim _gate;
+    private readonly FileStream _file;
+    private int _disposed;
+
+    private LedgerLock(SemaphoreSlim gate, FileStream file)
+    {
+        _gate = gate;
+        _file = file;
+    }
+
     /// <summary>
-    /// Opens <paramref name="path"/> exclusively, retrying with short sleeps while another writer holds it;
-    /// disposing the stream releases the lock.
+    /// Takes the lock on <paramref name="path"/>, waiting for other threads of this process in turn, then retrying
+    /// with short sleeps while another process holds the file.
     /// </summary>
-    /// <exception cref="IOException">The lock was not free within <paramref name="timeout"/>.</exception>
-    public static async Task<FileStream> AcquireAsync(string path, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <exception cref="IOException">Another process did not free the lock file within <paramref name="timeout"/>.</exception>
+    public static async Task<LedgerLock> AcquireAsync(string path, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        SemaphoreSlim gate = Gates.GetOrAdd(path, static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return new LedgerLock(gate, await OpenExclusiveAsync(path, timeout, cancellationToken).ConfigureAwait(false));
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
+    }
+
+    /// <summary>Releases the lock file, then the gate. Safe to call twice.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _file.Dispose();
+            _gate.Release();
+        }
+    }
+
+    private static async Task<FileStream> OpenExclusiveAsync(string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var options = new FileStreamOptions
         {

@@ -1,4 +1,4 @@
-namespace AcpHost.Features.Compaction;
+namespace AcpHost.Features.Ledgers;
 
 /// <summary>
 /// Splits a stream into LF-terminated lines of bytes (a trailing CR is dropped), holding one buffer at a time however

@@ -1,0 +1,38 @@
+using System.Buffers;
+using System.Text.Json;
+using AcpHost.Relay.Protocol;
+using AcpHost.Relay.Relay;
+
+namespace AcpHost.Features.Fork;
+
+/// <summary>The replies the host writes itself to client requests it answers.</summary>
+internal static class ClientReplies
+{
+    public static ValueTask<bool> ResultAsync(IRelayOutlet outlet, RequestId id, Action<Utf8JsonWriter> writeResult, CancellationToken cancellationToken)
+    {
+        var result = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(result, JsonRpcWriter.WriterOptions))
+        {
+            writeResult(writer);
+        }
+
+        return SendAsync(outlet, id, result.WrittenSpan, isError: false, cancellationToken);
+    }
+
+    public static ValueTask<bool> ErrorAsync(IRelayOutlet outlet, RequestId id, JsonElement error, CancellationToken cancellationToken) =>
+        SendAsync(outlet, id, JsonSerializer.SerializeToUtf8Bytes(error, Acp.AcpJsonContext.Default.JsonElement), isError: true, cancellationToken);
+
+    public static ValueTask<bool> ErrorAsync(IRelayOutlet outlet, RequestId id, int code, string message, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        JsonRpcWriter.WriteError(buffer, id, code, message);
+        return outlet.SendToClientAsync(buffer.WrittenMemory, cancellationToken);
+    }
+
+    private static ValueTask<bool> SendAsync(IRelayOutlet outlet, RequestId id, ReadOnlySpan<byte> json, bool isError, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(json.Length + 64);
+        JsonRpcWriter.WriteResponse(buffer, id, json, isError);
+        return outlet.SendToClientAsync(buffer.WrittenMemory, cancellationToken);
+    }
+}

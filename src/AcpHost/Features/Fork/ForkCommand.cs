@@ -1,0 +1,164 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AcpHost.Acp;
+using AcpHost.Relay.Protocol;
+using AcpHost.Relay.Relay;
+using Microsoft.Extensions.Logging;
+
+namespace AcpHost.Features.Fork;
+
+/// <summary>
+/// The <c>/fork [note]</c> slash command, for every client: the host adds <c>fork</c> to each
+/// <c>available_commands_update</c> the agent sends (merged into the agent's list), and answers a prompt that starts
+/// with <c>/fork</c> itself — it forks the session, streams an <c>agent_message_chunk</c> naming the new session, and
+/// ends the turn with <c>end_turn</c>. Such a prompt never reaches the agent as a prompt. If the agent already offers a
+/// command named <c>fork</c>, the host's takes its place.
+/// </summary>
+public sealed partial class ForkCommand(ForkService forks, ILogger<ForkCommand> log) : IMessageInterceptor
+{
+    /// <summary>The command's name, without the slash.</summary>
+    public const string Name = "fork";
+
+    private const string Description = "Fork this session: a new session with its full, uncompacted history (AcpHost)";
+
+    /// <inheritdoc/>
+    public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.SessionUpdate, AcpMethods.SessionPrompt];
+
+    /// <inheritdoc/>
+    public bool Wants(string method, ReadOnlyMemory<byte> line) =>
+        method == AcpMethods.SessionUpdate ? line.Span.IndexOf("\"available_commands_update\""u8) >= 0 : line.Span.IndexOf("/fork"u8) >= 0;
+
+    /// <inheritdoc/>
+    public async ValueTask<InterceptResult> InterceptAsync(InterceptContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Method == AcpMethods.SessionUpdate)
+        {
+            return context.Direction == Direction.FromAgent && WithForkCommand(context.Line) is { } merged
+                ? InterceptResult.Replace(merged)
+                : InterceptResult.Forward;
+        }
+
+        if (context.Direction != Direction.FromClient || context.Info.Kind != MessageKind.Request
+            || JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.RequestEnvelopePromptParams)?.Params is not { SessionId: { } sessionId } prompt
+            || !TryReadCommand(prompt, out string? note))
+        {
+            return InterceptResult.Forward;
+        }
+
+        await RunAsync(context.Outlet, context.Info.Id!.Value, sessionId, note, cancellationToken).ConfigureAwait(false);
+        return InterceptResult.Consume;
+    }
+
+    /// <summary>True when the prompt's first block is text starting with <c>/fork</c> (and not, say, <c>/forklift</c>).</summary>
+    public static bool TryReadCommand(PromptParams prompt, out string? note)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        note = null;
+        string? text = prompt.Prompt is [{ Type: "text", Text: { } first }, ..] ? first.TrimStart() : null;
+        if (text is null || !text.StartsWith("/" + Name, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        string rest = text[(Name.Length + 1)..];
+        if (rest.Length > 0 && !char.IsWhiteSpace(rest[0]))
+        {
+            return false;
+        }
+
+        note = string.IsNullOrWhiteSpace(rest) ? null : rest.Trim();
+        return true;
+    }
+
+    /// <summary>The update with <c>fork</c> added to <c>availableCommands</c>; null when it needs no change.</summary>
+    public static byte[]? WithForkCommand(ReadOnlyMemory<byte> line)
+    {
+        JsonNode? message = JsonNode.Parse(line.Span);
+        if (message?["params"]?["update"] is not JsonObject update
+            || update["sessionUpdate"]?.GetValue<string>() != "available_commands_update"
+            || update["availableCommands"] is not JsonArray commands)
+        {
+            return null;
+        }
+
+        if (commands.Any(c => c?["name"]?.GetValue<string>() == Name && c?["description"]?.GetValue<string>() == Description))
+        {
+            return null;
+        }
+
+        foreach (JsonNode? existing in commands.Where(c => c?["name"]?.GetValue<string>() == Name).ToList())
+        {
+            commands.Remove(existing);
+        }
+
+        commands.Add(new JsonObject
+        {
+            ["name"] = Name,
+            ["description"] = Description,
+            ["input"] = new JsonObject { ["hint"] = "optional note" },
+        });
+        var buffer = new ArrayBufferWriter<byte>(line.Length + 200);
+        using (var writer = new Utf8JsonWriter(buffer, JsonRpcWriter.WriterOptions))
+        {
+            message.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private async Task RunAsync(IRelayOutlet outlet, RequestId promptId, string sessionId, string? note, CancellationToken cancellationToken)
+    {
+        ForkResult result;
+        try
+        {
+            result = await forks.ForkAsync(new ForkRequest(sessionId, ForkReasons.Command), outlet, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgentUnavailableException ex)
+        {
+            await ClientReplies.ErrorAsync(outlet, promptId, JsonRpcErrorCodes.InternalError, "Cannot fork: " + ex.Message, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!result.Succeeded)
+        {
+            ForkRefused(log, sessionId, result.Error?.GetRawText() ?? "");
+            await ClientReplies.ErrorAsync(outlet, promptId, result.Error!.Value, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        string text = $"Forked this session into {result.SessionId}: the new session holds this conversation's full history"
+            + (note is null ? "" : $" (note: {note})") + ". Open it to continue from here; this session goes on unchanged.";
+        await outlet.NotifyClientAsync(AcpMethods.SessionUpdate, MessageChunk(sessionId, text), cancellationToken).ConfigureAwait(false);
+        await ClientReplies.ResultAsync(outlet, promptId, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("stopReason"u8, "end_turn"u8);
+            writer.WriteEndObject();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static byte[] MessageChunk(string sessionId, string text)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256 + text.Length);
+        using (var writer = new Utf8JsonWriter(buffer, JsonRpcWriter.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("sessionId"u8, sessionId);
+            writer.WriteStartObject("update"u8);
+            writer.WriteString("sessionUpdate"u8, "agent_message_chunk"u8);
+            writer.WriteStartObject("content"u8);
+            writer.WriteString("type"u8, "text"u8);
+            writer.WriteString("text"u8, text);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "The agent refused to fork {SessionId} for /fork: {Error}")]
+    private static partial void ForkRefused(ILogger logger, string sessionId, string error);
+}

@@ -1,0 +1,104 @@
+using System.Buffers;
+using System.Text.Json;
+using AcpHost.Acp;
+using AcpHost.Features.Sessions;
+using AcpHost.Relay.Protocol;
+using AcpHost.Relay.Relay;
+
+namespace AcpHost.Features.Fork;
+
+/// <summary>
+/// Forks a session by asking the agent for <c>session/fork</c> under the host's own request id, with the parent's cwd
+/// and MCP servers unless told otherwise, and optionally rooted at a message through JetBrains AIR's
+/// <c>_meta.jetbrains.air.fork</c>. A fork that succeeds is registered with its reason; the lineage recorder then
+/// persists and announces it like every other fork. A refusal changes nothing and comes back as the agent's error.
+/// </summary>
+public sealed class ForkService(SessionRegistry sessions, TimeProvider time)
+{
+    /// <summary>Forks; throws <see cref="AgentUnavailableException"/> when the agent is gone.</summary>
+    public async Task<ForkResult> ForkAsync(ForkRequest request, IRelayOutlet outlet, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(outlet);
+        SessionInfo? parent = sessions.Find(request.ParentSessionId);
+        string? cwd = request.Cwd ?? parent?.Cwd;
+        if (cwd is null)
+        {
+            return Refused(request, JsonRpcErrorCodes.InvalidParams, $"Session {request.ParentSessionId} is not one this host relays; give its cwd to fork it");
+        }
+
+        JsonElement? mcpServers = request.McpServers ?? parent?.McpServers;
+        AgentResponse response = await outlet.RequestAgentAsync(AcpMethods.SessionFork, ForkParams(request, cwd, mcpServers), cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess || response.Result is not { ValueKind: JsonValueKind.Object } result
+            || !result.TryGetProperty("sessionId"u8, out JsonElement id) || id.ValueKind != JsonValueKind.String)
+        {
+            return new ForkResult(null, request.ParentSessionId, null, response.Error ?? ErrorElement(JsonRpcErrorCodes.InternalError, "The agent's session/fork result has no sessionId"));
+        }
+
+        string child = id.GetString()!;
+        sessions.Open(new SessionInfo(child, cwd, time.GetUtcNow(), AcpMethods.SessionFork, request.ParentSessionId)
+        {
+            ForkReason = request.Reason,
+            McpServers = mcpServers,
+            UsedTokens = parent?.UsedTokens,
+            ContextWindow = parent?.ContextWindow,
+        });
+        return new ForkResult(child, request.ParentSessionId, result, null);
+    }
+
+    private static byte[] ForkParams(ForkRequest request, string cwd, JsonElement? mcpServers)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, JsonRpcWriter.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("sessionId"u8, request.ParentSessionId);
+            writer.WriteString("cwd"u8, cwd);
+            writer.WritePropertyName("mcpServers"u8);
+            if (mcpServers is { ValueKind: JsonValueKind.Array } servers)
+            {
+                servers.WriteTo(writer);
+            }
+            else
+            {
+                writer.WriteStartArray();
+                writer.WriteEndArray();
+            }
+
+            if (request.MessageId is not null)
+            {
+                writer.WriteStartObject("_meta"u8);
+                writer.WriteStartObject("jetbrains"u8);
+                writer.WriteStartObject("air"u8);
+                writer.WriteStartObject("fork"u8);
+                writer.WriteNumber("version"u8, 1);
+                writer.WriteString("messageId"u8, request.MessageId);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static ForkResult Refused(ForkRequest request, int code, string message) =>
+        new(null, request.ParentSessionId, null, ErrorElement(code, message));
+
+    private static JsonElement ErrorElement(int code, string message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer, JsonRpcWriter.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("code"u8, code);
+            writer.WriteString("message"u8, message);
+            writer.WriteEndObject();
+        }
+
+        return JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
+    }
+}
