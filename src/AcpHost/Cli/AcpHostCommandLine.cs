@@ -5,7 +5,11 @@ namespace AcpHost.Cli;
 /// <summary>The command line: <c>acphost [run]</c> and the helper commands.</summary>
 internal static class AcpHostCommandLine
 {
-    public static RootCommand Create()
+    /// <param name="environment">
+    /// Where the control commands (ps, fork, watch) read <c>XDG_RUNTIME_DIR</c> and the data directory's variables: the
+    /// process environment when null; tests pass their own so that a real host of the same user cannot interfere.
+    /// </param>
+    public static RootCommand Create(Func<string, string?>? environment = null)
     {
         var common = new CommonOptions();
         var root = new RootCommand(
@@ -17,6 +21,9 @@ internal static class AcpHostCommandLine
         root.Subcommands.Add(InstallAgentCommand.Create(common));
         root.Subcommands.Add(CompactionsCommand.Create(common));
         root.Subcommands.Add(SessionsCommand.Create(common));
+        root.Subcommands.Add(PsCommand.Create(common, environment));
+        root.Subcommands.Add(ForkSessionCommand.Create(common, environment));
+        root.Subcommands.Add(WatchCommand.Create(common, environment));
         return root;
     }
 

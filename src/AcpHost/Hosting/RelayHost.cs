@@ -1,6 +1,7 @@
 using AcpHost.Agent;
 using AcpHost.Features;
 using AcpHost.Features.Compaction;
+using AcpHost.Features.Control;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
@@ -75,6 +76,8 @@ public static class RelayHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton<ClientChannel>();
+        builder.Services.AddSingleton<HostState>();
+        builder.Services.AddSingleton<HostEvents>();
         builder.Services.Configure<CompactionOptions>(configuration.GetSection(CompactionOptions.Section));
         builder.Services.AddSingleton(new CompactionLedger(dataDir));
         builder.Services.AddSingleton<CompactionRecorder>();
@@ -86,6 +89,8 @@ public static class RelayHost
         builder.Services.AddSingleton(new SessionLedger(dataDir));
         builder.Services.AddSingleton<LineageRecorder>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LineageRecorder>());
+        builder.Services.AddSingleton<ControlRequestHandler>();
+        builder.Services.AddHostedService<ControlEndpoint>();
 
         // Interceptors run in this order. The session tracker first, so the others find each session registered; the
         // fork features before the compaction recorder, so a prompt the host answers itself never reaches it.

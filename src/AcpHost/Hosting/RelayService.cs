@@ -21,6 +21,7 @@ internal sealed partial class RelayService(
     ILoggerFactory loggerFactory,
     ExitStatus exitStatus,
     ClientChannel clientChannel,
+    HostState hostState,
     IHostApplicationLifetime lifetime) : BackgroundService
 {
     private static readonly TimeSpan StartupFailureWindow = TimeSpan.FromSeconds(3);
@@ -60,6 +61,7 @@ internal sealed partial class RelayService(
         (AgentLaunch launch, string description) = await launchResolver.ResolveAsync(stoppingToken).ConfigureAwait(false);
         await using AgentProcess agent = AgentProcess.Start(launch, loggerFactory.CreateLogger("agent"));
         AgentStarted(_log, agent.ProcessId, description);
+        hostState.AgentStarted(agent.ProcessId, description);
 
         using MessageTrace? trace = string.IsNullOrWhiteSpace(settings.Value.Trace) ? null : MessageTrace.Open(settings.Value.Trace);
         var relay = new JsonRpcRelay(stdio.Input, stdio.Output, agent, relayOptions.Value, interceptors, loggerFactory.CreateLogger<JsonRpcRelay>(), trace);

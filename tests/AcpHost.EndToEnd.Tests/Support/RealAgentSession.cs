@@ -31,10 +31,17 @@ public sealed class RealAgentSession : IAsyncDisposable
 
     public string WorkDir => Path.Combine(_root.Path, "work");
 
-    public static async Task<RealAgentSession> StartAsync(AgentInstall install, params string[] extraArguments)
+    public static Task<RealAgentSession> StartAsync(AgentInstall install, params string[] extraArguments) =>
+        StartWithRuntimeDirAsync(install, runtimeDir: null, extraArguments);
+
+    /// <summary>
+    /// Starts a host. Its control socket goes under <paramref name="runtimeDir"/> (as <c>XDG_RUNTIME_DIR</c>), or under
+    /// its own data directory when null; <see cref="Environment"/> carries the same setting for CLI calls.
+    /// </summary>
+    public static async Task<RealAgentSession> StartWithRuntimeDirAsync(AgentInstall install, string? runtimeDir, params string[] extraArguments)
     {
         FakeMessagesApi api = await FakeMessagesApi.StartAsync();
-        var root = new TempDirectory("acphost-e2e");
+        var root = new TempDirectory("ah");
         Directory.CreateDirectory(Path.Combine(root.Path, "work"));
         Directory.CreateDirectory(Path.Combine(root.Path, "claude"));
         var environment = new Dictionary<string, string>
@@ -46,11 +53,15 @@ public sealed class RealAgentSession : IAsyncDisposable
             ["DISABLE_AUTOUPDATER"] = "1",
             ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1",
             ["ACPHOST_Agent__InstallDir"] = install.InstallDir,
+            ["XDG_RUNTIME_DIR"] = runtimeDir ?? Path.Combine(root.Path, "rt"),
         };
         string[] arguments = ["run", "--data-dir", Path.Combine(root.Path, "data"), .. extraArguments];
         var host = HostUnderTest.Start(arguments, environment, Path.Combine(root.Path, "work"));
-        return new RealAgentSession(api, root, host);
+        return new RealAgentSession(api, root, host) { Environment = environment };
     }
+
+    /// <summary>The environment the host was started with: pass it to CLI calls that must find this host.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; private init; } = new Dictionary<string, string>();
 
     /// <summary><c>initialize</c> with the given client capabilities; returns the result.</summary>
     public async Task<JsonElement> InitializeAsync(JsonObject? clientCapabilities = null)

@@ -39,12 +39,14 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _recording;
     private readonly Task _polling;
+    private readonly HostEvents? _events;
     private volatile IRelayOutlet? _outlet;
     private int _disposed;
 
     /// <summary>Creates the recorder and starts its background loops.</summary>
-    public CompactionRecorder(SessionRegistry sessions, CompactionLedger ledger, IOptions<CompactionOptions> options, TimeProvider time, ILogger<CompactionRecorder> log)
+    public CompactionRecorder(SessionRegistry sessions, CompactionLedger ledger, IOptions<CompactionOptions> options, TimeProvider time, ILogger<CompactionRecorder> log, HostEvents? events = null)
     {
+        _events = events;
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(options);
         _sessions = sessions;
@@ -256,6 +258,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
                 CountsMissing(_log, record.SessionId, _options.TranscriptWait);
             }
 
+            _events?.Publish(Control.ControlMethods.CompactionEvent, JsonSerializer.SerializeToUtf8Bytes(record, Control.ControlJsonContext.Default.CompactionRecord));
             if (_outlet is { } outlet)
             {
                 byte[] payload = JsonSerializer.SerializeToUtf8Bytes(CompactionNotification.From(record), CompactionJsonContext.Default.CompactionNotification);

@@ -29,11 +29,13 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastWritten = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _unwritten = new(StringComparer.Ordinal);
     private readonly Task _writing;
+    private readonly HostEvents? _events;
     private int _disposed;
 
     /// <summary>Creates the recorder and starts following the registry.</summary>
-    public LineageRecorder(SessionRegistry sessions, SessionLedger ledger, ClientChannel client, TimeProvider time, ILogger<LineageRecorder> log)
+    public LineageRecorder(SessionRegistry sessions, SessionLedger ledger, ClientChannel client, TimeProvider time, ILogger<LineageRecorder> log, HostEvents? events = null)
     {
+        _events = events;
         ArgumentNullException.ThrowIfNull(sessions);
         _sessions = sessions;
         _ledger = ledger;
@@ -133,6 +135,17 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
         };
         byte[] payload = JsonSerializer.SerializeToUtf8Bytes(notification, SessionsJsonContext.Default.SessionForkedNotification);
         await _client.NotifyAsync(AcpMethods.HostSessionForked, payload, CancellationToken.None).ConfigureAwait(false);
+        _events?.Publish(Control.ControlMethods.ForkEventName, JsonSerializer.SerializeToUtf8Bytes(
+            new Control.ForkEvent
+            {
+                SessionId = notification.SessionId,
+                ParentSessionId = notification.ParentSessionId,
+                Reason = notification.Reason,
+                UsedTokens = notification.UsedTokens,
+                ContextWindow = notification.ContextWindow,
+                At = session.OpenedAt,
+            },
+            Control.ControlJsonContext.Default.ForkEvent));
     }
 
     private static SessionRecord ToRecord(SessionInfo session) => new()

@@ -12,7 +12,7 @@ namespace AcpHost.Features.Sessions;
 /// <c>initialize</c>, every session created, loaded, resumed or forked (with its working directory), and each
 /// session's context fill from its <c>usage_update</c>s. Observes only; every message goes on unchanged.
 /// </summary>
-public sealed partial class SessionTracker(SessionRegistry registry, TimeProvider time, ILogger<SessionTracker> log) : IMessageInterceptor
+public sealed partial class SessionTracker(SessionRegistry registry, TimeProvider time, ILogger<SessionTracker> log, HostState? host = null) : IMessageInterceptor
 {
     // Params of session requests in flight, by the client's id, so the response can be logged with its cwd.
     // Entries leave with their response; at most as many as the client has requests in flight.
@@ -72,6 +72,7 @@ public sealed partial class SessionTracker(SessionRegistry registry, TimeProvide
         if (response?.Result is { } result)
         {
             AgentInitialized(log, result.AgentInfo?.Name ?? "(unnamed)", result.AgentInfo?.Version ?? "(no version)", result.ProtocolVersion ?? 0);
+            host?.AgentIdentified(result.AgentInfo?.Name ?? "(unnamed)", result.AgentInfo?.Version ?? "(no version)");
         }
         else if (response?.Error is { } error)
         {

@@ -1,0 +1,141 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using AcpHost.Features.Compaction;
+using AcpHost.Features.Control;
+
+namespace AcpHost.Cli;
+
+/// <summary>
+/// One line of <c>acphost watch</c> for one event. For people: the local time, the kind, the session and what
+/// happened, a usage event drawn as a bar. For scripts (<c>--json</c>): one compact JSON object, <c>"event"</c>
+/// (<c>compaction</c>, <c>fork</c> or <c>usage</c>) then exactly the event's fields, <c>at</c> in UTC.
+/// </summary>
+internal static class EventLine
+{
+    private const string Unknown = "–";
+    private const int BarWidth = 20;
+
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>
+    /// The line for the notification <paramref name="method"/>, or null when <paramref name="session"/> filters it out or
+    /// it is of a kind this version does not know. A fork matches the filter by its new session or by its parent.
+    /// </summary>
+    /// <exception cref="JsonException">The params are not what the event carries.</exception>
+    /// <exception cref="InvalidOperationException">The notification has no params.</exception>
+    public static string? Format(string method, JsonElement parameters, string? session, bool asJson)
+    {
+        switch (method)
+        {
+            case ControlMethods.CompactionEvent:
+                CompactionRecord compaction = parameters.Deserialize(ControlJsonContext.Default.CompactionRecord) ?? throw Null(method);
+                return !Matches(session, compaction.SessionId) ? null : asJson ? Json(compaction) : Human(compaction);
+            case ControlMethods.ForkEventName:
+                ForkEvent fork = parameters.Deserialize(ControlJsonContext.Default.ForkEvent) ?? throw Null(method);
+                return !Matches(session, fork.SessionId) && !Matches(session, fork.ParentSessionId) ? null : asJson ? Json(fork) : Human(fork);
+            case ControlMethods.UsageEventName:
+                UsageEvent usage = parameters.Deserialize(ControlJsonContext.Default.UsageEvent) ?? throw Null(method);
+                return !Matches(session, usage.SessionId) ? null : asJson ? Json(usage) : Human(usage);
+            default:
+                return null;
+        }
+    }
+
+    private static bool Matches(string? filter, string sessionId) => filter is null || string.Equals(filter, sessionId, StringComparison.Ordinal);
+
+    private static JsonException Null(string method) => new($"{method} carried null params");
+
+    private static string Human(CompactionRecord record)
+    {
+        string line = Start(record.At, "compaction") + $"{record.SessionId}  {record.Trigger ?? Unknown}  preTokens {Number(record.PreTokens)} → {Number(record.PostTokens)}";
+        return record.DurationMs is { } ms ? line + $" ({Duration(ms)})" : line;
+    }
+
+    private static string Human(ForkEvent fork) => Start(fork.At, "fork") + $"{fork.SessionId} from {fork.ParentSessionId} ({fork.Reason})";
+
+    private static string Human(UsageEvent usage)
+    {
+        string start = Start(usage.At, "usage") + usage.SessionId + "  ";
+        if (usage is not { UsedTokens: { } used, ContextWindow: { } size and > 0 })
+        {
+            return start + $"{Number(usage.UsedTokens)}/{Number(usage.ContextWindow)}";
+        }
+
+        double fraction = (double)used / size;
+        int filled = (int)Math.Clamp(Math.Round(BarWidth * fraction, MidpointRounding.AwayFromZero), 0, BarWidth);
+        return start + string.Create(
+            CultureInfo.InvariantCulture,
+            $"[{new string('#', filled)}{new string('-', BarWidth - filled)}] {Math.Round(100 * fraction, MidpointRounding.AwayFromZero):0}%  {used:N0}/{size:N0}");
+    }
+
+    // Local time: a live view is read against the wall clock. The kind is padded so that sessions line up.
+    private static string Start(DateTimeOffset at, string kind) =>
+        at.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " " + kind.PadRight(12);
+
+    private static string Number(long? value) => value is { } number ? number.ToString("N0", CultureInfo.InvariantCulture) : Unknown;
+
+    private static string Duration(long milliseconds) => milliseconds < 1000
+        ? string.Create(CultureInfo.InvariantCulture, $"{milliseconds} ms")
+        : string.Create(CultureInfo.InvariantCulture, $"{milliseconds / 1000.0:N1} s");
+
+    // Exactly the ledger record's public fields, as acphost compactions --json prints them (boundaryUuid stays behind).
+    private static string Json(CompactionRecord record) => Json("compaction", json =>
+    {
+        json.WriteString("id", record.Id);
+        json.WriteString("sessionId", record.SessionId);
+        json.WriteString("trigger", record.Trigger);
+        WriteNumber(json, "preTokens", record.PreTokens);
+        WriteNumber(json, "postTokens", record.PostTokens);
+        WriteNumber(json, "durationMs", record.DurationMs);
+        WriteNumber(json, "contextWindow", record.ContextWindow);
+        json.WriteString("at", record.At.UtcDateTime);
+        json.WriteString("source", record.Source);
+    });
+
+    private static string Json(ForkEvent fork) => Json("fork", json =>
+    {
+        json.WriteString("sessionId", fork.SessionId);
+        json.WriteString("parentSessionId", fork.ParentSessionId);
+        json.WriteString("reason", fork.Reason);
+        WriteNumber(json, "usedTokens", fork.UsedTokens);
+        WriteNumber(json, "contextWindow", fork.ContextWindow);
+        json.WriteString("at", fork.At.UtcDateTime);
+    });
+
+    private static string Json(UsageEvent usage) => Json("usage", json =>
+    {
+        json.WriteString("sessionId", usage.SessionId);
+        WriteNumber(json, "usedTokens", usage.UsedTokens);
+        WriteNumber(json, "contextWindow", usage.ContextWindow);
+        json.WriteString("at", usage.At.UtcDateTime);
+    });
+
+    private static string Json(string kind, Action<Utf8JsonWriter> writeFields)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("event", kind);
+            writeFields(json);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteNumber(Utf8JsonWriter json, string name, long? value)
+    {
+        if (value is { } number)
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+}
