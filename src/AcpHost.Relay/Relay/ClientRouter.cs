@@ -17,6 +17,15 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
             return await relay.RejectClientMessageAsync(info.Id, info.Error, cancellationToken).ConfigureAwait(false);
         }
 
+        // While the agent restarts, the client's messages wait for it (bounded); requests that cannot wait any longer
+        // get the agent-gone error, notifications are dropped.
+        if (!await relay.WaitForAgentAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return info.Kind == MessageKind.Request
+                ? await relay.AnswerAgentGoneAsync(info.Id!.Value, cancellationToken).ConfigureAwait(false)
+                : true;
+        }
+
         if (info.HasMethod && relay.Interceptors.TryGet(info.Method, out IMessageInterceptor[] interceptors))
         {
             Intercepted outcome = await relay.InterceptAsync(interceptors, Direction.FromClient, info, info.Method!, line, cancellationToken).ConfigureAwait(false);

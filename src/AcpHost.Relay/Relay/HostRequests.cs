@@ -53,6 +53,15 @@ public sealed class HostRequests
         }
     }
 
+    /// <summary>Accepts requests again, for a restarted agent.</summary>
+    public void Reopen()
+    {
+        lock (_lock)
+        {
+            _closedWith = null;
+        }
+    }
+
     /// <summary>Fails every waiting request, and every later one, with <paramref name="reason"/>.</summary>
     public void Close(Exception reason)
     {

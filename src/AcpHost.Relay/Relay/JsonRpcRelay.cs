@@ -15,13 +15,18 @@ namespace AcpHost.Relay.Relay;
 public sealed class JsonRpcRelay : IRelayOutlet
 {
     private readonly PipeReader _clientInput;
-    private readonly IAgentConnection _agent;
     private readonly MessageTrace? _trace;
+    private readonly IAgentRecovery? _recovery;
+    private volatile IAgentConnection _agent;
+    private volatile LineWriter _toAgent;
     private volatile AgentExit? _agentLoss;
+    private volatile TaskCompletionSource<bool> _agentReady = Ready();
 
     /// <summary>
-    /// Creates a relay between a client (its input and output pipes) and an agent. The caller keeps ownership of
-    /// <paramref name="trace"/>; records written after it is disposed are dropped.
+    /// Creates a relay between a client (its input and output pipes) and an agent, which it owns from now on. The
+    /// caller keeps ownership of <paramref name="trace"/>; records written after it is disposed are dropped. With
+    /// <paramref name="recovery"/>, an agent that dies while the client is connected is replaced instead of ending
+    /// the relay.
     /// </summary>
     public JsonRpcRelay(
         PipeReader clientInput,
@@ -30,7 +35,8 @@ public sealed class JsonRpcRelay : IRelayOutlet
         RelayOptions options,
         IEnumerable<IMessageInterceptor> interceptors,
         ILogger<JsonRpcRelay> log,
-        MessageTrace? trace = null)
+        MessageTrace? trace = null,
+        IAgentRecovery? recovery = null)
     {
         ArgumentNullException.ThrowIfNull(clientInput);
         ArgumentNullException.ThrowIfNull(clientOutput);
@@ -41,10 +47,11 @@ public sealed class JsonRpcRelay : IRelayOutlet
         _clientInput = clientInput;
         _agent = agent;
         _trace = trace;
+        _recovery = recovery;
         Options = options;
         Log = log;
         ToClient = new LineWriter(clientOutput);
-        ToAgent = new LineWriter(agent.Input);
+        _toAgent = new LineWriter(agent.Input);
         Interceptors = new InterceptorTable(interceptors);
     }
 
@@ -54,7 +61,8 @@ public sealed class JsonRpcRelay : IRelayOutlet
 
     internal LineWriter ToClient { get; }
 
-    internal LineWriter ToAgent { get; }
+    /// <summary>The writer of the current agent (a restart brings a new one).</summary>
+    internal LineWriter ToAgent => _toAgent;
 
     internal InterceptorTable Interceptors { get; }
 
@@ -65,44 +73,72 @@ public sealed class JsonRpcRelay : IRelayOutlet
     internal HostIdSpace Ids { get; } = new();
 
     /// <summary>
-    /// Runs until the client closes its input, <paramref name="stoppingToken"/> fires, or the agent goes away.
-    /// On the first two the agent gets end of input, a grace period to finish (its output still relayed), then is
-    /// killed; on the last, every client request still waiting is answered with an error. Never throws for a peer
-    /// that goes away: the outcome says what happened.
+    /// Runs until the client closes its input, <paramref name="stoppingToken"/> fires, or the agent goes away for
+    /// good. On the first two the agent gets end of input, a grace period to finish (its output still relayed), then
+    /// is killed. When the agent dies, every client request still waiting is answered with an error; then, with a
+    /// recovery, a new agent is started and restored while the client's messages wait, as often as the recovery
+    /// allows. Never throws for a peer that goes away: the outcome says what happened.
     /// </summary>
     public async Task<RelayOutcome> RunAsync(CancellationToken stoppingToken)
     {
         using var pumps = new CancellationTokenSource();
         Task<PumpEnd> clientPump = Task.Run(() => LinePump.RunAsync(_clientInput, new LineFramer(Options.MaxMessageBytes), new ClientRouter(this), pumps.Token), CancellationToken.None);
-        Task<PumpEnd> agentPump = Task.Run(() => LinePump.RunAsync(_agent.Output, new LineFramer(Options.MaxMessageBytes), new AgentRouter(this), pumps.Token), CancellationToken.None);
+        Task<PumpEnd> agentPump = StartAgentPump(_agent, pumps.Token);
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using CancellationTokenRegistration registration = stoppingToken.Register(() => stopped.TrySetResult());
 
-        Task first = await Task.WhenAny(clientPump, agentPump, _agent.Exited, stopped.Task).ConfigureAwait(false);
         RelayOutcome outcome;
-        if (first == clientPump)
+        int restarts = 0;
+        while (true)
         {
-            RelayLog.ClientClosed(Log);
-            outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump).ConfigureAwait(false);
-        }
-        else if (first == stopped.Task)
-        {
-            RelayLog.StopRequested(Log);
-            outcome = await ShutDownAsync(RelayEnd.Stopped, agentPump).ConfigureAwait(false);
-        }
-        else if (first == agentPump && agentPump.IsCompletedSuccessfully && agentPump.Result == PumpEnd.OutputGone)
-        {
-            RelayLog.ClientGone(Log);
-            outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump).ConfigureAwait(false);
-        }
-        else
-        {
+            IAgentConnection agent = _agent;
+            Task first = await Task.WhenAny(clientPump, agentPump, agent.Exited, stopped.Task).ConfigureAwait(false);
+            if (first == clientPump)
+            {
+                RelayLog.ClientClosed(Log);
+                outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump).ConfigureAwait(false);
+                break;
+            }
+
+            if (first == stopped.Task)
+            {
+                RelayLog.StopRequested(Log);
+                outcome = await ShutDownAsync(RelayEnd.Stopped, agentPump).ConfigureAwait(false);
+                break;
+            }
+
+            if (first == agentPump && agentPump.IsCompletedSuccessfully && agentPump.Result == PumpEnd.OutputGone)
+            {
+                RelayLog.ClientGone(Log);
+                outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump).ConfigureAwait(false);
+                break;
+            }
+
             outcome = await HandleAgentLossAsync(agentPump).ConfigureAwait(false);
+            if (_recovery?.NextRestartDelay(outcome.AgentExit) is not { } delay || clientPump.IsCompleted || stoppingToken.IsCancellationRequested)
+            {
+                if (_recovery is not null)
+                {
+                    RelayLog.RestartsExhausted(Log, restarts);
+                }
+
+                break;
+            }
+
+            restarts++;
+            if (await RestartAsync(new AgentRestart(restarts, outcome.AgentExit), delay, pumps.Token, stoppingToken).ConfigureAwait(false) is { } restarted)
+            {
+                agentPump = restarted;
+            }
         }
+
+        // Client messages waiting for a restart that will not come get their errors now.
+        _agentReady.TrySetResult(false);
 
         // The client pump may sit in a read of the editor's stdin that cannot be interrupted; it is left behind.
         await pumps.CancelAsync().ConfigureAwait(false);
         await WithinAsync(ToClient.CompleteAsync().AsTask(), Options.DrainTimeout).ConfigureAwait(false);
+        await _agent.DisposeAsync().ConfigureAwait(false);
         return outcome;
     }
 
@@ -221,6 +257,82 @@ public sealed class JsonRpcRelay : IRelayOutlet
         }
     }
 
+    /// <summary>
+    /// Waits while the agent restarts. True when an agent is ready to take messages, false when it is gone for good
+    /// or did not come back within <see cref="RelayOptions.RestartWaitTimeout"/>.
+    /// </summary>
+    internal async ValueTask<bool> WaitForAgentAsync(CancellationToken cancellationToken)
+    {
+        Task<bool> ready = _agentReady.Task;
+        if (ready.IsCompleted)
+        {
+            return ready.Result;
+        }
+
+        try
+        {
+            return await ready.WaitAsync(Options.RestartWaitTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private static TaskCompletionSource<bool> Ready()
+    {
+        var ready = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ready.SetResult(true);
+        return ready;
+    }
+
+    private Task<PumpEnd> StartAgentPump(IAgentConnection agent, CancellationToken cancellationToken) =>
+        Task.Run(() => LinePump.RunAsync(agent.Output, new LineFramer(Options.MaxMessageBytes), new AgentRouter(this), cancellationToken), CancellationToken.None);
+
+    /// <summary>Starts and restores a new agent; returns its pump, or null when this attempt failed.</summary>
+    private async Task<Task<PumpEnd>?> RestartAsync(AgentRestart restart, TimeSpan delay, CancellationToken pumps, CancellationToken stoppingToken)
+    {
+        RelayLog.Restarting(Log, restart.Attempt, restart.PreviousExit.ExitCode, delay);
+        IAgentConnection replacement;
+        try
+        {
+            await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+            replacement = await _recovery!.StartAgentAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is AgentStartException or IOException or InvalidOperationException)
+        {
+            RelayLog.RestartFailed(Log, ex, restart.Attempt);
+            return null;
+        }
+
+        IAgentConnection previous = _agent;
+        _toAgent = new LineWriter(replacement.Input);
+        _agent = replacement;
+        await previous.DisposeAsync().ConfigureAwait(false);
+        Pending.Reopen();
+        HostRequests.Reopen();
+        _agentLoss = null;
+        Task<PumpEnd> pump = StartAgentPump(replacement, pumps);
+        try
+        {
+            using var restoring = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            restoring.CancelAfter(Options.RestoreTimeout);
+            await _recovery.RestoreAsync(this, restart, restoring.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AgentUnavailableException or OperationCanceledException or IOException)
+        {
+            // The new agent died or hung while being restored: the loop sees it go and decides again.
+            RelayLog.RestoreFailed(Log, ex, restart.Attempt);
+        }
+
+        _agentReady.TrySetResult(true);
+        return pump;
+    }
+
     private async Task<RelayOutcome> ShutDownAsync(RelayEnd end, Task<PumpEnd> agentPump)
     {
         // Closing the agent's input waits for its writer, which a flush to an agent that stopped reading can hold;
@@ -228,6 +340,7 @@ public sealed class JsonRpcRelay : IRelayOutlet
         Task closing = ToAgent.CompleteAsync().AsTask();
 
         // Whatever the agent still writes is relayed while it winds down, for at most the grace period.
+        _agentReady.TrySetResult(true);
         AgentExit exit = await _agent.ShutdownAsync(Options.ShutdownGrace).ConfigureAwait(false);
         await WithinAsync(closing, Options.DrainTimeout).ConfigureAwait(false);
         if (exit.KilledByHost)
@@ -246,6 +359,12 @@ public sealed class JsonRpcRelay : IRelayOutlet
 
     private async Task<RelayOutcome> HandleAgentLossAsync(Task<PumpEnd> agentPump)
     {
+        // From now on client messages wait: for a restarted agent, or for their errors.
+        if (_recovery is not null && _agentReady.Task.IsCompleted)
+        {
+            _agentReady = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
         // Deliver what the agent wrote before it went, then find out how it ended.
         await DrainAsync(agentPump).ConfigureAwait(false);
         Task exited = await Task.WhenAny(_agent.Exited, Task.Delay(Options.DrainTimeout)).ConfigureAwait(false);

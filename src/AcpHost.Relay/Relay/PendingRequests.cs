@@ -84,6 +84,15 @@ public sealed class PendingRequests
         }
     }
 
+    /// <summary>Accepts requests again, for a restarted agent.</summary>
+    public void Reopen()
+    {
+        lock (_lock)
+        {
+            _closed = false;
+        }
+    }
+
     /// <summary>Closes the table and returns every request still in flight, in no particular order.</summary>
     public IReadOnlyList<PendingRequest> Close()
     {

@@ -44,6 +44,18 @@ internal static partial class RelayLog
     [LoggerMessage(EventId = 118, Level = LogLevel.Warning, Message = "The client is not reading its input; error replies for unanswered requests were not all delivered")]
     public static partial void ClientNotReading(ILogger logger);
 
+    [LoggerMessage(EventId = 120, Level = LogLevel.Warning, Message = "Restarting the agent (attempt {Attempt}; it exited with code {ExitCode}) in {Delay}")]
+    public static partial void Restarting(ILogger logger, int attempt, int exitCode, TimeSpan delay);
+
+    [LoggerMessage(EventId = 121, Level = LogLevel.Error, Message = "Restart attempt {Attempt} could not start the agent")]
+    public static partial void RestartFailed(ILogger logger, Exception exception, int attempt);
+
+    [LoggerMessage(EventId = 122, Level = LogLevel.Warning, Message = "Restart attempt {Attempt}: restoring the new agent failed")]
+    public static partial void RestoreFailed(ILogger logger, Exception exception, int attempt);
+
+    [LoggerMessage(EventId = 123, Level = LogLevel.Critical, Message = "The agent is gone and will not be restarted again ({Restarts} restart(s) so far); exiting")]
+    public static partial void RestartsExhausted(ILogger logger, int restarts);
+
     [LoggerMessage(EventId = 117, Level = LogLevel.Warning, Message = "Agent closed its output but is still running; ending it")]
     public static partial void AgentOutputClosed(ILogger logger);
 }

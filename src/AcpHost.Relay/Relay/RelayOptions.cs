@@ -18,4 +18,13 @@ public sealed class RelayOptions
     /// bytes in the pipe). Default 2 s.
     /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// While the agent restarts, how long a client message waits for it before a request is answered with an error
+    /// (and a notification dropped). Default 60 s.
+    /// </summary>
+    public TimeSpan RestartWaitTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long restoring a restarted agent (initialize, sessions) may take. Default 60 s.</summary>
+    public TimeSpan RestoreTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -24,6 +24,9 @@ public static class AcpMethods
     /// <summary>Client → host: fork a session (the host's own method, answered without the agent's help).</summary>
     public const string HostSessionFork = "_acphost/session/fork";
 
+    /// <summary>Host → client: the agent died and was restarted.</summary>
+    public const string HostAgentRestarted = "_acphost/agent_restarted";
+
     /// <summary>Host → client: a session was forked, whoever forked it.</summary>
     public const string HostSessionForked = "_acphost/session_forked";
 

@@ -3,6 +3,8 @@ using AcpHost.Features;
 using AcpHost.Features.Compaction;
 using AcpHost.Features.Control;
 using AcpHost.Features.Fork;
+using AcpHost.Features.Recovery;
+using Microsoft.Extensions.Options;
 using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
 using Microsoft.Extensions.Configuration;
@@ -73,6 +75,14 @@ public static class RelayHost
         builder.Services.AddSingleton<ExitStatus>();
         builder.Services.AddSingleton<AgentInstaller>();
         builder.Services.AddSingleton<AgentLaunchResolver>();
+        builder.Services.AddSingleton<AgentLauncher>();
+        builder.Services.AddOptions<RestartOptions>()
+            .Bind(configuration.GetSection(RestartOptions.Section))
+            .Validate(options => options.MaxRestarts >= 0 && options.Window > TimeSpan.Zero && options.Delays.All(d => d >= TimeSpan.Zero), "Agent:Restart settings must not be negative")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(services => new RestartPolicy(services.GetRequiredService<IOptions<RestartOptions>>().Value, services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<SessionRestorer>();
+        builder.Services.AddSingleton<AgentRecovery>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton<ClientChannel>();
@@ -95,6 +105,7 @@ public static class RelayHost
         // Interceptors run in this order. The session tracker first, so the others find each session registered; the
         // fork features before the compaction recorder, so a prompt the host answers itself never reaches it.
         builder.Services.AddSingleton<IMessageInterceptor, SessionTracker>();
+        builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<SessionRestorer>());
         builder.Services.AddSingleton<IMessageInterceptor, ForkCommand>();
         builder.Services.AddSingleton<IMessageInterceptor, ForkMethod>();
         builder.Services.AddSingleton<IMessageInterceptor, PreCompactFork>();

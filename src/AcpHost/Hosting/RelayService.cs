@@ -1,5 +1,6 @@
 using AcpHost.Agent;
 using AcpHost.Features;
+using AcpHost.Features.Recovery;
 using AcpHost.Relay.Relay;
 using AcpHost.Relay.Transport;
 using Microsoft.Extensions.Hosting;
@@ -14,14 +15,15 @@ namespace AcpHost.Hosting;
 /// </summary>
 internal sealed partial class RelayService(
     StdioStreams stdio,
-    AgentLaunchResolver launchResolver,
+    AgentLauncher launcher,
+    IOptions<RestartOptions> restartOptions,
+    AgentRecovery recovery,
     IEnumerable<IMessageInterceptor> interceptors,
     IOptions<RelayOptions> relayOptions,
     IOptions<HostSettings> settings,
     ILoggerFactory loggerFactory,
     ExitStatus exitStatus,
     ClientChannel clientChannel,
-    HostState hostState,
     IHostApplicationLifetime lifetime) : BackgroundService
 {
     private static readonly TimeSpan StartupFailureWindow = TimeSpan.FromSeconds(3);
@@ -58,21 +60,24 @@ internal sealed partial class RelayService(
 
     private async Task<int> RunRelayAsync(CancellationToken stoppingToken)
     {
-        (AgentLaunch launch, string description) = await launchResolver.ResolveAsync(stoppingToken).ConfigureAwait(false);
-        await using AgentProcess agent = AgentProcess.Start(launch, loggerFactory.CreateLogger("agent"));
-        AgentStarted(_log, agent.ProcessId, description);
-        hostState.AgentStarted(agent.ProcessId, description);
+        // The relay owns the agent from here, and any agent a restart brings.
+        AgentProcess agent = await launcher.StartAsync(stoppingToken).ConfigureAwait(false);
 
         using MessageTrace? trace = string.IsNullOrWhiteSpace(settings.Value.Trace) ? null : MessageTrace.Open(settings.Value.Trace);
-        var relay = new JsonRpcRelay(stdio.Input, stdio.Output, agent, relayOptions.Value, interceptors, loggerFactory.CreateLogger<JsonRpcRelay>(), trace);
+        var relay = new JsonRpcRelay(
+            stdio.Input,
+            stdio.Output,
+            agent,
+            relayOptions.Value,
+            interceptors,
+            loggerFactory.CreateLogger<JsonRpcRelay>(),
+            trace,
+            restartOptions.Value.MaxRestarts > 0 ? recovery : null);
         clientChannel.Attach(relay);
         RelayOutcome outcome = await relay.RunAsync(stoppingToken).ConfigureAwait(false);
         RelayEnded(_log, outcome.End, outcome.AgentExit.ExitCode, outcome.UnansweredRequests, outcome.ExitCode);
         return outcome.ExitCode;
     }
-
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Agent started: pid {Pid}, {Agent}")]
-    private static partial void AgentStarted(ILogger logger, int pid, string agent);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Relay ended ({End}); agent exit code {AgentExitCode}, {Unanswered} request(s) answered with errors; host exit code {ExitCode}")]
     private static partial void RelayEnded(ILogger logger, RelayEnd end, int agentExitCode, int unanswered, int exitCode);

@@ -18,7 +18,8 @@ internal sealed class RelayHarness : IAsyncDisposable
         IEnumerable<IMessageInterceptor>? interceptors = null,
         RelayOptions? options = null,
         PipeOptions? relayToClientOptions = null,
-        FakeAgentConnection? agent = null)
+        FakeAgentConnection? agent = null,
+        IAgentRecovery? recovery = null)
     {
         _relayToClient = new Pipe(relayToClientOptions ?? PipeOptions.Default);
         Agent = agent ?? new FakeAgentConnection();
@@ -30,7 +31,9 @@ internal sealed class RelayHarness : IAsyncDisposable
             Agent,
             options ?? new RelayOptions { ShutdownGrace = TimeSpan.FromSeconds(2), DrainTimeout = TimeSpan.FromSeconds(1) },
             interceptors ?? [],
-            Log);
+            Log,
+            trace: null,
+            recovery);
         Run = Relay.RunAsync(_stop.Token);
     }
 
