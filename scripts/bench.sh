@@ -25,15 +25,21 @@ done
 # Build output goes to stderr so that stdout carries the report alone. Intermediate files go to the temp directory,
 # so the benchmark neither reuses nor disturbs the bin/ and obj/ of builds running in the working tree.
 publish() {
-  dotnet publish "$1" -c Release -o "$2" --artifacts-path "$out/artifacts" --nologo -v quiet >&2
+  dotnet publish "$1" -c Release -o "$2" --artifacts-path "$out/artifacts" --nologo -v quiet "${@:3}" >&2
 }
+
+# acphost is published as scripts/acphost publishes it: ReadyToRun (precompiled) on Linux, where start-up is measured.
+acphost_publish_args=()
+if [[ "$(uname -s)" == Linux ]]; then
+  acphost_publish_args=(-r "linux-$(uname -m | sed -e s/x86_64/x64/ -e s/aarch64/arm64/)" --self-contained false -p:PublishReadyToRun=true)
+fi
 
 echo "bench.sh: publishing the benchmark (Release)" >&2
 publish "$root/bench/AcpHost.Bench/AcpHost.Bench.csproj" "$out/bench"
 
 if [[ "$with_acphost" == 1 ]]; then
-  echo "bench.sh: publishing acphost (Release)" >&2
-  publish "$root/src/AcpHost" "$out/acphost"
+  echo "bench.sh: publishing acphost (Release${acphost_publish_args[*]:+, ReadyToRun})" >&2
+  publish "$root/src/AcpHost" "$out/acphost" ${acphost_publish_args[@]+"${acphost_publish_args[@]}"}
   acphost="$out/acphost/acphost"
   if [[ ! -x "$acphost" ]]; then
     echo "bench.sh: the publish produced no executable at $acphost" >&2

@@ -8,6 +8,18 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 results="$(mktemp -d "${TMPDIR:-/tmp}/acphost-test-results.XXXXXX")"
 trap 'rm -rf "$results"' EXIT
 
+# Headless Chromium renders the post-mortem report in one end-to-end test: Debian's package, installed when missing
+# and possible (as root, as CI and the project's machines run).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing Debian's chromium for the report test" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "test.sh: chromium is not installed (apt-get install chromium); the report rendering test will fail" >&2
+  fi
+fi
+
 status=0
 dotnet test "$root/AcpHost.sln" --logger "trx" --results-directory "$results" "$@" || status=$?
 

@@ -1,6 +1,7 @@
 using AcpHost.Bench.Agent;
 using AcpHost.Bench.Driver;
 using AcpHost.Bench.Pipe;
+using AcpHost.Bench.Soak;
 
 namespace AcpHost.Bench;
 
@@ -12,6 +13,8 @@ internal static class Program
           acphost-bench fake-agent                 answer initialize, bench/ping and bench/flood on stdin/stdout
           acphost-bench pipe -- COMMAND [ARGS...]  bare byte pipe: relay stdin/stdout to COMMAND without parsing
           acphost-bench run [OPTIONS]              measure each relay against a direct connection (run --help)
+          acphost-bench soak --acphost PATH [...]  soak acphost for minutes: no loss, no growth (soak --help)
+          acphost-bench soak-agent                 the soak's agent end on stdin/stdout
         """;
 
     public static async Task<int> Main(string[] args)
@@ -24,6 +27,10 @@ internal static class Program
                 return await BytePipe.RunAsync(args.AsSpan(1).ToArray());
             case "run":
                 return await BenchDriver.RunAsync(args.AsSpan(1).ToArray());
+            case "soak":
+                return await SoakDriver.RunAsync(args.AsSpan(1).ToArray());
+            case "soak-agent":
+                return await SoakAgent.RunAsync();
             default:
                 await Console.Error.WriteLineAsync(Usage);
                 return 2;

@@ -52,15 +52,19 @@ internal sealed class AgentReplies(PipeWriter output)
             _floodLineLength = lineLength;
         }
 
-        // Whole blocks first, each flushed so the reader's backpressure paces the flood, then the remaining lines.
+        // Whole blocks first, each numbered and flushed so the reader's backpressure paces the flood, then the
+        // remaining lines. The pipe copies the block on Write, so it can be numbered again for the next one.
         long linesPerBlock = _floodBlock.Length / lineLength;
         long remaining = count;
-        for (; remaining >= linesPerBlock; remaining -= linesPerBlock)
+        long next = 1;
+        for (; remaining >= linesPerBlock; remaining -= linesPerBlock, next += linesPerBlock)
         {
+            FloodLine.Stamp(_floodBlock, lineLength, linesPerBlock, next);
             output.Write(_floodBlock);
             await output.FlushAsync();
         }
 
+        FloodLine.Stamp(_floodBlock, lineLength, remaining, next);
         output.Write(_floodBlock.AsSpan(0, (int)remaining * lineLength));
         WriteResponse(id, EmptyResultEnd);
     }

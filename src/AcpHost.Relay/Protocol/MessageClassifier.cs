@@ -4,11 +4,13 @@ using System.Text.Unicode;
 namespace AcpHost.Relay.Protocol;
 
 /// <summary>
-/// Classifies a line with one <see cref="Utf8JsonReader"/> pass over its top level: <c>jsonrpc</c>, <c>id</c> and
-/// <c>method</c> are read, everything else is skipped. Skipping still walks every token, so a line that passes is
-/// well-formed JSON and valid UTF-8 throughout; nothing beyond the top level is decoded.
+/// Classifies a line with one pass over its top level: <c>jsonrpc</c>, <c>id</c> and <c>method</c> are read,
+/// everything else is skipped. Skipping still walks every token, so a line that passes is well-formed JSON and valid
+/// UTF-8 throughout; nothing beyond the top level is decoded. The plain shape every peer sends is settled by a
+/// scanner of its own (<c>MessageClassifier.PlainLine.cs</c>); anything else, and every error, goes to a
+/// <see cref="Utf8JsonReader"/> pass, which words the errors and settles the unusual cases.
 /// </summary>
-public static class MessageClassifier
+public static partial class MessageClassifier
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 512 };
 
@@ -20,6 +22,12 @@ public static class MessageClassifier
         if (!Utf8.IsValid(line))
         {
             return Invalid(JsonRpcErrorCodes.ParseError, "Parse error: the line is not valid UTF-8", default);
+        }
+
+        var plain = new TopLevel();
+        if (TryScanPlain(line, ref plain))
+        {
+            return Decide(plain);
         }
 
         var reader = new Utf8JsonReader(line, ReaderOptions);
@@ -59,6 +67,12 @@ public static class MessageClassifier
             // The reader's own message names internal token states; the position is what helps a person.
             string where = ex.BytePositionInLine is { } position ? $" at byte {position}" : "";
             return Invalid(JsonRpcErrorCodes.ParseError, $"Parse error: not valid JSON{where}", scan);
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString refuses an id or method whose \u escapes leave half a surrogate pair: no string can hold it,
+            // and letting the exception out would end the pump that read the line.
+            return Invalid(JsonRpcErrorCodes.ParseError, "Parse error: a string escapes half of a surrogate pair", scan);
         }
 
         return Decide(scan);

@@ -29,6 +29,16 @@ public sealed class LineFramer
     {
         while (true)
         {
+            if (!_discarding && _scanned == 0 && TryReadInFirstSegment(ref buffer, out FrameResult found, out line))
+            {
+                if (found == FrameResult.NeedMore)
+                {
+                    continue; // a blank line was skipped
+                }
+
+                return found;
+            }
+
             SequencePosition? newline = buffer.Slice(_scanned).PositionOf((byte)'\n');
             ReadOnlySequence<byte> candidate;
             if (newline is { } end)
@@ -66,6 +76,43 @@ public sealed class LineFramer
                 return FrameResult.Line;
             }
         }
+    }
+
+    /// <summary>
+    /// The common case, done on a span: the next line ends inside the first segment. Returns false when it does not
+    /// (the general path then searches across segments); <see cref="FrameResult.NeedMore"/> here means a blank line
+    /// was skipped.
+    /// </summary>
+    private bool TryReadInFirstSegment(ref ReadOnlySequence<byte> buffer, out FrameResult found, out ReadOnlySequence<byte> line)
+    {
+        ReadOnlySpan<byte> first = buffer.FirstSpan;
+        int newline = first.IndexOf((byte)'\n');
+        if (newline < 0)
+        {
+            found = FrameResult.NeedMore;
+            line = default;
+            return false;
+        }
+
+        int length = newline > 0 && first[newline - 1] == (byte)'\r' ? newline - 1 : newline;
+        if (newline > _maxLineBytes)
+        {
+            found = FrameResult.Oversized;
+            line = default;
+        }
+        else if (first[..length].IndexOfAnyExcept(" \t\r"u8) < 0)
+        {
+            found = FrameResult.NeedMore;
+            line = default;
+        }
+        else
+        {
+            found = FrameResult.Line;
+            line = buffer.Slice(0, length);
+        }
+
+        buffer = buffer.Slice(newline + 1);
+        return true;
     }
 
     private FrameResult Incomplete(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)

@@ -8,6 +8,11 @@ namespace AcpHost.Relay.Transport;
 /// copied into one pooled array so the layers above always see contiguous bytes; a line in one segment is handed
 /// over in place. After each read is drained the handler is told, so output is flushed once per read, not per line.
 /// </summary>
+/// <remarks>
+/// Almost every line is handled synchronously (classified, written into the peer's buffer, no flush), so the loop
+/// looks at each handler's <see cref="ValueTask{TResult}"/> and awaits only one that is really pending: the common
+/// case costs no await and no per-line state machine.
+/// </remarks>
 public static class LinePump
 {
     /// <summary>Pumps <paramref name="input"/> until it ends, the handler stops it, or cancellation.</summary>
@@ -40,9 +45,10 @@ public static class LinePump
                         break;
                     }
 
-                    keepGoing = frame == FrameResult.Line
-                        ? await HandleLineAsync(line, handler, cancellationToken).ConfigureAwait(false)
-                        : await handler.OnOversizedAsync(cancellationToken).ConfigureAwait(false);
+                    ValueTask<bool> handled = frame != FrameResult.Line ? handler.OnOversizedAsync(cancellationToken)
+                        : line.IsSingleSegment ? handler.OnLineAsync(line.First, cancellationToken)
+                        : HandleSplitLineAsync(line, handler, cancellationToken);
+                    keepGoing = handled.IsCompletedSuccessfully ? handled.Result : await handled.ConfigureAwait(false);
                 }
             }
             finally
@@ -50,7 +56,13 @@ public static class LinePump
                 input.AdvanceTo(buffer.Start, buffer.End);
             }
 
-            if (!keepGoing || !await handler.OnDrainedAsync(cancellationToken).ConfigureAwait(false))
+            if (!keepGoing)
+            {
+                return PumpEnd.OutputGone;
+            }
+
+            ValueTask<bool> drained = handler.OnDrainedAsync(cancellationToken);
+            if (!(drained.IsCompletedSuccessfully ? drained.Result : await drained.ConfigureAwait(false)))
             {
                 return PumpEnd.OutputGone;
             }
@@ -62,13 +74,8 @@ public static class LinePump
         }
     }
 
-    private static async ValueTask<bool> HandleLineAsync(ReadOnlySequence<byte> line, ILineHandler handler, CancellationToken cancellationToken)
+    private static async ValueTask<bool> HandleSplitLineAsync(ReadOnlySequence<byte> line, ILineHandler handler, CancellationToken cancellationToken)
     {
-        if (line.IsSingleSegment)
-        {
-            return await handler.OnLineAsync(line.First, cancellationToken).ConfigureAwait(false);
-        }
-
         int length = checked((int)line.Length);
         byte[] rented = ArrayPool<byte>.Shared.Rent(length);
         try

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 
 namespace AcpHost.Relay.Transport;
@@ -8,11 +9,17 @@ namespace AcpHost.Relay.Transport;
 /// input is drained: many small messages then cost one write to the peer, not one each. Backpressure comes from the
 /// underlying <see cref="PipeWriter"/>: a flush waits while the peer is not reading.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The gate never allocates a wait handle, so there is nothing to dispose.")]
+/// <remarks>
+/// The gate is an interlocked flag with a semaphore behind it for writers that have to wait. A pump writing a line
+/// it does not flush, with nobody else writing, takes the flag, copies, drops the flag: no lock, no task, no await.
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore never allocates a wait handle, so there is nothing to dispose.")]
 public sealed class LineWriter
 {
     private readonly PipeWriter _output;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _wake = new(0);
+    private int _held;
+    private int _waiting;
     private bool _completed;
 
     /// <summary>Creates the writer for one peer.</summary>
@@ -20,44 +27,48 @@ public sealed class LineWriter
 
     /// <summary>Writes one line (LF is appended), flushing it when <paramref name="flush"/> is true.</summary>
     /// <returns>False when the peer is gone and the line could not be written.</returns>
-    public async ValueTask<bool> WriteLineAsync(ReadOnlyMemory<byte> line, bool flush, CancellationToken cancellationToken)
+    public ValueTask<bool> WriteLineAsync(ReadOnlyMemory<byte> line, bool flush, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (!flush && !cancellationToken.IsCancellationRequested && TryEnter())
         {
-            if (_completed)
+            try
             {
-                return false;
-            }
+                if (_completed)
+                {
+                    return ValueTask.FromResult(false);
+                }
 
-            Append(line.Span);
-            return !flush || await FlushCoreAsync(cancellationToken).ConfigureAwait(false);
+                Append(line.Span);
+                return ValueTask.FromResult(true);
+            }
+            finally
+            {
+                Exit();
+            }
         }
-        finally
-        {
-            _gate.Release();
-        }
+
+        return WriteLineSlowAsync(line, flush, cancellationToken);
     }
 
     /// <summary>Flushes whatever lines were written without flushing.</summary>
     /// <returns>False when the peer is gone.</returns>
     public async ValueTask<bool> FlushAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return !_completed && await FlushCoreAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _gate.Release();
+            Exit();
         }
     }
 
     /// <summary>Flushes and closes the output: the peer sees end of input. Safe to call more than once.</summary>
     public async ValueTask CompleteAsync()
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
+        await EnterAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             if (_completed)
@@ -83,16 +94,83 @@ public sealed class LineWriter
         }
         finally
         {
-            _gate.Release();
+            Exit();
+        }
+    }
+
+    private async ValueTask<bool> WriteLineSlowAsync(ReadOnlyMemory<byte> line, bool flush, CancellationToken cancellationToken)
+    {
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_completed)
+            {
+                return false;
+            }
+
+            Append(line.Span);
+            return !flush || await FlushCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private bool TryEnter() => Interlocked.CompareExchange(ref _held, 1, 0) == 0;
+
+    private ValueTask EnterAsync(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        return TryEnter() ? ValueTask.CompletedTask : WaitToEnterAsync(cancellationToken);
+    }
+
+    private async ValueTask WaitToEnterAsync(CancellationToken cancellationToken)
+    {
+        // Counted as waiting before trying again, so that a writer leaving in between sees us and wakes us.
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            while (!TryEnter())
+            {
+                await _wake.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
+
+    private void Exit()
+    {
+        Interlocked.Exchange(ref _held, 0);
+
+        // A wake already pending will do: the waiter it wakes tries the flag again, and sleeps again if it lost.
+        if (Volatile.Read(ref _waiting) > 0 && _wake.CurrentCount == 0)
+        {
+            _wake.Release();
         }
     }
 
     private void Append(ReadOnlySpan<byte> line)
     {
-        Span<byte> span = _output.GetSpan(line.Length + 1);
-        line.CopyTo(span);
-        span[line.Length] = (byte)'\n';
-        _output.Advance(line.Length + 1);
+        Span<byte> span = _output.GetSpan();
+        if (span.Length > line.Length)
+        {
+            line.CopyTo(span);
+            span[line.Length] = (byte)'\n';
+            _output.Advance(line.Length + 1);
+            return;
+        }
+
+        // A line larger than the free buffer is copied across buffers rather than into one new buffer of its size.
+        _output.Write(line);
+        _output.Write("\n"u8);
     }
 
     private async ValueTask<bool> FlushCoreAsync(CancellationToken cancellationToken)
@@ -115,6 +193,7 @@ public sealed class LineWriter
         }
         catch (ObjectDisposedException)
         {
+            // Likewise.
             _completed = true;
             return false;
         }

@@ -12,6 +12,7 @@ namespace AcpHost.Hosting;
 /// </summary>
 public static class SerilogSetup
 {
+    private const string SectionName = "Serilog";
     private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
     private const string FileTemplate = "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} [{Level:u3}] ({ProcessId}) {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
@@ -32,8 +33,15 @@ public static class SerilogSetup
         }
 
         int retained = int.TryParse(configuration["Logging:RetainedFileCount"], out int count) && count > 0 ? count : 14;
-        return new LoggerConfiguration()
-            .ReadFrom.Configuration(configuration, new ConfigurationReaderOptions { SectionName = "Serilog" })
+        var logger = new LoggerConfiguration();
+        if (configuration.GetSection(SectionName).Exists())
+        {
+            // Reading a Serilog section scans the application's assemblies for sinks and enrichers: tens of
+            // milliseconds on the editor's start-up path, so it is paid only by those who configure something.
+            logger.ReadFrom.Configuration(configuration, new ConfigurationReaderOptions { SectionName = SectionName });
+        }
+
+        return logger
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .Enrich.FromLogContext()

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using AcpHost.Features.PostMortem;
+using AcpHost.Features.Transcripts;
+
+namespace AcpHost.Cli;
+
+/// <summary>What <c>acphost scan</c> and <c>acphost report</c> share: the folders, <c>--since</c>, <c>--project</c>.</summary>
+internal sealed class PostMortemOptions
+{
+    private readonly Func<string, string?>? _environment;
+
+    public PostMortemOptions(Func<string, string?>? environment)
+    {
+        _environment = environment;
+    }
+
+    public Argument<string[]> Folders { get; } = new("DIR")
+    {
+        Description = "Folders searched recursively for *.jsonl transcripts (or transcript files). Default: $CLAUDE_CONFIG_DIR/projects, else ~/.claude/projects",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public Option<string?> Since { get; } = new("--since")
+    {
+        Description = "Only compactions and context fill at or after TIME: " + SinceParser.Accepted,
+        HelpName = "TIME",
+    };
+
+    public Option<string?> Project { get; } = new("--project")
+    {
+        Description = "Only projects whose working directory contains TEXT (case-insensitive)",
+        HelpName = "TEXT",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(Folders);
+        command.Options.Add(Since);
+        command.Options.Add(Project);
+    }
+
+    /// <summary>The folders to scan: those given, else Claude Code's projects folder.</summary>
+    public IReadOnlyList<string> Roots(ParseResult parse) =>
+        parse.GetValue(Folders) is { Length: > 0 } given ? given : [Path.Combine(TranscriptPaths.ConfigDir(null, _environment), "projects")];
+
+    /// <summary>The scan the command line asks for; throws <see cref="FormatException"/> for a bad <c>--since</c>.</summary>
+    public ScanOptions ToScanOptions(ParseResult parse)
+    {
+        DateTimeOffset? since = null;
+        if (parse.GetValue(Since) is { } text)
+        {
+            since = SinceParser.TryParse(text, TimeProvider.System.GetUtcNow(), out DateTimeOffset moment)
+                ? moment
+                : throw new FormatException($"--since '{text}' is not {SinceParser.Accepted}");
+        }
+
+        TextWriter error = parse.InvocationConfiguration.Error;
+        return new ScanOptions
+        {
+            Roots = Roots(parse),
+            Since = since,
+            Project = parse.GetValue(Project),
+            Progress = total => new ScanProgress(error, total, interactive: !Console.IsErrorRedirected).Add,
+        };
+    }
+
+    /// <summary>
+    /// Says on stderr what was scanned and what was not. Returns false when no folder given could be found: nothing
+    /// was scanned, which must not pass for "no compactions".
+    /// </summary>
+    public static async Task<bool> ReportScanAsync(TextWriter error, ScanResult scan, int roots)
+    {
+        foreach (UnreadableFile file in scan.Unreadable)
+        {
+            await error.WriteLineAsync($"acphost: cannot read {file.Path}: {file.Reason}").ConfigureAwait(false);
+        }
+
+        await error.WriteLineAsync(string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"acphost: scanned {scan.Files:N0} transcripts ({scan.Bytes / (1024.0 * 1024):N1} MB) in {scan.Elapsed.TotalSeconds:N2} s; {scan.MalformedLines:N0} malformed lines skipped")).ConfigureAwait(false);
+        return scan.Files > 0 || scan.Unreadable.Count(file => file.Reason == TranscriptScanner.Missing) < roots;
+    }
+}

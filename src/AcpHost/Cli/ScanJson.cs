@@ -1,0 +1,102 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using AcpHost.Features.PostMortem;
+
+namespace AcpHost.Cli;
+
+/// <summary>
+/// <c>acphost scan --json</c>: <c>{"rows": [...], "summary": [...], "scanned": {...}}</c> with exactly the field names
+/// listed in the command's help; unknown values are null. Written field by field, so the contract is visible here.
+/// </summary>
+internal static class ScanJson
+{
+    public const string Fields =
+        "rows: project, sessionId, at, trigger, preTokens, postTokens, durationMs, boundaryUuid, file; " +
+        "summary: project, sessions, compactions, auto, manual, medianPreTokens, maxPreTokens, totalFlattened; " +
+        "scanned: files, bytes, malformedLines, seconds, unreadable [path, reason]";
+
+    public static string Write(ScanResult scan)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+
+        // The output goes to a terminal or a script, never into HTML: '+' and non-ASCII need no escaping.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("rows");
+            foreach (CompactionRow row in scan.Rows)
+            {
+                json.WriteStartObject();
+                json.WriteString("project", row.Project);
+                json.WriteString("sessionId", row.SessionId);
+                if (row.At is { } at)
+                {
+                    json.WriteString("at", at.UtcDateTime);
+                }
+                else
+                {
+                    json.WriteNull("at");
+                }
+
+                json.WriteString("trigger", row.Trigger);
+                Number(json, "preTokens", row.PreTokens);
+                Number(json, "postTokens", row.PostTokens);
+                Number(json, "durationMs", row.DurationMs);
+                json.WriteString("boundaryUuid", row.BoundaryUuid);
+                json.WriteString("file", row.File);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("summary");
+            foreach (ProjectSummary summary in scan.Summary)
+            {
+                json.WriteStartObject();
+                json.WriteString("project", summary.Project);
+                json.WriteNumber("sessions", summary.Sessions);
+                json.WriteNumber("compactions", summary.Compactions);
+                json.WriteNumber("auto", summary.Auto);
+                json.WriteNumber("manual", summary.Manual);
+                Number(json, "medianPreTokens", summary.MedianPreTokens);
+                Number(json, "maxPreTokens", summary.MaxPreTokens);
+                json.WriteNumber("totalFlattened", summary.TotalFlattened);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartObject("scanned");
+            json.WriteNumber("files", scan.Files);
+            json.WriteNumber("bytes", scan.Bytes);
+            json.WriteNumber("malformedLines", scan.MalformedLines);
+            json.WriteNumber("seconds", Math.Round(scan.Elapsed.TotalSeconds, 3));
+            json.WriteStartArray("unreadable");
+            foreach (UnreadableFile file in scan.Unreadable)
+            {
+                json.WriteStartObject();
+                json.WriteString("path", file.Path);
+                json.WriteString("reason", file.Reason);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void Number(Utf8JsonWriter json, string name, long? value)
+    {
+        if (value is { } number)
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+}

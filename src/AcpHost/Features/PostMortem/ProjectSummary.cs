@@ -1,0 +1,20 @@
+namespace AcpHost.Features.PostMortem;
+
+/// <summary>What one project's transcripts say about its compactions.</summary>
+/// <param name="Project">The project (working directory, else folder name).</param>
+/// <param name="Sessions">Sessions with a transcript (with <c>--since</c>: with activity in range).</param>
+/// <param name="Compactions">Compactions found.</param>
+/// <param name="Auto">Of which triggered automatically.</param>
+/// <param name="Manual">Of which asked for (<c>/compact</c>).</param>
+/// <param name="MedianPreTokens">Median tokens flattened per compaction (the mean of the middle two for an even count); null without counts.</param>
+/// <param name="MaxPreTokens">Most tokens flattened at once; null without counts.</param>
+/// <param name="TotalFlattened">Sum of every compaction's <c>preTokens</c>.</param>
+public sealed record ProjectSummary(
+    string Project,
+    int Sessions,
+    int Compactions,
+    int Auto,
+    int Manual,
+    long? MedianPreTokens,
+    long? MaxPreTokens,
+    long TotalFlattened);

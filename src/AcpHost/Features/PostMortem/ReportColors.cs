@@ -1,0 +1,18 @@
+namespace AcpHost.Features.PostMortem;
+
+/// <summary>The report's colours: one per trigger, and a palette for session lines that stays apart in print.</summary>
+internal static class ReportColors
+{
+    public const string Auto = "#e8590c";
+    public const string Manual = "#1c7ed6";
+    public const string Unknown = "#868e96";
+
+    public static readonly string[] Sessions = ["#1c7ed6", "#e8590c", "#2b8a3e", "#ae3ec9", "#c92a2a", "#0b7285"];
+
+    public static string Trigger(string? trigger) => trigger switch
+    {
+        "auto" => Auto,
+        "manual" => Manual,
+        _ => Unknown,
+    };
+}

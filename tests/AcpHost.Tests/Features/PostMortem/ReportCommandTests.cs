@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Text;
+using AcpHost.Cli;
+using AcpHost.Features.Compaction;
+using AcpHost.Features.Sessions;
+using static AcpHost.Tests.Features.PostMortem.TranscriptLines;
+
+namespace AcpHost.Tests.Features.PostMortem;
+
+public sealed class ReportCommandTests : IDisposable
+{
+    private const int Timeout = 15_000;
+
+    private readonly string _root = Directory.CreateTempSubdirectory("acphost-report-cmd-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string Projects => Path.Combine(_root, "projects");
+
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exitCode = await AcpHostCommandLine.Create(_ => null)
+            .Parse(["report", Projects, .. arguments])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    private void Seed(string cwd)
+    {
+        string folder = Path.Combine(Projects, "-work-app");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "s1.jsonl"), string.Join('\n',
+            Assistant("s1", cwd, T0, 150_000),
+            Boundary("s1", cwd, T0.AddMinutes(1), "auto", 150_110, uuid: "b-1"),
+            Assistant("s1", cwd, T0.AddMinutes(2), 9_000),
+            Boundary("s1", cwd, T0.AddDays(1), "manual", 60_000)) + "\n", new UTF8Encoding(false));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Invoke_WritesOneSelfContainedPageAndPrintsItsPath()
+    {
+        Seed("/work/app");
+        string page = Path.Combine(_root, "out", "..", "report.html");
+
+        (int exitCode, string stdout, string stderr) = await RunAsync("--out", page);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Equal(Path.GetFullPath(page), stdout.Trim());
+        string html = await File.ReadAllTextAsync(Path.GetFullPath(page));
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+        foreach (string chart in new[] { "compactions", "fill", "per-day" })
+        {
+            Assert.Contains($"data-chart=\"{chart}\"", html, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("<circle class=\"auto\"", html, StringComparison.Ordinal);
+        Assert.Contains("<circle class=\"manual\"", html, StringComparison.Ordinal);
+        Assert.Contains("<polyline class=\"fill-line\"", html, StringComparison.Ordinal);
+        Assert.Contains("<rect class=\"auto\"", html, StringComparison.Ordinal);
+        Assert.Contains("150,110", html, StringComparison.Ordinal);
+
+        // Self-contained: nothing to fetch, nothing to run.
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(" src=", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(" href=", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("url(", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Invoke_ProjectNamesAreEscaped()
+    {
+        Seed("/work/<script>alert(\"x\")</script>&'");
+        string page = Path.Combine(_root, "report.html");
+
+        (int exitCode, _, _) = await RunAsync("--out", page);
+
+        Assert.Equal(0, exitCode);
+        string html = await File.ReadAllTextAsync(page);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;", html, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Invoke_DataDir_MarksRecordedCompactionsAndListsForks()
+    {
+        Seed("/work/app");
+        string dataDir = Path.Combine(_root, "data");
+        await new CompactionLedger(dataDir).AppendAsync(
+            new CompactionRecord { Id = "cmp-1", SessionId = "s1", Trigger = "auto", PreTokens = 150_110, At = T0, Source = CompactionSources.ToolCall, BoundaryUuid = "b-1" },
+            CancellationToken.None);
+        await new CompactionLedger(dataDir).AppendAsync(
+            new CompactionRecord { Id = "cmp-2", SessionId = "s-gone", Trigger = "manual", PreTokens = 777_777, At = T0, Source = CompactionSources.ToolCall },
+            CancellationToken.None);
+        await new SessionLedger(dataDir).AppendAsync(
+            new SessionRecord { SessionId = "s-fork", ParentSessionId = "s1", ForkReason = "pre-compact", Cwd = "/work/app", CreatedAt = T0 },
+            CancellationToken.None);
+        string page = Path.Combine(_root, "report.html");
+
+        (int exitCode, _, string stderr) = await RunAsync("--out", page, "--data-dir", dataDir);
+
+        Assert.True(exitCode == 0, stderr);
+        string html = await File.ReadAllTextAsync(page);
+        Assert.Contains("<th>host recorded</th>", html, StringComparison.Ordinal);
+        Assert.Contains("1 of the compactions above were relayed by a host", html, StringComparison.Ordinal);
+        Assert.Contains("777,777", html, StringComparison.Ordinal);
+        Assert.Contains("<td>s-fork</td><td>s1</td><td>pre-compact</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Invoke_NoTranscripts_StillDrawsAPageThatSaysSo()
+    {
+        Directory.CreateDirectory(Projects);
+        string page = Path.Combine(_root, "empty.html");
+
+        (int exitCode, _, _) = await RunAsync("--out", page);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("No compactions with a time and a token count.", await File.ReadAllTextAsync(page), StringComparison.Ordinal);
+    }
+}
