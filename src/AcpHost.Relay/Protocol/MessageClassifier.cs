@@ -188,7 +188,8 @@ public static partial class MessageClassifier
     }
 
     private static MessageInfo Invalid(int code, string message, in TopLevel scan) =>
-        new(MessageKind.Invalid, scan.Method, scan.Id, scan.Id is null ? -1 : scan.IdStart, scan.IdLength, false, new MessageError(code, message));
+        new(MessageKind.Invalid, scan.Method, scan.Id, scan.Id is null ? -1 : scan.IdStart, scan.IdLength, false, new MessageError(code, message),
+            looksLikeResponse: scan.Method is null && (scan.HasResult || scan.HasError));
 
     private enum VersionState : byte
     {

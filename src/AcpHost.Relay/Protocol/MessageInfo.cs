@@ -6,8 +6,9 @@ namespace AcpHost.Relay.Protocol;
 /// </summary>
 public readonly struct MessageInfo
 {
-    internal MessageInfo(MessageKind kind, string? method, RequestId? id, long idStart, long idLength, bool isError, MessageError error)
+    internal MessageInfo(MessageKind kind, string? method, RequestId? id, long idStart, long idLength, bool isError, MessageError error, bool looksLikeResponse = false)
     {
+        LooksLikeResponse = looksLikeResponse;
         Kind = kind;
         Method = method;
         Id = id;
@@ -40,6 +41,12 @@ public readonly struct MessageInfo
 
     /// <summary>Why the message is invalid; default when it is valid.</summary>
     public MessageError Error { get; }
+
+    /// <summary>
+    /// For an invalid message: it had <c>result</c> or <c>error</c> and no <c>method</c> before the fault, so it was
+    /// probably meant as a response (to <see cref="Id"/>, if that was read).
+    /// </summary>
+    public bool LooksLikeResponse { get; }
 
     /// <summary>True for requests and notifications.</summary>
     public bool HasMethod => Method is not null;

@@ -19,7 +19,7 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
         if (info.Kind == MessageKind.Invalid)
         {
             RelayLog.AgentLineDropped(relay.Log, info.Error.Message, Quote(line.Span));
-            return true;
+            return await AnswerForInvalidAsync(info, cancellationToken).ConfigureAwait(false);
         }
 
         string? method = info.Method;
@@ -58,6 +58,38 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
         }
 
         return await relay.ForwardToClientAsync(line, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An unreadable line can still leave someone waiting. If it was meant as a response to a request we know, that
+    /// request is answered with an error instead of hanging; if it was a request of the agent's, the agent gets
+    /// <c>-32600</c> back, as JSON-RPC asks, instead of waiting for an answer that will never come.
+    /// </summary>
+    private async ValueTask<bool> AnswerForInvalidAsync(MessageInfo info, CancellationToken cancellationToken)
+    {
+        if (info.Id is not { } id)
+        {
+            return true;
+        }
+
+        if (info.LooksLikeResponse)
+        {
+            if (relay.Pending.TryTake(id, out PendingRequest? request))
+            {
+                var error = new MessageError(JsonRpcErrorCodes.InternalError, "The agent's response could not be read: " + info.Error.Message);
+                return await relay.ReplyToClientAsync(request.ClientId, error, cancellationToken).ConfigureAwait(false);
+            }
+
+            relay.HostRequests.Fail(id, new AgentUnavailableException("The agent's response could not be read: " + info.Error.Message));
+            return true;
+        }
+
+        if (info.HasMethod)
+        {
+            await relay.ReplyToAgentAsync(id, info.Error, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     public ValueTask<bool> OnOversizedAsync(CancellationToken cancellationToken)

@@ -43,7 +43,12 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
             case MessageKind.Request:
                 return await ForwardRequestAsync(info, line, cancellationToken).ConfigureAwait(false);
             case MessageKind.Notification when info.Method == CancelRequest.Method:
-                line = FollowAlias(line);
+                if (FollowAlias(line) is not { } cancel)
+                {
+                    return true;
+                }
+
+                line = cancel;
                 break;
         }
 
@@ -88,16 +93,24 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
         return true;
     }
 
-    /// <summary>A cancel names the client's id; if the agent knows that request by an alias, name the alias.</summary>
-    private ReadOnlyMemory<byte> FollowAlias(ReadOnlyMemory<byte> line)
+    /// <summary>
+    /// A cancel names the client's id; if the agent knows that request by an alias, name the alias. A cancel that names
+    /// an id of the host's own space but no request of the client's is dropped (null): the client must never be able
+    /// to cancel the host's own requests, such as a fork it is making.
+    /// </summary>
+    private ReadOnlyMemory<byte>? FollowAlias(ReadOnlyMemory<byte> line)
     {
-        if (IdRewriter.TryFindCancelTarget(line.Span, out RequestId target, out long start, out long length)
-            && HostIdSpace.Contains(target)
-            && relay.Pending.TryGetAlias(target, out RequestId alias))
+        if (!IdRewriter.TryFindCancelTarget(line.Span, out RequestId target, out long start, out long length) || !HostIdSpace.Contains(target))
+        {
+            return line;
+        }
+
+        if (relay.Pending.TryGetAlias(target, out RequestId alias))
         {
             return IdRewriter.Replace(line.Span, start, length, alias);
         }
 
-        return line;
+        RelayLog.ForeignCancelDropped(relay.Log, target.ToString());
+        return null;
     }
 }

@@ -44,6 +44,21 @@ public sealed class HostRequests
         return true;
     }
 
+    /// <summary>Fails one waiting request (its response could not be read). False when no host request has that id.</summary>
+    public bool Fail(RequestId id, Exception reason)
+    {
+        TaskCompletionSource<AgentResponse>? completion;
+        lock (_lock)
+        {
+            if (!_waiting.Remove(id, out completion))
+            {
+                return false;
+            }
+        }
+
+        return completion.TrySetException(reason);
+    }
+
     /// <summary>Forgets a request whose caller stopped waiting (cancelled or failed to send).</summary>
     public void Abandon(RequestId id)
     {

@@ -198,9 +198,24 @@ public sealed class JsonRpcRelay : IRelayOutlet
     internal async ValueTask<bool> RejectClientMessageAsync(RequestId? id, MessageError error, CancellationToken cancellationToken)
     {
         RelayLog.ClientMessageRejected(Log, error.Message, error.Code, id?.ToString() ?? "null");
+        return await ReplyToClientAsync(id, error, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Answers a client request (or bad input, with <paramref name="id"/> null) with an error of the host's.</summary>
+    internal async ValueTask<bool> ReplyToClientAsync(RequestId? id, MessageError error, CancellationToken cancellationToken)
+    {
         var buffer = new ArrayBufferWriter<byte>(256);
         JsonRpcWriter.WriteError(buffer, id, error.Code, error.Message);
         return await SendToClientAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Answers one of the agent's requests with an error of the host's.</summary>
+    internal async ValueTask ReplyToAgentAsync(RequestId id, MessageError error, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        JsonRpcWriter.WriteError(buffer, id, error.Code, error.Message);
+        Trace(MessageTrace.HostToAgent, buffer.WrittenSpan);
+        await ToAgent.WriteLineAsync(buffer.WrittenMemory, flush: true, cancellationToken).ConfigureAwait(false);
     }
 
     internal async ValueTask<bool> AnswerAgentGoneAsync(RequestId clientId, CancellationToken cancellationToken)

@@ -191,9 +191,8 @@ public class RelayBadInputTableTests
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task AgentTruncatedResponse_IsDroppedAndTheRequestStaysPending()
+    public async Task AgentTruncatedResponse_TheClientsRequestGetsAnErrorInsteadOfHanging()
     {
-        // The table's known gap: the client's request is answered only when the agent answers again or goes away.
         await using var harness = new RelayHarness();
         await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":4,"method":"session/prompt","params":{}}""");
         await harness.Agent.ReadFromRelay.NextAsync();
@@ -201,9 +200,27 @@ public class RelayBadInputTableTests
         await harness.Agent.SayAsync("""{"jsonrpc":"2.0","id":4,"result":{"stopRea""");
         await harness.Agent.SayAsync(Alive);
 
+        System.Text.Json.JsonElement error = System.Text.Json.JsonDocument.Parse(await harness.ToClient.NextAsync()).RootElement;
+        Assert.Equal((4, -32603), (error.GetProperty("id").GetInt32(), error.GetProperty("error").GetProperty("code").GetInt32()));
         Assert.Equal(Alive, await harness.ToClient.NextAsync());
         Assert.True(harness.Log.Contains(LogLevel.Warning, "Dropped a line from the agent"));
-        Assert.Equal(1, harness.Relay.Pending.Count);
+        Assert.Equal(0, harness.Relay.Pending.Count);
+    }
+
+    [Theory(Timeout = Timeout)]
+    [InlineData("""{"jsonrpc":"1.0","id":"q-1","method":"fs/read_text_file","params":{}}""", "q-1")]
+    [InlineData("""{"jsonrpc":"2.0","id":"q-2","method":"fs/read_text_file","params":{"path":""", "q-2")]
+    public async Task AgentMalformedRequest_TheAgentGetsAnInvalidRequestError(string request, string id)
+    {
+        await using var harness = new RelayHarness();
+
+        await harness.Agent.SayAsync(request);
+        await harness.Agent.SayAsync(Alive);
+
+        System.Text.Json.JsonElement error = System.Text.Json.JsonDocument.Parse(await harness.Agent.ReadFromRelay.NextAsync()).RootElement;
+        Assert.Equal(id, error.GetProperty("id").GetString());
+        Assert.True(error.GetProperty("error").GetProperty("code").GetInt32() is -32600 or -32700);
+        Assert.Equal(Alive, await harness.ToClient.NextAsync());
     }
 
     [Fact(Timeout = Timeout)]
@@ -234,10 +251,29 @@ public class RelayBadInputTableTests
 
         await harness.ClientSayAsync(cancel);
         await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":2,"method":"session/new","params":{}}""");
-        await harness.Agent.SayAsync("""{"jsonrpc":"2.0","id":2,"result":{"sessionId":"s"}}""");
-
         Assert.Equal(cancel, await harness.Agent.ReadFromRelay.NextAsync());
+        Assert.Contains("\"id\":2", await harness.Agent.ReadFromRelay.NextAsync(), StringComparison.Ordinal);
+
+        // The agent answers only once it has the request, as a real one does.
+        await harness.Agent.SayAsync("""{"jsonrpc":"2.0","id":2,"result":{"sessionId":"s"}}""");
         Assert.Equal("""{"jsonrpc":"2.0","id":2,"result":{"sessionId":"s"}}""", await harness.ToClient.NextAsync());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task CancelRequest_NamingAHostIdThatIsNotTheClients_IsDroppedSoTheHostsOwnRequestLives()
+    {
+        await using var harness = new RelayHarness();
+        Task<AgentResponse> hostCall = harness.Relay.RequestAgentAsync("session/fork", """{"sessionId":"s"}"""u8.ToArray(), CancellationToken.None);
+        string hostRequest = await harness.Agent.ReadFromRelay.NextAsync();
+        string hostId = System.Text.Json.JsonDocument.Parse(hostRequest).RootElement.GetProperty("id").GetString()!;
+
+        await harness.ClientSayAsync("{\"jsonrpc\":\"2.0\",\"method\":\"$/cancel_request\",\"params\":{\"requestId\":\"" + hostId + "\"}}");
+        await harness.ClientSayAsync(Alive);
+
+        Assert.Equal(Alive, await harness.Agent.ReadFromRelay.NextAsync());
+        Assert.True(harness.Log.Contains(LogLevel.Warning, "Dropped a client $/cancel_request"));
+        await harness.Agent.SayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + hostId + "\",\"result\":{\"sessionId\":\"f\"}}");
+        Assert.True((await hostCall.WaitAsync(TimeSpan.FromSeconds(5))).IsSuccess);
     }
 
     [Fact(Timeout = Timeout)]
