@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using AcpHost.Features.Compaction;
 
 namespace AcpHost.Cli;
@@ -14,44 +10,16 @@ namespace AcpHost.Cli;
 internal static class CompactionJson
 {
     /// <summary>The JSON text (indented) for <paramref name="records"/>.</summary>
-    public static string Write(IReadOnlyList<CompactionRecord> records)
+    public static string Write(IReadOnlyList<CompactionRecord> records) => CliJson.Array(records, (json, record) =>
     {
-        var buffer = new ArrayBufferWriter<byte>();
-
-        // The output goes to a terminal or a script, never into HTML: '+' and non-ASCII need no escaping.
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            json.WriteStartArray();
-            foreach (CompactionRecord record in records)
-            {
-                json.WriteStartObject();
-                json.WriteString("sessionId", record.SessionId);
-                json.WriteString("trigger", record.Trigger);
-                WriteNumber(json, "preTokens", record.PreTokens);
-                WriteNumber(json, "postTokens", record.PostTokens);
-                WriteNumber(json, "durationMs", record.DurationMs);
-                WriteNumber(json, "contextWindow", record.ContextWindow);
-                json.WriteString("at", record.At.UtcDateTime);
-                json.WriteString("source", record.Source);
-                json.WriteString("id", record.Id);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static void WriteNumber(Utf8JsonWriter json, string name, long? value)
-    {
-        if (value is { } number)
-        {
-            json.WriteNumber(name, number);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
+        json.WriteString("sessionId", record.SessionId);
+        json.WriteString("trigger", record.Trigger);
+        CliJson.NumberOrNull(json, "preTokens", record.PreTokens);
+        CliJson.NumberOrNull(json, "postTokens", record.PostTokens);
+        CliJson.NumberOrNull(json, "durationMs", record.DurationMs);
+        CliJson.NumberOrNull(json, "contextWindow", record.ContextWindow);
+        json.WriteString("at", record.At.UtcDateTime);
+        json.WriteString("source", record.Source);
+        json.WriteString("id", record.Id);
+    });
 }

@@ -18,7 +18,6 @@ internal static class EventLine
     private const string Unknown = "–";
     private const int BarWidth = 20;
 
-    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
     /// The line for the notification <paramref name="method"/>, or null when <paramref name="session"/> filters it out or
@@ -87,10 +86,10 @@ internal static class EventLine
         json.WriteString("id", record.Id);
         json.WriteString("sessionId", record.SessionId);
         json.WriteString("trigger", record.Trigger);
-        WriteNumber(json, "preTokens", record.PreTokens);
-        WriteNumber(json, "postTokens", record.PostTokens);
-        WriteNumber(json, "durationMs", record.DurationMs);
-        WriteNumber(json, "contextWindow", record.ContextWindow);
+        CliJson.NumberOrNull(json, "preTokens", record.PreTokens);
+        CliJson.NumberOrNull(json, "postTokens", record.PostTokens);
+        CliJson.NumberOrNull(json, "durationMs", record.DurationMs);
+        CliJson.NumberOrNull(json, "contextWindow", record.ContextWindow);
         json.WriteString("at", record.At.UtcDateTime);
         json.WriteString("source", record.Source);
     });
@@ -100,42 +99,26 @@ internal static class EventLine
         json.WriteString("sessionId", fork.SessionId);
         json.WriteString("parentSessionId", fork.ParentSessionId);
         json.WriteString("reason", fork.Reason);
-        WriteNumber(json, "usedTokens", fork.UsedTokens);
-        WriteNumber(json, "contextWindow", fork.ContextWindow);
+        CliJson.NumberOrNull(json, "usedTokens", fork.UsedTokens);
+        CliJson.NumberOrNull(json, "contextWindow", fork.ContextWindow);
         json.WriteString("at", fork.At.UtcDateTime);
     });
 
     private static string Json(UsageEvent usage) => Json("usage", json =>
     {
         json.WriteString("sessionId", usage.SessionId);
-        WriteNumber(json, "usedTokens", usage.UsedTokens);
-        WriteNumber(json, "contextWindow", usage.ContextWindow);
+        CliJson.NumberOrNull(json, "usedTokens", usage.UsedTokens);
+        CliJson.NumberOrNull(json, "contextWindow", usage.ContextWindow);
         json.WriteString("at", usage.At.UtcDateTime);
     });
 
-    private static string Json(string kind, Action<Utf8JsonWriter> writeFields)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
+    private static string Json(string kind, Action<Utf8JsonWriter> writeFields) => CliJson.Write(
+        json =>
         {
             json.WriteStartObject();
             json.WriteString("event", kind);
             writeFields(json);
             json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static void WriteNumber(Utf8JsonWriter json, string name, long? value)
-    {
-        if (value is { } number)
-        {
-            json.WriteNumber(name, number);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
+        },
+        CliJson.Compact);
 }

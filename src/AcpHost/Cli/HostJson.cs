@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using AcpHost.Features.Control;
 
@@ -14,29 +11,13 @@ namespace AcpHost.Cli;
 internal static class HostJson
 {
     /// <summary>The JSON text (indented) for <paramref name="hosts"/>.</summary>
-    public static string Write(IReadOnlyList<(string SocketPath, HostStatus Status)> hosts)
+    public static string Write(IReadOnlyList<(string SocketPath, HostStatus Status)> hosts) => CliJson.Array(hosts, (json, host) =>
     {
-        var buffer = new ArrayBufferWriter<byte>();
-
-        // The output goes to a terminal or a script, never into HTML: '+' and non-ASCII need no escaping.
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        foreach (JsonProperty field in JsonSerializer.SerializeToElement(host.Status, ControlJsonContext.Default.HostStatus).EnumerateObject())
         {
-            json.WriteStartArray();
-            foreach ((string socketPath, HostStatus status) in hosts)
-            {
-                json.WriteStartObject();
-                foreach (JsonProperty field in JsonSerializer.SerializeToElement(status, ControlJsonContext.Default.HostStatus).EnumerateObject())
-                {
-                    field.WriteTo(json);
-                }
-
-                json.WriteString("socket", socketPath);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            field.WriteTo(json);
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+        json.WriteString("socket", host.SocketPath);
+    });
 }

@@ -7,6 +7,9 @@ namespace AcpHost.Cli;
 /// <summary>What <c>acphost scan</c> and <c>acphost report</c> share: the folders, <c>--since</c>, <c>--project</c>.</summary>
 internal sealed class PostMortemOptions
 {
+    /// <summary>The exit code when none of the folders could be scanned.</summary>
+    public const int NothingScanned = 1;
+
     private readonly Func<string, string?>? _environment;
 
     public PostMortemOptions(Func<string, string?>? environment)
@@ -79,5 +82,28 @@ internal sealed class PostMortemOptions
             System.Globalization.CultureInfo.InvariantCulture,
             $"acphost: scanned {scan.Files:N0} transcripts ({scan.Bytes / (1024.0 * 1024):N1} MB) in {scan.Elapsed.TotalSeconds:N2} s; {scan.MalformedLines:N0} malformed lines skipped")).ConfigureAwait(false);
         return scan.Files > 0 || scan.Unreadable.Count(file => file.Reason == TranscriptScanner.Missing) < roots;
+    }
+
+    /// <summary>
+    /// Parses the options and scans: the result, or the exit code when there is none (2 for a bad command line, 1 when
+    /// nothing could be scanned; the reason is on stderr already).
+    /// </summary>
+    public async Task<(ScanResult? Scan, int ExitCode)> ScanAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        TextWriter error = parse.InvocationConfiguration.Error;
+        ScanOptions options;
+        try
+        {
+            options = ToScanOptions(parse);
+        }
+        catch (FormatException ex)
+        {
+            await error.WriteLineAsync("acphost: " + ex.Message).ConfigureAwait(false);
+            return (null, Hosting.ExitStatus.StartupFailed);
+        }
+
+        ScanResult scan = await TranscriptScanner.ScanAsync(options, cancellationToken).ConfigureAwait(false);
+        return await ReportScanAsync(error, scan, options.Roots.Count).ConfigureAwait(false) ? (scan, 0) : (null, NothingScanned);
     }
 }

@@ -35,21 +35,10 @@ internal static class ReportCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter error = parse.InvocationConfiguration.Error;
-            ScanOptions options;
-            try
+            (ScanResult? scanned, int exitCode) = await shared.ScanAsync(parse, cancellationToken).ConfigureAwait(false);
+            if (scanned is not { } scan)
             {
-                options = shared.ToScanOptions(parse);
-            }
-            catch (FormatException ex)
-            {
-                await error.WriteLineAsync("acphost: " + ex.Message).ConfigureAwait(false);
-                return ExitStatus.StartupFailed;
-            }
-
-            ScanResult scan = await TranscriptScanner.ScanAsync(options, cancellationToken).ConfigureAwait(false);
-            if (!await PostMortemOptions.ReportScanAsync(error, scan, options.Roots.Count).ConfigureAwait(false))
-            {
-                return Failed;
+                return exitCode;
             }
 
             string path = Path.GetFullPath(parse.GetValue(output) is { Length: > 0 } given ? given : DefaultFile);
@@ -63,7 +52,7 @@ internal static class ReportCommand
                     await error.WriteLineAsync($"acphost: warning: skipped {ledgers.SkippedLines} unreadable ledger line(s) in {ledgers.DataDir}").ConfigureAwait(false);
                 }
 
-                string page = HtmlReport.Render(scan, ledgers, options.Roots, TimeProvider.System.GetUtcNow());
+                string page = HtmlReport.Render(scan, ledgers, shared.Roots(parse), TimeProvider.System.GetUtcNow());
                 await File.WriteAllTextAsync(path, page, new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -10,9 +10,6 @@ namespace AcpHost.Cli;
 /// </summary>
 internal static class ScanCommand
 {
-    // Nothing could be scanned (no folder given exists): not a bad command line, which is ExitStatus.StartupFailed.
-    private const int NothingScanned = 1;
-
     /// <param name="environment">Where <c>CLAUDE_CONFIG_DIR</c> and <c>HOME</c> are read (the process environment when null).</param>
     public static Command Create(Func<string, string?>? environment = null)
     {
@@ -28,22 +25,10 @@ internal static class ScanCommand
         command.Options.Add(json);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            TextWriter error = parse.InvocationConfiguration.Error;
-            ScanOptions options;
-            try
+            (ScanResult? scanned, int exitCode) = await shared.ScanAsync(parse, cancellationToken).ConfigureAwait(false);
+            if (scanned is not { } scan)
             {
-                options = shared.ToScanOptions(parse);
-            }
-            catch (FormatException ex)
-            {
-                await error.WriteLineAsync("acphost: " + ex.Message).ConfigureAwait(false);
-                return ExitStatus.StartupFailed;
-            }
-
-            ScanResult scan = await TranscriptScanner.ScanAsync(options, cancellationToken).ConfigureAwait(false);
-            if (!await PostMortemOptions.ReportScanAsync(error, scan, options.Roots.Count).ConfigureAwait(false))
-            {
-                return NothingScanned;
+                return exitCode;
             }
 
             if (parse.GetValue(json))

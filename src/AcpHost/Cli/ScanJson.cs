@@ -19,10 +19,7 @@ internal static class ScanJson
 
     public static string Write(ScanResult scan)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-
-        // The output goes to a terminal or a script, never into HTML: '+' and non-ASCII need no escaping.
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return CliJson.Write(json =>
         {
             json.WriteStartObject();
             json.WriteStartArray("rows");
@@ -41,9 +38,9 @@ internal static class ScanJson
                 }
 
                 json.WriteString("trigger", row.Trigger);
-                Number(json, "preTokens", row.PreTokens);
-                Number(json, "postTokens", row.PostTokens);
-                Number(json, "durationMs", row.DurationMs);
+                CliJson.NumberOrNull(json, "preTokens", row.PreTokens);
+                CliJson.NumberOrNull(json, "postTokens", row.PostTokens);
+                CliJson.NumberOrNull(json, "durationMs", row.DurationMs);
                 json.WriteString("boundaryUuid", row.BoundaryUuid);
                 json.WriteString("file", row.File);
                 json.WriteEndObject();
@@ -59,8 +56,8 @@ internal static class ScanJson
                 json.WriteNumber("compactions", summary.Compactions);
                 json.WriteNumber("auto", summary.Auto);
                 json.WriteNumber("manual", summary.Manual);
-                Number(json, "medianPreTokens", summary.MedianPreTokens);
-                Number(json, "maxPreTokens", summary.MaxPreTokens);
+                CliJson.NumberOrNull(json, "medianPreTokens", summary.MedianPreTokens);
+                CliJson.NumberOrNull(json, "maxPreTokens", summary.MaxPreTokens);
                 json.WriteNumber("totalFlattened", summary.TotalFlattened);
                 json.WriteEndObject();
             }
@@ -83,20 +80,6 @@ internal static class ScanJson
             json.WriteEndArray();
             json.WriteEndObject();
             json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static void Number(Utf8JsonWriter json, string name, long? value)
-    {
-        if (value is { } number)
-        {
-            json.WriteNumber(name, number);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
+        }, CliJson.Indented);
     }
 }

@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using AcpHost.Features.Sessions;
 
 namespace AcpHost.Cli;
@@ -14,51 +10,15 @@ namespace AcpHost.Cli;
 internal static class SessionJson
 {
     /// <summary>The JSON text (indented) for <paramref name="sessions"/>, in the order given.</summary>
-    public static string Write(IEnumerable<SessionRecord> sessions)
+    public static string Write(IEnumerable<SessionRecord> sessions) => CliJson.Array(sessions, (json, session) =>
     {
-        var buffer = new ArrayBufferWriter<byte>();
-
-        // The output goes to a terminal or a script, never into HTML: '+' and non-ASCII need no escaping.
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            json.WriteStartArray();
-            foreach (SessionRecord session in sessions)
-            {
-                json.WriteStartObject();
-                json.WriteString("sessionId", session.SessionId);
-                json.WriteString("parentSessionId", session.ParentSessionId);
-                json.WriteString("forkReason", session.ForkReason);
-                json.WriteString("cwd", session.Cwd);
-                if (session.CreatedAt is { } created)
-                {
-                    json.WriteString("createdAt", created.UtcDateTime);
-                }
-                else
-                {
-                    json.WriteNull("createdAt");
-                }
-
-                WriteNumber(json, "usedTokens", session.UsedTokens);
-                WriteNumber(json, "contextWindow", session.ContextWindow);
-                json.WriteNumber("compactions", session.Compactions);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static void WriteNumber(Utf8JsonWriter json, string name, long? value)
-    {
-        if (value is { } number)
-        {
-            json.WriteNumber(name, number);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
+        json.WriteString("sessionId", session.SessionId);
+        json.WriteString("parentSessionId", session.ParentSessionId);
+        json.WriteString("forkReason", session.ForkReason);
+        json.WriteString("cwd", session.Cwd);
+        CliJson.TimeOrNull(json, "createdAt", session.CreatedAt);
+        CliJson.NumberOrNull(json, "usedTokens", session.UsedTokens);
+        CliJson.NumberOrNull(json, "contextWindow", session.ContextWindow);
+        json.WriteNumber("compactions", session.Compactions);
+    });
 }
