@@ -29,17 +29,23 @@ public sealed class LineFramer
     {
         while (true)
         {
-            if (!_discarding && _scanned == 0 && TryReadInFirstSegment(ref buffer, out FrameResult found, out line))
+            long searched = _scanned;
+            if (!_discarding && _scanned == 0)
             {
-                if (found == FrameResult.NeedMore)
+                if (TryReadInFirstSegment(ref buffer, out FrameResult found, out line))
                 {
-                    continue; // a blank line was skipped
+                    if (found == FrameResult.NeedMore)
+                    {
+                        continue; // a blank line was skipped
+                    }
+
+                    return found;
                 }
 
-                return found;
+                searched = buffer.First.Length; // no LF there: the search below starts after it
             }
 
-            SequencePosition? newline = buffer.Slice(_scanned).PositionOf((byte)'\n');
+            SequencePosition? newline = buffer.Slice(searched).PositionOf((byte)'\n');
             ReadOnlySequence<byte> candidate;
             if (newline is { } end)
             {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 
 namespace AcpHost.Relay.Transport;
@@ -159,18 +158,11 @@ public sealed class LineWriter
 
     private void Append(ReadOnlySpan<byte> line)
     {
-        Span<byte> span = _output.GetSpan();
-        if (span.Length > line.Length)
-        {
-            line.CopyTo(span);
-            span[line.Length] = (byte)'\n';
-            _output.Advance(line.Length + 1);
-            return;
-        }
-
-        // A line larger than the free buffer is copied across buffers rather than into one new buffer of its size.
-        _output.Write(line);
-        _output.Write("\n"u8);
+        // One contiguous span per line, even a large one: the pipe then writes it to the peer in one piece.
+        Span<byte> span = _output.GetSpan(line.Length + 1);
+        line.CopyTo(span);
+        span[line.Length] = (byte)'\n';
+        _output.Advance(line.Length + 1);
     }
 
     private async ValueTask<bool> FlushCoreAsync(CancellationToken cancellationToken)
