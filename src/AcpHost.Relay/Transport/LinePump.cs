@@ -74,9 +74,21 @@ public static class LinePump
         }
     }
 
+    // Lines up to this size are copied into pooled arrays; larger ones into arrays of their own.
+    private const int MaxPooledLine = 1024 * 1024;
+
     private static async ValueTask<bool> HandleSplitLineAsync(ReadOnlySequence<byte> line, ILineHandler handler, CancellationToken cancellationToken)
     {
         int length = checked((int)line.Length);
+        if (length > MaxPooledLine)
+        {
+            // A multi-MiB line gets an array of its own, collected once relayed: the shared pool would keep one of
+            // up to twice its size per thread long after it.
+            byte[] own = GC.AllocateUninitializedArray<byte>(length);
+            line.CopyTo(own);
+            return await handler.OnLineAsync(own, cancellationToken).ConfigureAwait(false);
+        }
+
         byte[] rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {

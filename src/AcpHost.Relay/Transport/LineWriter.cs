@@ -156,13 +156,34 @@ public sealed class LineWriter
         }
     }
 
+    // Lines from here up are written in pieces (see Append).
+    private const int LargeLine = 64 * 1024;
+
     private void Append(ReadOnlySpan<byte> line)
     {
-        // One contiguous span per line, even a large one: the pipe then writes it to the peer in one piece.
-        Span<byte> span = _output.GetSpan(line.Length + 1);
-        line.CopyTo(span);
-        span[line.Length] = (byte)'\n';
-        _output.Advance(line.Length + 1);
+        if (line.Length < LargeLine)
+        {
+            // The common case: one contiguous span per line.
+            Span<byte> span = _output.GetSpan(line.Length + 1);
+            line.CopyTo(span);
+            span[line.Length] = (byte)'\n';
+            _output.Advance(line.Length + 1);
+            return;
+        }
+
+        // A large line is copied in the pipe's ordinary segments: asking for one span of its whole size would rent
+        // an array as large from the shared pool, which keeps it long after the line has gone.
+        while (!line.IsEmpty)
+        {
+            Span<byte> span = _output.GetSpan();
+            int chunk = Math.Min(span.Length, line.Length);
+            line[..chunk].CopyTo(span);
+            _output.Advance(chunk);
+            line = line[chunk..];
+        }
+
+        _output.GetSpan(1)[0] = (byte)'\n';
+        _output.Advance(1);
     }
 
     private async ValueTask<bool> FlushCoreAsync(CancellationToken cancellationToken)
