@@ -13,13 +13,17 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
 {
     private const int QuotedBytes = 120;
 
-    public async ValueTask<bool> OnLineAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Not an async method: most lines (chunks of a reply) need no interceptor and no rewrite, and go straight to the
+    /// client's writer, whose uncontended write completes synchronously. Only the rare paths pay for a state machine.
+    /// </remarks>
+    public ValueTask<bool> OnLineAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
         MessageInfo info = MessageClassifier.Classify(line.Span);
         if (info.Kind == MessageKind.Invalid)
         {
             RelayLog.AgentLineDropped(relay.Log, info.Error.Message, Quote(line.Span));
-            return await AnswerForInvalidAsync(info, cancellationToken).ConfigureAwait(false);
+            return AnswerForInvalidAsync(info, cancellationToken);
         }
 
         string? method = info.Method;
@@ -30,11 +34,11 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
                 if (!HostIdSpace.Contains(id) || !relay.HostRequests.TryComplete(id, line.Span))
                 {
                     RelayLog.UnexpectedResponse(relay.Log, id.ToString());
-                    return true;
+                    return ValueTask.FromResult(true);
                 }
 
                 relay.Trace(MessageTrace.AgentToHost, line.Span);
-                return true;
+                return ValueTask.FromResult(true);
             }
 
             method = request.Method;
@@ -45,19 +49,26 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
             }
         }
 
-        if (relay.Interceptors.TryGet(method, out IMessageInterceptor[] interceptors))
+        if (relay.Interceptors.TryGet(method, out IMessageInterceptor[] interceptors)
+            && JsonRpcRelay.FirstWanting(interceptors, method!, line) is var first and >= 0)
         {
-            Intercepted outcome = await relay.InterceptAsync(interceptors, Direction.FromAgent, info, method!, line, cancellationToken).ConfigureAwait(false);
-            if (outcome.Consumed)
-            {
-                relay.Trace(MessageTrace.AgentToHost, line.Span);
-                return true;
-            }
-
-            line = outcome.Line;
+            return InterceptThenForwardAsync(interceptors, first, info, method!, line, cancellationToken);
         }
 
-        return await relay.ForwardToClientAsync(line, cancellationToken).ConfigureAwait(false);
+        return relay.ForwardToClientAsync(line, cancellationToken);
+    }
+
+    private async ValueTask<bool> InterceptThenForwardAsync(
+        IMessageInterceptor[] interceptors, int first, MessageInfo info, string method, ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
+    {
+        Intercepted outcome = await relay.InterceptAsync(interceptors, first, Direction.FromAgent, info, method, line, cancellationToken).ConfigureAwait(false);
+        if (outcome.Consumed)
+        {
+            relay.Trace(MessageTrace.AgentToHost, line.Span);
+            return true;
+        }
+
+        return await relay.ForwardToClientAsync(outcome.Line, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

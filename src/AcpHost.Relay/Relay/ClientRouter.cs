@@ -28,7 +28,7 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
 
         if (info.HasMethod && relay.Interceptors.TryGet(info.Method, out IMessageInterceptor[] interceptors))
         {
-            Intercepted outcome = await relay.InterceptAsync(interceptors, Direction.FromClient, info, info.Method!, line, cancellationToken).ConfigureAwait(false);
+            Intercepted outcome = await relay.InterceptAsync(interceptors, 0, Direction.FromClient, info, info.Method!, line, cancellationToken).ConfigureAwait(false);
             if (outcome.Consumed)
             {
                 relay.Trace(MessageTrace.ClientToHost, line.Span);

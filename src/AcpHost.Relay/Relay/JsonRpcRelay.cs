@@ -17,6 +17,7 @@ public sealed class JsonRpcRelay : IRelayOutlet
     private readonly PipeReader _clientInput;
     private readonly MessageTrace? _trace;
     private readonly IAgentRecovery? _recovery;
+    private readonly bool _tracing;
     private volatile IAgentConnection _agent;
     private volatile LineWriter _toAgent;
     private volatile AgentExit? _agentLoss;
@@ -53,6 +54,9 @@ public sealed class JsonRpcRelay : IRelayOutlet
         ToClient = new LineWriter(clientOutput);
         _toAgent = new LineWriter(agent.Input);
         Interceptors = new InterceptorTable(interceptors);
+
+        // Asked once: the logging level is set at start-up, and the hot path should not ask the logger per line.
+        _tracing = trace is not null || log.IsEnabled(LogLevel.Trace);
     }
 
     internal RelayOptions Options { get; }
@@ -226,11 +230,27 @@ public sealed class JsonRpcRelay : IRelayOutlet
         return await SendToClientAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
     }
 
-    internal async ValueTask<Intercepted> InterceptAsync(
-        IMessageInterceptor[] interceptors, Direction direction, MessageInfo info, string method, ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
+    /// <summary>The index of the first interceptor that wants the line, or -1: the cheap check before any state machine.</summary>
+    internal static int FirstWanting(IMessageInterceptor[] interceptors, string method, ReadOnlyMemory<byte> line)
     {
-        foreach (IMessageInterceptor interceptor in interceptors)
+        for (int i = 0; i < interceptors.Length; i++)
         {
+            if (interceptors[i].Wants(method, line))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Runs the interceptors from <paramref name="first"/> on, each that wants the line, in order.</summary>
+    internal async ValueTask<Intercepted> InterceptAsync(
+        IMessageInterceptor[] interceptors, int first, Direction direction, MessageInfo info, string method, ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
+    {
+        for (int i = first; i < interceptors.Length; i++)
+        {
+            IMessageInterceptor interceptor = interceptors[i];
             if (!interceptor.Wants(method, line))
             {
                 continue;
@@ -263,6 +283,11 @@ public sealed class JsonRpcRelay : IRelayOutlet
 
     internal void Trace(string route, ReadOnlySpan<byte> message)
     {
+        if (!_tracing)
+        {
+            return;
+        }
+
         _trace?.Record(route, message);
         if (Log.IsEnabled(LogLevel.Trace))
         {

@@ -34,6 +34,9 @@ public static class RelayHost
 
             using IHost host = Build(configuration, dataDir, stdio);
             ExitStatus exitStatus = host.Services.GetRequiredService<ExitStatus>();
+
+            // The agent starts now, while the host's services start: its start-up overlaps the host's.
+            host.Services.GetRequiredService<AgentStartup>().Begin();
             await host.RunAsync().ConfigureAwait(false);
             return exitStatus.Code;
         }
@@ -76,6 +79,7 @@ public static class RelayHost
         builder.Services.AddSingleton<AgentInstaller>();
         builder.Services.AddSingleton<AgentLaunchResolver>();
         builder.Services.AddSingleton<AgentLauncher>();
+        builder.Services.AddSingleton<AgentStartup>();
         builder.Services.AddOptions<RestartOptions>()
             .Bind(configuration.GetSection(RestartOptions.Section))
             .Validate(options => options.MaxRestarts >= 0 && options.Window > TimeSpan.Zero && options.Delays.All(d => d >= TimeSpan.Zero), "Agent:Restart settings must not be negative")

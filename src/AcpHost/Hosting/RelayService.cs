@@ -15,7 +15,7 @@ namespace AcpHost.Hosting;
 /// </summary>
 internal sealed partial class RelayService(
     StdioStreams stdio,
-    AgentLauncher launcher,
+    AgentStartup startup,
     IOptions<RestartOptions> restartOptions,
     AgentRecovery recovery,
     IEnumerable<IMessageInterceptor> interceptors,
@@ -61,7 +61,7 @@ internal sealed partial class RelayService(
     private async Task<int> RunRelayAsync(CancellationToken stoppingToken)
     {
         // The relay owns the agent from here, and any agent a restart brings.
-        AgentProcess agent = await launcher.StartAsync(stoppingToken).ConfigureAwait(false);
+        AgentProcess agent = await startup.TakeAsync(stoppingToken).ConfigureAwait(false);
 
         using MessageTrace? trace = string.IsNullOrWhiteSpace(settings.Value.Trace) ? null : MessageTrace.Open(settings.Value.Trace);
         var relay = new JsonRpcRelay(
