@@ -33,7 +33,16 @@ public static class JsonRpcWriter
             writer.WriteNullValue();
         }
 
-        writer.WriteStartObject("error"u8);
+        writer.WritePropertyName("error"u8);
+        WriteErrorObject(writer, code, message, writeData);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes a JSON-RPC error object <c>{code, message, data?}</c> as the writer's next value.</summary>
+    public static void WriteErrorObject(Utf8JsonWriter writer, int code, string message, Action<Utf8JsonWriter>? writeData = null)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
         writer.WriteNumber("code"u8, code);
         writer.WriteString("message"u8, message);
         if (writeData is not null)
@@ -43,7 +52,19 @@ public static class JsonRpcWriter
         }
 
         writer.WriteEndObject();
-        writer.WriteEndObject();
+    }
+
+    /// <summary>The bytes of one JSON value written by <paramref name="write"/>, with the host's writer options.</summary>
+    public static byte[] ToBytes(Action<Utf8JsonWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            write(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Writes a response whose <c>result</c> (or, with <paramref name="isError"/>, <c>error</c>) is already-encoded JSON.</summary>

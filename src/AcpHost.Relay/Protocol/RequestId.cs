@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Json;
@@ -56,13 +55,8 @@ public readonly struct RequestId : IEquatable<RequestId>
             return digits[..written].ToArray();
         }
 
-        var buffer = new ArrayBufferWriter<byte>(_string.Length + 2);
-        using (var writer = new Utf8JsonWriter(buffer, JsonRpcWriter.WriterOptions))
-        {
-            writer.WriteStringValue(_string);
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        string value = _string;
+        return JsonRpcWriter.ToBytes(writer => writer.WriteStringValue(value));
     }
 
     /// <inheritdoc/>

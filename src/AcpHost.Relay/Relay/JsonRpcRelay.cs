@@ -479,17 +479,15 @@ public sealed class JsonRpcRelay : IRelayOutlet
 
     private async Task CancelAgentRequestAsync(RequestId id)
     {
-        var buffer = new ArrayBufferWriter<byte>(96);
-        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, JsonRpcWriter.WriterOptions))
+        byte[] parameters = JsonRpcWriter.ToBytes(writer =>
         {
             writer.WriteStartObject();
             writer.WritePropertyName("requestId"u8);
             id.WriteTo(writer);
             writer.WriteEndObject();
-        }
-
+        });
         var message = new ArrayBufferWriter<byte>(160);
-        JsonRpcWriter.WriteNotification(message, CancelRequest.Method, buffer.WrittenSpan);
+        JsonRpcWriter.WriteNotification(message, CancelRequest.Method, parameters);
         Trace(MessageTrace.HostToAgent, message.WrittenSpan);
         await ToAgent.WriteLineAsync(message.WrittenMemory, flush: true, CancellationToken.None).ConfigureAwait(false);
     }

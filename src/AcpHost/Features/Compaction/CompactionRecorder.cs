@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -278,13 +277,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
         }
 
         meta["acphost"] = JsonSerializer.SerializeToNode(CompactionNotification.From(record), CompactionJsonContext.Default.CompactionNotification);
-        var buffer = new ArrayBufferWriter<byte>(line.Length + 256);
-        using (var writer = new Utf8JsonWriter(buffer, JsonRpcWriter.WriterOptions))
-        {
-            message.WriteTo(writer);
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        return JsonRpcWriter.ToBytes(writer => message.WriteTo(writer));
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information,

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
 using AcpHost.Features.Fork;
@@ -118,23 +117,13 @@ public sealed partial class ControlRequestHandler(
 
     private static (byte[] Json, bool IsError) Error(int code, string message, string? sessionId = null)
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(buffer, JsonRpcWriter.WriterOptions))
+        Action<Utf8JsonWriter>? data = sessionId is null ? null : writer =>
         {
             writer.WriteStartObject();
-            writer.WriteNumber("code"u8, code);
-            writer.WriteString("message"u8, message);
-            if (sessionId is not null)
-            {
-                writer.WriteStartObject("data"u8);
-                writer.WriteString("sessionId"u8, sessionId);
-                writer.WriteEndObject();
-            }
-
+            writer.WriteString("sessionId"u8, sessionId);
             writer.WriteEndObject();
-        }
-
-        return (buffer.WrittenSpan.ToArray(), true);
+        };
+        return (JsonRpcWriter.ToBytes(writer => JsonRpcWriter.WriteErrorObject(writer, code, message, data)), true);
     }
 
     [LoggerMessage(EventId = 510, Level = LogLevel.Warning, Message = "Dropped a control subscriber that fell behind")]

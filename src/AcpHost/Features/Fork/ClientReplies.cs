@@ -8,16 +8,8 @@ namespace AcpHost.Features.Fork;
 /// <summary>The replies the host writes itself to client requests it answers.</summary>
 internal static class ClientReplies
 {
-    public static ValueTask<bool> ResultAsync(IRelayOutlet outlet, RequestId id, Action<Utf8JsonWriter> writeResult, CancellationToken cancellationToken)
-    {
-        var result = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(result, JsonRpcWriter.WriterOptions))
-        {
-            writeResult(writer);
-        }
-
-        return SendAsync(outlet, id, result.WrittenSpan, isError: false, cancellationToken);
-    }
+    public static ValueTask<bool> ResultAsync(IRelayOutlet outlet, RequestId id, Action<Utf8JsonWriter> writeResult, CancellationToken cancellationToken) =>
+        SendAsync(outlet, id, JsonRpcWriter.ToBytes(writeResult), isError: false, cancellationToken);
 
     public static ValueTask<bool> ErrorAsync(IRelayOutlet outlet, RequestId id, JsonElement error, CancellationToken cancellationToken) =>
         SendAsync(outlet, id, JsonSerializer.SerializeToUtf8Bytes(error, Acp.AcpJsonContext.Default.JsonElement), isError: true, cancellationToken);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AcpHost.Acp;
@@ -99,13 +98,7 @@ public sealed partial class ForkCommand(ForkService forks, ILogger<ForkCommand> 
             ["description"] = Description,
             ["input"] = new JsonObject { ["hint"] = "optional note" },
         });
-        var buffer = new ArrayBufferWriter<byte>(line.Length + 200);
-        using (var writer = new Utf8JsonWriter(buffer, JsonRpcWriter.WriterOptions))
-        {
-            message.WriteTo(writer);
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        return JsonRpcWriter.ToBytes(writer => message.WriteTo(writer));
     }
 
     private async Task RunAsync(IRelayOutlet outlet, RequestId promptId, string sessionId, string? note, CancellationToken cancellationToken)
@@ -139,25 +132,19 @@ public sealed partial class ForkCommand(ForkService forks, ILogger<ForkCommand> 
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static byte[] MessageChunk(string sessionId, string text)
+    private static byte[] MessageChunk(string sessionId, string text) => JsonRpcWriter.ToBytes(writer =>
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + text.Length);
-        using (var writer = new Utf8JsonWriter(buffer, JsonRpcWriter.WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("sessionId"u8, sessionId);
-            writer.WriteStartObject("update"u8);
-            writer.WriteString("sessionUpdate"u8, "agent_message_chunk"u8);
-            writer.WriteStartObject("content"u8);
-            writer.WriteString("type"u8, "text"u8);
-            writer.WriteString("text"u8, text);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+        writer.WriteStartObject();
+        writer.WriteString("sessionId"u8, sessionId);
+        writer.WriteStartObject("update"u8);
+        writer.WriteString("sessionUpdate"u8, "agent_message_chunk"u8);
+        writer.WriteStartObject("content"u8);
+        writer.WriteString("type"u8, "text"u8);
+        writer.WriteString("text"u8, text);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    });
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "The agent refused to fork {SessionId} for /fork: {Error}")]
     private static partial void ForkRefused(ILogger logger, string sessionId, string error);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Features.Sessions;
@@ -46,59 +45,30 @@ public sealed class ForkService(SessionRegistry sessions, TimeProvider time)
         return new ForkResult(child, request.ParentSessionId, result, null);
     }
 
-    private static byte[] ForkParams(ForkRequest request, string cwd, JsonElement? mcpServers)
+    private static byte[] ForkParams(ForkRequest request, string cwd, JsonElement? mcpServers) => JsonRpcWriter.ToBytes(writer =>
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, JsonRpcWriter.WriterOptions))
+        writer.WriteStartObject();
+        SessionTarget.WriteMembers(writer, request.ParentSessionId, cwd, mcpServers);
+        if (request.MessageId is not null)
         {
-            writer.WriteStartObject();
-            writer.WriteString("sessionId"u8, request.ParentSessionId);
-            writer.WriteString("cwd"u8, cwd);
-            writer.WritePropertyName("mcpServers"u8);
-            if (mcpServers is { ValueKind: JsonValueKind.Array } servers)
-            {
-                servers.WriteTo(writer);
-            }
-            else
-            {
-                writer.WriteStartArray();
-                writer.WriteEndArray();
-            }
-
-            if (request.MessageId is not null)
-            {
-                writer.WriteStartObject("_meta"u8);
-                writer.WriteStartObject("jetbrains"u8);
-                writer.WriteStartObject("air"u8);
-                writer.WriteStartObject("fork"u8);
-                writer.WriteNumber("version"u8, 1);
-                writer.WriteString("messageId"u8, request.MessageId);
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
-
+            writer.WriteStartObject("_meta"u8);
+            writer.WriteStartObject("jetbrains"u8);
+            writer.WriteStartObject("air"u8);
+            writer.WriteStartObject("fork"u8);
+            writer.WriteNumber("version"u8, 1);
+            writer.WriteString("messageId"u8, request.MessageId);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
             writer.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
-    }
+        writer.WriteEndObject();
+    });
 
     private static ForkResult Refused(ForkRequest request, int code, string message) =>
         new(null, request.ParentSessionId, null, ErrorElement(code, message));
 
-    private static JsonElement ErrorElement(int code, string message)
-    {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(buffer, JsonRpcWriter.WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("code"u8, code);
-            writer.WriteString("message"u8, message);
-            writer.WriteEndObject();
-        }
-
-        return JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
-    }
+    private static JsonElement ErrorElement(int code, string message) =>
+        JsonDocument.Parse(JsonRpcWriter.ToBytes(writer => JsonRpcWriter.WriteErrorObject(writer, code, message))).RootElement.Clone();
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using AcpHost.Acp;
@@ -120,30 +119,12 @@ public sealed partial class SessionRestorer(SessionRegistry sessions, ILogger<Se
         return capabilities.TryGetProperty("loadSession"u8, out JsonElement load) && load.ValueKind == JsonValueKind.True ? AcpMethods.SessionLoad : null;
     }
 
-    private static byte[] ReopenParams(SessionInfo session)
+    private static byte[] ReopenParams(SessionInfo session) => JsonRpcWriter.ToBytes(writer =>
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, JsonRpcWriter.WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("sessionId"u8, session.SessionId);
-            writer.WriteString("cwd"u8, session.Cwd);
-            writer.WritePropertyName("mcpServers"u8);
-            if (session.McpServers is { ValueKind: JsonValueKind.Array } servers)
-            {
-                servers.WriteTo(writer);
-            }
-            else
-            {
-                writer.WriteStartArray();
-                writer.WriteEndArray();
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+        writer.WriteStartObject();
+        SessionTarget.WriteMembers(writer, session.SessionId, session.Cwd, session.McpServers);
+        writer.WriteEndObject();
+    });
 
     private static byte[]? ParamsOf(ReadOnlySpan<byte> line)
     {
