@@ -16,10 +16,19 @@ public sealed class HostEvents
 
     private readonly Lock _lock = new();
     private readonly List<Subscription> _subscribers = [];
+    private int _subscriberCount;
+
+    /// <summary>True while anyone listens: publishers can skip building an event nobody will read.</summary>
+    public bool HasSubscribers => Volatile.Read(ref _subscriberCount) > 0;
 
     /// <summary>Publishes a notification (the JSON-RPC line is built once for every subscriber). Never waits.</summary>
     public void Publish(string method, ReadOnlySpan<byte> paramsJson)
     {
+        if (!HasSubscribers)
+        {
+            return;
+        }
+
         Subscription[] subscribers;
         lock (_lock)
         {
@@ -51,6 +60,7 @@ public sealed class HostEvents
         lock (_lock)
         {
             _subscribers.Add(subscription);
+            _subscriberCount = _subscribers.Count;
         }
 
         return subscription;
@@ -61,6 +71,7 @@ public sealed class HostEvents
         lock (_lock)
         {
             _subscribers.Remove(subscription);
+            _subscriberCount = _subscribers.Count;
         }
     }
 

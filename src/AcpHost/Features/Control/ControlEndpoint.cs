@@ -183,10 +183,18 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
         }
     }
 
-    private void PublishUsage(SessionInfo session) =>
+    private void PublishUsage(SessionInfo session)
+    {
+        // Fill changes arrive on the relay's thread several times a turn: build the event only for someone.
+        if (!_events.HasSubscribers)
+        {
+            return;
+        }
+
         _events.Publish(ControlMethods.UsageEventName, JsonSerializer.SerializeToUtf8Bytes(
             new UsageEvent { SessionId = session.SessionId, UsedTokens = session.UsedTokens, ContextWindow = session.ContextWindow, At = _time.GetUtcNow() },
             ControlJsonContext.Default.UsageEvent));
+    }
 
     /// <summary>Removes sockets whose host is gone: its process no longer exists, or nothing answers on it.</summary>
     private void RemoveStaleSockets(string folder)

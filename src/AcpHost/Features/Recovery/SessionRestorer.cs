@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Features.Sessions;
@@ -18,14 +17,16 @@ namespace AcpHost.Features.Recovery;
 /// </summary>
 public sealed partial class SessionRestorer(SessionRegistry sessions, ILogger<SessionRestorer> log) : IMessageInterceptor
 {
-    private readonly ConcurrentDictionary<string, byte> _replaying = new(StringComparer.Ordinal);
+    // The session a session/load is replaying right now, if any: sessions are reopened one at a time. A plain field,
+    // because Wants runs for every session/update and must cost next to nothing.
+    private volatile string? _replaying;
     private volatile byte[]? _initializeParams;
 
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.Initialize, AcpMethods.SessionUpdate];
 
     /// <inheritdoc/>
-    public bool Wants(string method, ReadOnlyMemory<byte> line) => method == AcpMethods.Initialize || !_replaying.IsEmpty;
+    public bool Wants(string method, ReadOnlyMemory<byte> line) => method == AcpMethods.Initialize || _replaying is not null;
 
     /// <inheritdoc/>
     public ValueTask<InterceptResult> InterceptAsync(InterceptContext context, CancellationToken cancellationToken)
@@ -43,7 +44,7 @@ public sealed partial class SessionRestorer(SessionRegistry sessions, ILogger<Se
 
         bool replayed = context.Direction == Direction.FromAgent
             && JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.SessionUpdateNotification)?.Params?.SessionId is { } sessionId
-            && _replaying.ContainsKey(sessionId);
+            && sessionId == _replaying;
         return ValueTask.FromResult(replayed ? InterceptResult.Consume : InterceptResult.Forward);
     }
 
@@ -84,7 +85,7 @@ public sealed partial class SessionRestorer(SessionRegistry sessions, ILogger<Se
         bool load = method == AcpMethods.SessionLoad;
         if (load)
         {
-            _replaying[session.SessionId] = 0;
+            _replaying = session.SessionId;
         }
 
         try
@@ -99,7 +100,7 @@ public sealed partial class SessionRestorer(SessionRegistry sessions, ILogger<Se
         }
         finally
         {
-            _replaying.TryRemove(session.SessionId, out _);
+            _replaying = null;
         }
     }
 
