@@ -56,4 +56,26 @@ internal sealed class CommonOptions
 
         return overrides;
     }
+
+    /// <summary>
+    /// The data directory these options, the settings and the environment name. Throws <see cref="FormatException"/>
+    /// or <see cref="InvalidOperationException"/> for a bad command line or settings.
+    /// </summary>
+    public string ResolveDataDir(ParseResult parse, Func<string, string?>? environment = null) =>
+        DataDirectory.Resolve(HostConfiguration.Build(ToOverrides(parse))["DataDir"], environment);
+
+    /// <summary>The data directory, or null after saying on stderr why the command line is wrong.</summary>
+    public async Task<string?> TryResolveDataDirAsync(ParseResult parse, Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        try
+        {
+            return ResolveDataDir(parse, environment);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException)
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync("acphost: " + ex.Message).ConfigureAwait(false);
+            return null;
+        }
+    }
 }

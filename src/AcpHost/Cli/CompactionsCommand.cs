@@ -2,7 +2,6 @@ using System.CommandLine;
 using AcpHost.Features.Compaction;
 using AcpHost.Features.Ledgers;
 using AcpHost.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace AcpHost.Cli;
 
@@ -42,8 +41,7 @@ internal static class CompactionsCommand
             DateTimeOffset? from = null;
             try
             {
-                IConfigurationRoot configuration = HostConfiguration.Build(common.ToOverrides(parse));
-                dataDir = DataDirectory.Resolve(configuration["DataDir"]);
+                dataDir = common.ResolveDataDir(parse);
                 if (parse.GetValue(since) is { } sinceText)
                 {
                     from = SinceParser.TryParse(sinceText, TimeProvider.System.GetUtcNow(), out DateTimeOffset moment)

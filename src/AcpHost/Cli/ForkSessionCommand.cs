@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using AcpHost.Features.Control;
 using AcpHost.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace AcpHost.Cli;
 
@@ -36,14 +35,8 @@ internal static class ForkSessionCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter error = parse.InvocationConfiguration.Error;
-            string dataDir;
-            try
+            if (await common.TryResolveDataDirAsync(parse, environment).ConfigureAwait(false) is not { } dataDir)
             {
-                dataDir = DataDirectory.Resolve(HostConfiguration.Build(common.ToOverrides(parse))["DataDir"], environment);
-            }
-            catch (Exception ex) when (ex is FormatException or InvalidOperationException)
-            {
-                await error.WriteLineAsync("acphost: " + ex.Message).ConfigureAwait(false);
                 return ExitStatus.StartupFailed;
             }
 

@@ -3,7 +3,6 @@ using AcpHost.Features.Compaction;
 using AcpHost.Features.Ledgers;
 using AcpHost.Features.Sessions;
 using AcpHost.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace AcpHost.Cli;
 
@@ -28,14 +27,8 @@ internal static class SessionsCommand
         command.SetAction(async (parse, _) =>
         {
             TextWriter error = parse.InvocationConfiguration.Error;
-            string dataDir;
-            try
+            if (await common.TryResolveDataDirAsync(parse).ConfigureAwait(false) is not { } dataDir)
             {
-                dataDir = DataDirectory.Resolve(HostConfiguration.Build(common.ToOverrides(parse))["DataDir"]);
-            }
-            catch (Exception ex) when (ex is FormatException or InvalidOperationException)
-            {
-                await error.WriteLineAsync("acphost: " + ex.Message).ConfigureAwait(false);
                 return ExitStatus.StartupFailed;
             }
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using AcpHost.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace AcpHost.Cli;
 
@@ -29,14 +28,8 @@ internal static class WatchCommand
         command.Options.Add(json);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            string dataDir;
-            try
+            if (await common.TryResolveDataDirAsync(parse, environment).ConfigureAwait(false) is not { } dataDir)
             {
-                dataDir = DataDirectory.Resolve(HostConfiguration.Build(common.ToOverrides(parse))["DataDir"], environment);
-            }
-            catch (Exception ex) when (ex is FormatException or InvalidOperationException)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync("acphost: " + ex.Message).ConfigureAwait(false);
                 return ExitStatus.StartupFailed;
             }
 
