@@ -28,18 +28,15 @@ publish() {
   dotnet publish "$1" -c Release -o "$2" --artifacts-path "$out/artifacts" --nologo -v quiet "${@:3}" >&2
 }
 
-# acphost is published as scripts/acphost publishes it: ReadyToRun (precompiled) on Linux, where start-up is measured.
-acphost_publish_args=()
-if [[ "$(uname -s)" == Linux ]]; then
-  acphost_publish_args=(-r "linux-$(uname -m | sed -e s/x86_64/x64/ -e s/aarch64/arm64/)" --self-contained false -p:PublishReadyToRun=true)
-fi
+# acphost is published as scripts/acphost publishes it (scripts/lib/publish-flags.sh), where start-up is measured.
+source "$root/scripts/lib/publish-flags.sh"
 
 echo "bench.sh: publishing the benchmark (Release)" >&2
 publish "$root/bench/AcpHost.Bench/AcpHost.Bench.csproj" "$out/bench"
 
 if [[ "$with_acphost" == 1 ]]; then
-  echo "bench.sh: publishing acphost (Release${acphost_publish_args[*]:+, ReadyToRun})" >&2
-  publish "$root/src/AcpHost" "$out/acphost" ${acphost_publish_args[@]+"${acphost_publish_args[@]}"}
+  echo "bench.sh: publishing acphost (Release${acphost_publish_flags[*]:+, self-contained composite ReadyToRun})" >&2
+  publish "$root/src/AcpHost" "$out/acphost" ${acphost_publish_flags[@]+"${acphost_publish_flags[@]}"}
   acphost="$out/acphost/acphost"
   if [[ ! -x "$acphost" ]]; then
     echo "bench.sh: the publish produced no executable at $acphost" >&2

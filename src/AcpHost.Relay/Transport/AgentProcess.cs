@@ -28,7 +28,7 @@ public sealed partial class AgentProcess : IAgentConnection
         _process = process;
         _agentLog = agentLog;
         _stderrTail = new StderrTail(stderrTailLines);
-        Output = PipeReader.Create(process.StandardOutput.BaseStream, new StreamPipeReaderOptions(bufferSize: PipeBufferSize, minimumReadSize: 4096));
+        Output = ReaderThread.Start(process.StandardOutput.BaseStream, "acphost agent stdout");
         Input = PipeWriter.Create(process.StandardInput.BaseStream, new StreamPipeWriterOptions(minimumBufferSize: PipeBufferSize));
         _stderrPump = Task.Run(PumpStderrAsync);
         _ = WatchExitAsync();

@@ -12,6 +12,9 @@ public sealed partial class AgentLauncher(AgentLaunchResolver resolver, HostStat
     private readonly ILogger _log = loggers.CreateLogger<AgentLauncher>();
     private (AgentLaunch Launch, string Description)? _resolved;
 
+    /// <summary>Where each started agent is recorded.</summary>
+    public HostState State => state;
+
     /// <summary>Starts an agent; throws <see cref="AgentInstallException"/> or <see cref="AgentStartException"/> when it cannot.</summary>
     public async Task<AgentProcess> StartAsync(CancellationToken cancellationToken)
     {

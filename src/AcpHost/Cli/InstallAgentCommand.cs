@@ -23,8 +23,7 @@ internal static class InstallAgentCommand
             {
                 IConfigurationRoot configuration = HostConfiguration.Build(common.ToOverrides(parse));
                 var settings = new HostSettings { DataDir = DataDirectory.Resolve(configuration["DataDir"]) };
-                var agent = new AgentOptions();
-                configuration.GetSection(AgentOptions.Section).Bind(agent);
+                AgentOptions agent = AgentOptions.From(configuration);
 
                 Directory.CreateDirectory(settings.DataDir);
                 using Serilog.Core.Logger serilog = SerilogSetup.Create(configuration, settings.DataDir);

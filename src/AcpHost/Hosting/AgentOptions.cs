@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace AcpHost.Hosting;
 
 /// <summary>Which agent to run and how. Bound from the <c>Agent</c> configuration section.</summary>
@@ -5,6 +7,15 @@ public sealed class AgentOptions
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Agent";
+
+    /// <summary>The <see cref="Section"/> of <paramref name="configuration"/>, bound (defaults where it says nothing).</summary>
+    public static AgentOptions From(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new AgentOptions();
+        configuration.GetSection(Section).Bind(options);
+        return options;
+    }
 
     /// <summary>An explicit agent executable. When empty, the pinned npm package is installed and run with node.</summary>
     public string? Command { get; set; }

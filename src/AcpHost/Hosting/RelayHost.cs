@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
+using Serilog.Extensions.Logging;
 
 namespace AcpHost.Hosting;
 
@@ -23,25 +24,41 @@ public static class RelayHost
     {
         // Take stdout before anything can log: from here on Console.Out points at stderr.
         StdioStreams stdio = StdioStreams.Open();
-        Log.Logger = SerilogSetup.CreateBootstrap();
+
+        // Events logged before the host's logger is built wait here for it (or for the stderr-only one, on failure).
+        var early = new HandOverSink();
+        using Serilog.Core.Logger earlyLogger = early.CreateLogger();
+        using var loggers = new SerilogLoggerFactory(earlyLogger);
         try
         {
             IConfigurationRoot configuration = HostConfiguration.Build(overrides);
             string dataDir = DataDirectory.Resolve(configuration["DataDir"]);
             Directory.CreateDirectory(dataDir);
+            // The agent starts first: its own start-up (node, then its native child) is most of the editor's wait for
+            // `initialize`, and it needs nothing of the host but configuration. Building the logger and the host
+            // (some 40 ms on two cores) then overlaps with it instead of coming before it.
+            IOptions<AgentOptions> agentOptions = Options.Create(AgentOptions.From(configuration));
+            var installer = new AgentInstaller(agentOptions, Options.Create(new HostSettings { DataDir = dataDir }), loggers.CreateLogger<AgentInstaller>());
+            var launcher = new AgentLauncher(new AgentLaunchResolver(agentOptions, installer), new HostState(TimeProvider.System), loggers);
+            await using var startup = new AgentStartup(launcher);
+            startup.Begin();
             Log.Logger = SerilogSetup.Create(configuration, dataDir);
+            early.HandOver(Log.Logger);
             WarnIfRootWithoutSandbox();
-
-            using IHost host = Build(configuration, dataDir, stdio);
+            using IHost host = Build(configuration, dataDir, stdio, installer, launcher, startup);
             ExitStatus exitStatus = host.Services.GetRequiredService<ExitStatus>();
-
-            // The agent starts now, while the host's services start: its start-up overlaps the host's.
-            host.Services.GetRequiredService<AgentStartup>().Begin();
             await host.RunAsync().ConfigureAwait(false);
             return exitStatus.Code;
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or Microsoft.Extensions.Options.OptionsValidationException)
         {
+            // Configuration could not be read: there is no host logger, so whatever waited goes to stderr.
+            if (Log.Logger == Serilog.Core.Logger.None)
+            {
+                Log.Logger = SerilogSetup.CreateBootstrap();
+            }
+
+            early.HandOver(Log.Logger);
             Log.Fatal("Cannot start: {Reason}", ex.Message);
             return ExitStatus.StartupFailed;
         }
@@ -51,7 +68,7 @@ public static class RelayHost
         }
     }
 
-    private static IHost Build(IConfigurationRoot configuration, string dataDir, StdioStreams stdio)
+    private static IHost Build(IConfigurationRoot configuration, string dataDir, StdioStreams stdio, AgentInstaller installer, AgentLauncher launcher, AgentStartup startup)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -76,10 +93,9 @@ public static class RelayHost
 
         builder.Services.AddSingleton(stdio);
         builder.Services.AddSingleton<ExitStatus>();
-        builder.Services.AddSingleton<AgentInstaller>();
-        builder.Services.AddSingleton<AgentLaunchResolver>();
-        builder.Services.AddSingleton<AgentLauncher>();
-        builder.Services.AddSingleton<AgentStartup>();
+        builder.Services.AddSingleton(installer);
+        builder.Services.AddSingleton(launcher);
+        builder.Services.AddSingleton(startup);
         builder.Services.AddOptions<RestartOptions>()
             .Bind(configuration.GetSection(RestartOptions.Section))
             .Validate(options => options.MaxRestarts >= 0 && options.Window > TimeSpan.Zero && options.Delays.All(d => d >= TimeSpan.Zero), "Agent:Restart settings must not be negative")
@@ -90,7 +106,7 @@ public static class RelayHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton<ClientChannel>();
-        builder.Services.AddSingleton<HostState>();
+        builder.Services.AddSingleton(launcher.State);
         builder.Services.AddSingleton<HostEvents>();
         builder.Services.Configure<CompactionOptions>(configuration.GetSection(CompactionOptions.Section));
         builder.Services.AddSingleton(new CompactionLedger(dataDir));

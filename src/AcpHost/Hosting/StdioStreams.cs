@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using AcpHost.Relay.Transport;
 
 namespace AcpHost.Hosting;
 
@@ -29,7 +30,7 @@ public sealed class StdioStreams
         Stream stdout = Console.OpenStandardOutput();
         Console.SetOut(Console.Error);
         return new StdioStreams(
-            PipeReader.Create(stdin, new StreamPipeReaderOptions(bufferSize: BufferSize, minimumReadSize: 4096)),
-            PipeWriter.Create(stdout, new StreamPipeWriterOptions(minimumBufferSize: BufferSize)));
+            ReaderThread.Start(stdin, "acphost client stdin"),
+            PipeWriter.Create(new BlockingWriteStream(stdout), new StreamPipeWriterOptions(minimumBufferSize: BufferSize)));
     }
 }

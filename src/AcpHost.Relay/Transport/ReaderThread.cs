@@ -1,0 +1,81 @@
+using System.IO.Pipelines;
+
+namespace AcpHost.Relay.Transport;
+
+/// <summary>
+/// Reads a stream on a thread of its own with blocking reads, into a <see cref="Pipe"/> whose reader runs inline.
+/// The pump reading that pipe therefore runs on this thread too: bytes are read, framed, routed and written to the
+/// peer without a single hop through the thread pool.
+/// </summary>
+/// <remarks>
+/// Why not <c>PipeReader.Create(stream)</c>: the host's stdin is a console stream, whose asynchronous read is the
+/// base <see cref="Stream"/>'s (a blocking read queued to the thread pool), and the agent's stdout completes its
+/// reads through the socket engine's event thread. Either way every read woke one thread to wake another, which cost
+/// more than the relaying itself for small messages and most of the latency of a request. A blocking read on a
+/// dedicated thread is one wake-up per read, like a C relay's loop.
+/// Backpressure is kept: once <see cref="PauseThreshold"/> bytes wait unread in the pipe (the pump is itself waiting
+/// for a slow peer), the thread stops reading and the sender's writes block in the kernel.
+/// </remarks>
+public static class ReaderThread
+{
+    /// <summary>The unread bytes at which the thread stops reading until the pump catches up.</summary>
+    public const int PauseThreshold = 1024 * 1024;
+
+    private const int ReadSize = 64 * 1024;
+
+    /// <summary>
+    /// Starts a background thread named <paramref name="name"/> that reads <paramref name="source"/> until it ends,
+    /// fails, or the returned reader is completed. A read error counts as the end of the input.
+    /// </summary>
+    public static PipeReader Start(Stream source, string name)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var pipe = new Pipe(new PipeOptions(
+            readerScheduler: PipeScheduler.Inline,
+            writerScheduler: PipeScheduler.Inline,
+            pauseWriterThreshold: PauseThreshold,
+            resumeWriterThreshold: PauseThreshold / 2,
+            minimumSegmentSize: ReadSize,
+            useSynchronizationContext: false));
+
+        // A background thread: a read of the editor's stdin cannot be interrupted and must not keep the host alive.
+        var thread = new Thread(() => Run(source, pipe.Writer)) { IsBackground = true, Name = name };
+        thread.Start();
+        return pipe.Reader;
+    }
+
+    private static void Run(Stream source, PipeWriter writer)
+    {
+        try
+        {
+            while (true)
+            {
+                Memory<byte> memory = writer.GetMemory(ReadSize);
+                int read = source.Read(memory.Span);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                writer.Advance(read);
+
+                // With an inline reader the pump handles these bytes inside this call; it only returns pending when
+                // the pump left PauseThreshold bytes unread, and then this thread waits, which is the point.
+                ValueTask<FlushResult> flush = writer.FlushAsync();
+                FlushResult result = flush.IsCompletedSuccessfully ? flush.Result : flush.AsTask().GetAwaiter().GetResult();
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The stream was closed under us (the peer died or the host disposed it): for the pump that is end of input.
+        }
+        finally
+        {
+            writer.Complete();
+        }
+    }
+}
