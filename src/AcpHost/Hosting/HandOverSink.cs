@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -12,6 +13,7 @@ namespace AcpHost.Hosting;
 internal sealed class HandOverSink : ILogEventSink
 {
     private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, ILogger> _bySource = new(StringComparer.Ordinal);
     private List<LogEvent>? _held = [];
     private volatile ILogger? _target;
 
@@ -35,7 +37,7 @@ internal sealed class HandOverSink : ILogEventSink
             }
         }
 
-        target.Write(logEvent);
+        Forward(target, logEvent);
     }
 
     /// <summary>Writes the held events to <paramref name="target"/>, in order, and sends it everything from now on.</summary>
@@ -51,11 +53,27 @@ internal sealed class HandOverSink : ILogEventSink
             // Replayed under the lock, so an event emitted meanwhile cannot overtake the ones held before it.
             foreach (LogEvent held in _held!)
             {
-                target.Write(held);
+                Forward(target, held);
             }
 
             _held = null;
             _target = target;
         }
+    }
+
+    /// <summary>
+    /// Writes through a logger for the event's source, so the target's per-source levels (a <c>Serilog</c> section's
+    /// <c>MinimumLevel:Override</c>, say for the agent's stderr under <c>agent</c>) filter it as they filter the rest.
+    /// </summary>
+    private void Forward(ILogger target, LogEvent logEvent)
+    {
+        ILogger logger = target;
+        if (logEvent.Properties.TryGetValue(Constants.SourceContextPropertyName, out LogEventPropertyValue? value)
+            && value is ScalarValue { Value: string source })
+        {
+            logger = _bySource.GetOrAdd(source, static (name, root) => root.ForContext(Constants.SourceContextPropertyName, name), target);
+        }
+
+        logger.Write(logEvent);
     }
 }

@@ -92,12 +92,14 @@ public sealed partial class ForkCommand(ForkService forks, ILogger<ForkCommand> 
             commands.Remove(existing);
         }
 
-        commands.Add(new JsonObject
+        // Typed as a node: the generic Add<T> serialises through reflection, which the trimmed build does not keep.
+        JsonNode fork = new JsonObject
         {
             ["name"] = Name,
             ["description"] = Description,
             ["input"] = new JsonObject { ["hint"] = "optional note" },
-        });
+        };
+        commands.Add(fork);
         return JsonRpcWriter.ToBytes(writer => message.WriteTo(writer));
     }
 
