@@ -17,5 +17,5 @@ public sealed class HostIdSpace
 
     /// <summary>True when <paramref name="id"/> lies in the host's id space.</summary>
     public static bool Contains(RequestId? id) =>
-        id is { IsString: true } value && value.AsString!.StartsWith(Prefix, StringComparison.Ordinal);
+        id is { IsString: true } value && value.StartsWith(Prefix);
 }

@@ -123,7 +123,7 @@ public static partial class MessageClassifier
                 return -1;
             }
 
-            scan.Id = new RequestId(Encoding.UTF8.GetString(line[(i + 1)..end]));
+            scan.Id = RequestId.FromUtf8(line[(i + 1)..end]);
             end++;
         }
         else if (first == (byte)'n')

@@ -29,7 +29,7 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
         string? method = info.Method;
         if (info.Kind == MessageKind.Response && info.Id is { } id)
         {
-            if (!relay.Pending.TryTake(id, out PendingRequest? request))
+            if (!relay.Pending.TryTake(id, out PendingRequest request))
             {
                 if (!HostIdSpace.Contains(id) || !relay.HostRequests.TryComplete(id, line.Span))
                 {
@@ -85,7 +85,7 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
 
         if (info.LooksLikeResponse)
         {
-            if (relay.Pending.TryTake(id, out PendingRequest? request))
+            if (relay.Pending.TryTake(id, out PendingRequest request))
             {
                 var error = new MessageError(JsonRpcErrorCodes.InternalError, "The agent's response could not be read: " + info.Error.Message);
                 return await relay.ReplyToClientAsync(request.ClientId, error, cancellationToken).ConfigureAwait(false);

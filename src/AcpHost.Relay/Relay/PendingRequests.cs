@@ -31,14 +31,13 @@ public sealed class PendingRequests
     {
         lock (_lock)
         {
-            return _aliasByClientId.ContainsKey(clientId) || (_byAgentId.TryGetValue(clientId, out PendingRequest? entry) && !entry.IsAliased);
+            return _aliasByClientId.ContainsKey(clientId) || (_byAgentId.TryGetValue(clientId, out PendingRequest entry) && !entry.IsAliased);
         }
     }
 
     /// <summary>Records a request on its way to the agent. False when the table is closed (the agent is gone).</summary>
     public bool TryAdd(PendingRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
         lock (_lock)
         {
             if (_closed)
@@ -61,7 +60,7 @@ public sealed class PendingRequests
     {
         lock (_lock)
         {
-            if (!_byAgentId.Remove(agentId, out request!))
+            if (!_byAgentId.Remove(agentId, out request))
             {
                 return false;
             }

@@ -21,7 +21,9 @@ public static class ReaderThread
     /// <summary>The unread bytes at which the thread stops reading until the pump catches up.</summary>
     public const int PauseThreshold = 1024 * 1024;
 
-    private const int ReadSize = 64 * 1024;
+    // Up to this much per read: a pipe grown by PipeCapacity holds more than the default 64 KiB, and one read of a
+    // flood should take what is there.
+    private const int ReadSize = 256 * 1024;
 
     /// <summary>
     /// Starts a background thread named <paramref name="name"/> that reads <paramref name="source"/> until it ends,

@@ -29,6 +29,10 @@ public sealed class StdioStreams
         Stream stdin = Console.OpenStandardInput();
         Stream stdout = Console.OpenStandardOutput();
         Console.SetOut(Console.Error);
+
+        // When the editor connects through pipes, bigger kernel buffers mean fewer wake-ups per flood (PipeCapacity).
+        PipeCapacity.TryGrow(0);
+        PipeCapacity.TryGrow(1);
         return new StdioStreams(
             ReaderThread.Start(stdin, "acphost client stdin"),
             PipeWriter.Create(new BlockingWriteStream(stdout), new StreamPipeWriterOptions(minimumBufferSize: BufferSize)));
