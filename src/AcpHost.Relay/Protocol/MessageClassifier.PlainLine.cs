@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
@@ -18,6 +19,8 @@ public static partial class MessageClassifier
 {
     private const int PlainMaxDepth = 64;
 
+    private static ReadOnlySpan<byte> CommonStart => "{\"jsonrpc\":\"2.0\","u8;
+
     /// <summary>
     /// Scans a line (already known to be valid UTF-8) into <paramref name="scan"/>. False when the line is not of the
     /// plain shape or not valid JSON; <paramref name="scan"/> is then partly filled and must be discarded.
@@ -30,10 +33,19 @@ public static partial class MessageClassifier
             return false;
         }
 
-        i = SkipWhitespace(line, i + 1);
-        if (i < line.Length && line[i] == (byte)'}')
+        if (line[i..].StartsWith(CommonStart))
         {
-            return SkipWhitespace(line, i + 1) == line.Length;
+            // How the ACP SDKs begin every message: one compare settles the first member and the comma after it.
+            scan.Version = VersionState.Valid;
+            i += CommonStart.Length;
+        }
+        else
+        {
+            i = SkipWhitespace(line, i + 1);
+            if (i < line.Length && line[i] == (byte)'}')
+            {
+                return SkipWhitespace(line, i + 1) == line.Length;
+            }
         }
 
         while (true)
@@ -320,6 +332,7 @@ public static partial class MessageClassifier
     /// Hand-vectorised rather than a <c>SearchValues</c> search: most strings are short names and values, and
     /// one 32-byte compare finds their end without the set-up of a general search.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int FindStringStop(ReadOnlySpan<byte> line, int i)
     {
         if (Vector256.IsHardwareAccelerated)
@@ -406,7 +419,15 @@ public static partial class MessageClassifier
         return run < 0 ? line.Length : i + run;
     }
 
-    private static int SkipWhitespace(ReadOnlySpan<byte> line, int i)
+    /// <remarks>
+    /// Called before and after every token, and peers almost never put whitespace there: the common case is one
+    /// compare, inlined; only real whitespace pays for the loop.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SkipWhitespace(ReadOnlySpan<byte> line, int i) =>
+        (uint)i < (uint)line.Length && line[i] > (byte)' ' ? i : SkipWhitespaceRun(line, i);
+
+    private static int SkipWhitespaceRun(ReadOnlySpan<byte> line, int i)
     {
         while (i < line.Length && line[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
         {

@@ -24,6 +24,11 @@ public static partial class MessageClassifier
             return Invalid(JsonRpcErrorCodes.ParseError, "Parse error: the line is not valid UTF-8", default);
         }
 
+        if (IsTextChunk(line))
+        {
+            return TextChunk();
+        }
+
         var plain = new TopLevel();
         if (TryScanPlain(line, ref plain))
         {
