@@ -10,7 +10,8 @@ namespace AcpHost.Relay.Protocol;
 /// </summary>
 public static partial class MessageClassifier
 {
-    private static readonly string SessionUpdate = MethodNames.Get("session/update"u8);
+    // Made once: every text chunk is classified the same.
+    private static readonly MessageInfo TextChunkInfo = new(MessageKind.Notification, MethodNames.Get("session/update"u8), null, -1, 0, false, default);
 
     private static ReadOnlySpan<byte> ChunkHead => "{\"jsonrpc\":\"2.0\",\"method\":\"session/update\",\"params\":{\"sessionId\":"u8;
 
@@ -51,5 +52,4 @@ public static partial class MessageClassifier
         return end < 0 ? -1 : end + 1;
     }
 
-    private static MessageInfo TextChunk() => new(MessageKind.Notification, SessionUpdate, null, -1, 0, false, default);
 }

@@ -26,7 +26,7 @@ public static partial class MessageClassifier
 
         if (IsTextChunk(line))
         {
-            return TextChunk();
+            return TextChunkInfo;
         }
 
         var plain = new TopLevel();

@@ -13,6 +13,9 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
 {
     private const int QuotedBytes = 120;
 
+    private string? _lastMethod;
+    private IMessageInterceptor[]? _lastInterceptors;
+
     /// <remarks>
     /// Not an async method: most lines (chunks of a reply) need no interceptor and no rewrite, and go straight to the
     /// client's writer, whose uncontended write completes synchronously. Only the rare paths pay for a state machine.
@@ -49,13 +52,34 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
             }
         }
 
-        if (relay.Interceptors.TryGet(method, out IMessageInterceptor[] interceptors)
+        if (InterceptorsFor(method) is { } interceptors
             && JsonRpcRelay.FirstWanting(interceptors, method!, line) is var first and >= 0)
         {
             return InterceptThenForwardAsync(interceptors, first, info, method!, line, cancellationToken);
         }
 
         return relay.ForwardToClientAsync(line, cancellationToken);
+    }
+
+    /// <summary>
+    /// The interceptors for <paramref name="method"/>, or null. The last answer is kept: a stream of updates asks for
+    /// the same method thousands of times in a row, and method names come from one cache, so the same instance.
+    /// Only this router's pump calls it, so the fields need no lock.
+    /// </summary>
+    private IMessageInterceptor[]? InterceptorsFor(string? method)
+    {
+        if (method is null)
+        {
+            return null;
+        }
+
+        if (!ReferenceEquals(method, _lastMethod))
+        {
+            _lastInterceptors = relay.Interceptors.TryGet(method, out IMessageInterceptor[] found) ? found : null;
+            _lastMethod = method;
+        }
+
+        return _lastInterceptors;
     }
 
     private async ValueTask<bool> InterceptThenForwardAsync(
