@@ -11,7 +11,7 @@ namespace AcpHost.Relay.Protocol;
 public static partial class MessageClassifier
 {
     // Made once: every text chunk is classified the same.
-    private static readonly MessageInfo TextChunkInfo = new(MessageKind.Notification, MethodNames.Get("session/update"u8), null, -1, 0, false, default);
+    private static readonly MessageInfo TextChunkInfo = new(MessageKind.Notification, MethodNames.Get("session/update"u8), null, -1, 0, false, default, isTextChunk: true);
 
     private static ReadOnlySpan<byte> ChunkHead => "{\"jsonrpc\":\"2.0\",\"method\":\"session/update\",\"params\":{\"sessionId\":"u8;
 

@@ -6,8 +6,9 @@ namespace AcpHost.Relay.Protocol;
 /// </summary>
 public readonly struct MessageInfo
 {
-    internal MessageInfo(MessageKind kind, string? method, RequestId? id, long idStart, long idLength, bool isError, MessageError error, bool looksLikeResponse = false)
+    internal MessageInfo(MessageKind kind, string? method, RequestId? id, long idStart, long idLength, bool isError, MessageError error, bool looksLikeResponse = false, bool isTextChunk = false)
     {
+        IsTextChunk = isTextChunk;
         LooksLikeResponse = looksLikeResponse;
         Kind = kind;
         Method = method;
@@ -47,6 +48,13 @@ public readonly struct MessageInfo
     /// probably meant as a response (to <see cref="Id"/>, if that was read).
     /// </summary>
     public bool LooksLikeResponse { get; }
+
+    /// <summary>
+    /// A streamed chunk of text (<c>session/update</c> with a <c>content</c> of type <c>text</c>, in the exact shape the
+    /// ACP SDK writes): the bulk of every turn, which interceptors can decline without a look
+    /// (<see cref="Relay.IMessageInterceptor.WantsTextChunks"/>).
+    /// </summary>
+    public bool IsTextChunk { get; }
 
     /// <summary>True for requests and notifications.</summary>
     public bool HasMethod => Method is not null;

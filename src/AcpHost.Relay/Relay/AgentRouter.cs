@@ -15,6 +15,7 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
 
     private string? _lastMethod;
     private IMessageInterceptor[]? _lastInterceptors;
+    private bool _lastTextChunk;
 
     /// <remarks>
     /// Not an async method: most lines (chunks of a reply) need no interceptor and no rewrite, and go straight to the
@@ -52,7 +53,7 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
             }
         }
 
-        if (InterceptorsFor(method) is { } interceptors
+        if (InterceptorsFor(method, info.IsTextChunk) is { } interceptors
             && JsonRpcRelay.FirstWanting(interceptors, method!, line) is var first and >= 0)
         {
             return InterceptThenForwardAsync(interceptors, first, info, method!, line, cancellationToken);
@@ -63,20 +64,21 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
 
     /// <summary>
     /// The interceptors for <paramref name="method"/>, or null. The last answer is kept: a stream of updates asks for
-    /// the same method thousands of times in a row, and method names come from one cache, so the same instance.
+    /// the same method (and kind) thousands of times in a row, and method names come from one cache, so the same instance.
     /// Only this router's pump calls it, so the fields need no lock.
     /// </summary>
-    private IMessageInterceptor[]? InterceptorsFor(string? method)
+    private IMessageInterceptor[]? InterceptorsFor(string? method, bool textChunk)
     {
         if (method is null)
         {
             return null;
         }
 
-        if (!ReferenceEquals(method, _lastMethod))
+        if (!ReferenceEquals(method, _lastMethod) || textChunk != _lastTextChunk)
         {
-            _lastInterceptors = relay.Interceptors.TryGet(method, out IMessageInterceptor[] found) ? found : null;
+            _lastInterceptors = relay.Interceptors.TryGet(method, textChunk, out IMessageInterceptor[] found) ? found : null;
             _lastMethod = method;
+            _lastTextChunk = textChunk;
         }
 
         return _lastInterceptors;

@@ -26,6 +26,13 @@ public interface IMessageInterceptor
     /// <param name="line">The message's bytes.</param>
     bool Wants(string method, ReadOnlyMemory<byte> line) => true;
 
+    /// <summary>
+    /// Whether to see streamed chunks of text at all (<see cref="Protocol.MessageInfo.IsTextChunk"/>): thousands
+    /// arrive per turn, and a feature that never acts on one says false here, so the relay skips it for them without
+    /// even calling <see cref="Wants"/>. Read once, when the relay is built.
+    /// </summary>
+    bool WantsTextChunks => true;
+
     /// <summary>Looks at one message and decides whether it goes on unchanged, changed, or not at all.</summary>
     ValueTask<InterceptResult> InterceptAsync(InterceptContext context, CancellationToken cancellationToken);
 }

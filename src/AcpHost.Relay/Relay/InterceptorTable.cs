@@ -2,10 +2,14 @@ using System.Collections.Frozen;
 
 namespace AcpHost.Relay.Relay;
 
-/// <summary>The interceptors by method name, built once: the hot path asks one frozen dictionary per message.</summary>
+/// <summary>
+/// The interceptors by method name, built once: the hot path asks one frozen dictionary per message. A second table
+/// holds, per method, only those that want streamed text chunks (<see cref="IMessageInterceptor.WantsTextChunks"/>).
+/// </summary>
 internal sealed class InterceptorTable
 {
     private readonly FrozenDictionary<string, IMessageInterceptor[]> _byMethod;
+    private readonly FrozenDictionary<string, IMessageInterceptor[]> _forTextChunks;
 
     public InterceptorTable(IEnumerable<IMessageInterceptor> interceptors)
     {
@@ -24,11 +28,18 @@ internal sealed class InterceptorTable
         }
 
         _byMethod = byMethod.ToFrozenDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal);
+        _forTextChunks = byMethod
+            .Select(pair => (pair.Key, Wanting: pair.Value.Where(interceptor => interceptor.WantsTextChunks).ToArray()))
+            .Where(entry => entry.Wanting.Length > 0)
+            .ToFrozenDictionary(entry => entry.Key, entry => entry.Wanting, StringComparer.Ordinal);
     }
 
-    public bool TryGet(string? method, out IMessageInterceptor[] interceptors)
+    public bool TryGet(string? method, out IMessageInterceptor[] interceptors) => TryGet(method, textChunk: false, out interceptors);
+
+    /// <summary>The interceptors for <paramref name="method"/>; for a text chunk, only those that want one.</summary>
+    public bool TryGet(string? method, bool textChunk, out IMessageInterceptor[] interceptors)
     {
-        if (method is not null && _byMethod.TryGetValue(method, out IMessageInterceptor[]? found))
+        if (method is not null && (textChunk ? _forTextChunks : _byMethod).TryGetValue(method, out IMessageInterceptor[]? found))
         {
             interceptors = found;
             return true;

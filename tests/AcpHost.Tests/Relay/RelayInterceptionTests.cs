@@ -50,6 +50,36 @@ public class RelayInterceptionTests
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task TextChunks_SkipInterceptorsThatDeclineThem_AndReachThoseThatDoNot()
+    {
+        const string Chunk = """{"jsonrpc":"2.0","method":"session/update","params":{"sessionId":"s","update":{"sessionUpdate":"agent_message_chunk","content":{"type":"text","text":"hi"}}}}""";
+        const string Usage = """{"jsonrpc":"2.0","method":"session/update","params":{"sessionId":"s","update":{"sessionUpdate":"usage_update","used":1,"size":2}}}""";
+        Mock<IMessageInterceptor> declining = Interceptor("session/update");
+        declining.SetupGet(i => i.WantsTextChunks).Returns(false);
+        var declinedSaw = new List<bool>();
+        declining.Setup(i => i.InterceptAsync(It.IsAny<InterceptContext>(), It.IsAny<CancellationToken>()))
+            .Callback<InterceptContext, CancellationToken>((c, _) => declinedSaw.Add(c.Info.IsTextChunk))
+            .ReturnsAsync(InterceptResult.Forward);
+        Mock<IMessageInterceptor> wanting = Interceptor("session/update");
+        var wantingSaw = new List<bool>();
+        wanting.Setup(i => i.InterceptAsync(It.IsAny<InterceptContext>(), It.IsAny<CancellationToken>()))
+            .Callback<InterceptContext, CancellationToken>((c, _) => wantingSaw.Add(c.Info.IsTextChunk))
+            .ReturnsAsync(InterceptResult.Forward);
+        await using var harness = new RelayHarness([declining.Object, wanting.Object]);
+
+        await harness.Agent.SayAsync(Chunk);
+        await harness.Agent.SayAsync(Usage);
+        await harness.Agent.SayAsync(Chunk);
+
+        Assert.Equal(Chunk, await harness.ToClient.NextAsync());
+        Assert.Equal(Usage, await harness.ToClient.NextAsync());
+        Assert.Equal(Chunk, await harness.ToClient.NextAsync());
+        Assert.Equal([false], declinedSaw);
+        Assert.Equal([true, false, true], wantingSaw);
+        declining.Verify(i => i.Wants(It.IsAny<string>(), It.Is<ReadOnlyMemory<byte>>(line => line.Length == Chunk.Length)), Times.Never());
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Interceptor_Replace_SendsTheNewBytesInstead()
     {
         Mock<IMessageInterceptor> interceptor = Interceptor("session/update");

@@ -63,6 +63,13 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
     public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.SessionUpdate, AcpMethods.SessionPrompt];
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Compaction is signalled by tool calls, <c>compaction_update</c> and metadata, never by a chunk of text (a chunk
+    /// that talks about compacting is the model's prose).
+    /// </remarks>
+    public bool WantsTextChunks => false;
+
+    /// <inheritdoc/>
     /// <remarks>Every compaction signal has "compact" in it; chunks of text and most other updates do not.</remarks>
     public bool Wants(string method, ReadOnlyMemory<byte> line) =>
         method != AcpMethods.SessionUpdate || line.Span.IndexOf("compact"u8) >= 0;

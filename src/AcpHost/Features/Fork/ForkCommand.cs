@@ -25,6 +25,10 @@ public sealed partial class ForkCommand(ForkService forks, ILogger<ForkCommand> 
     public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.SessionUpdate, AcpMethods.SessionPrompt];
 
     /// <inheritdoc/>
+    /// <remarks>The command list comes in <c>available_commands_update</c>, never in a chunk of text.</remarks>
+    public bool WantsTextChunks => false;
+
+    /// <inheritdoc/>
     public bool Wants(string method, ReadOnlyMemory<byte> line) =>
         method == AcpMethods.SessionUpdate ? line.Span.IndexOf("\"available_commands_update\""u8) >= 0 : line.Span.IndexOf("/fork"u8) >= 0;
 

@@ -23,6 +23,10 @@ public sealed partial class SessionTracker(SessionRegistry registry, TimeProvide
         [AcpMethods.Initialize, AcpMethods.SessionNew, AcpMethods.SessionLoad, AcpMethods.SessionResume, AcpMethods.SessionFork, AcpMethods.SessionUpdate];
 
     /// <inheritdoc/>
+    /// <remarks>Usage comes in <c>usage_update</c>, never in a chunk of text.</remarks>
+    public bool WantsTextChunks => false;
+
+    /// <inheritdoc/>
     /// <remarks>Of the many <c>session/update</c>s only <c>usage_update</c> matters here.</remarks>
     public bool Wants(string method, ReadOnlyMemory<byte> line) =>
         method != AcpMethods.SessionUpdate || line.Span.IndexOf("\"usage_update\""u8) >= 0;
