@@ -36,6 +36,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
     private readonly ConcurrentQueue<string> _sweeps = new();
     private readonly Channel<TrackerAction> _toRecord = Channel.CreateBounded<TrackerAction>(new BoundedChannelOptions(1024) { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _transcriptGate = new(1, 1);
     private readonly Task _recording;
     private readonly Task _polling;
     private readonly HostEvents? _events;
@@ -136,6 +137,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
         _toRecord.Writer.TryComplete();
         await _recording.WaitAsync(FinalFlushTimeout).ConfigureAwait(false);
         _stopping.Dispose();
+        _transcriptGate.Dispose();
     }
 
     private void StartFollowing(SessionInfo session)
@@ -175,29 +177,43 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
             return;
         }
 
-        IReadOnlyList<TranscriptBoundary> boundaries;
+        // Reading new lines and telling the tracker about them is one step: otherwise the poll loop could take a
+        // boundary off the file while the agent's compaction_update is being intercepted, and the interceptor, finding
+        // nothing new and the tracker not told yet, would forward the update without the facts it could have carried.
+        var actions = new List<TrackerAction>();
+        await _transcriptGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            boundaries = tail.ReadNew();
+            IReadOnlyList<TranscriptBoundary> boundaries;
+            try
+            {
+                boundaries = tail.ReadNew();
+            }
+            catch (IOException ex)
+            {
+                TranscriptUnreadable(_log, tail.FilePath ?? sessionId, ex.Message);
+                return;
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                TranscriptUnreadable(_log, tail.FilePath ?? sessionId, ex.Message);
+                return;
+            }
+
+            // A fork's transcript starts as a copy of its parent's: boundaries that name another session, or that are
+            // older than this session, are history.
+            DateTimeOffset since = (_sessions.Find(sessionId)?.OpenedAt ?? DateTimeOffset.MinValue) - ClockSkew;
+            foreach (TranscriptBoundary boundary in boundaries.Where(b => (b.SessionId is null || b.SessionId == sessionId) && (b.Timestamp is null || b.Timestamp >= since)))
+            {
+                actions.AddRange(_tracker.Observe(sessionId, boundary, WindowOf(sessionId)));
+            }
         }
-        catch (IOException ex)
+        finally
         {
-            TranscriptUnreadable(_log, tail.FilePath ?? sessionId, ex.Message);
-            return;
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            TranscriptUnreadable(_log, tail.FilePath ?? sessionId, ex.Message);
-            return;
+            _transcriptGate.Release();
         }
 
-        // A fork's transcript starts as a copy of its parent's: boundaries that name another session, or that are older
-        // than this session, are history.
-        DateTimeOffset since = (_sessions.Find(sessionId)?.OpenedAt ?? DateTimeOffset.MinValue) - ClockSkew;
-        foreach (TranscriptBoundary boundary in boundaries.Where(b => (b.SessionId is null || b.SessionId == sessionId) && (b.Timestamp is null || b.Timestamp >= since)))
-        {
-            await RecordAsync(_tracker.Observe(sessionId, boundary, WindowOf(sessionId)), cancellationToken).ConfigureAwait(false);
-        }
+        await RecordAsync(actions, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask RecordAsync(IReadOnlyList<TrackerAction> actions, CancellationToken cancellationToken)
