@@ -34,6 +34,7 @@ public static class RelayHost
             IConfigurationRoot configuration = HostConfiguration.Build(overrides);
             string dataDir = DataDirectory.Resolve(configuration["DataDir"]);
             Directory.CreateDirectory(dataDir);
+
             // The agent starts first: its own start-up (node, then its native child) is most of the editor's wait for
             // `initialize`, and it needs nothing of the host but configuration. Building the logger and the host
             // (some 40 ms on two cores) then overlaps with it instead of coming before it.
@@ -42,9 +43,11 @@ public static class RelayHost
             var launcher = new AgentLauncher(new AgentLaunchResolver(agentOptions, installer), new HostState(TimeProvider.System), loggers);
             await using var startup = new AgentStartup(launcher);
             startup.Begin();
+
             Log.Logger = SerilogSetup.Create(configuration, dataDir);
             early.HandOver(Log.Logger);
             WarnIfRootWithoutSandbox();
+
             using IHost host = Build(configuration, dataDir, stdio, installer, launcher, startup);
             ExitStatus exitStatus = host.Services.GetRequiredService<ExitStatus>();
             await host.RunAsync().ConfigureAwait(false);
