@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace AcpHost.Relay.Protocol;
@@ -53,14 +54,24 @@ public readonly struct RequestId : IEquatable<RequestId>
     public bool IsString => _string is not null;
 
     /// <summary>The string value, or null for an integer id. A short string id is made into a string here.</summary>
-    public string? AsString => IsPacked ? string.Create(PackedLength, _number, static (chars, packed) => Unpack(packed, chars)) : _string;
+    public string? AsString
+    {
+        get
+        {
+            if (!IsPacked)
+            {
+                return _string;
+            }
+
+            Span<byte> bytes = stackalloc byte[MaxPackedLength];
+            return Encoding.ASCII.GetString(bytes[..Unpack(_number, bytes)]);
+        }
+    }
 
     /// <summary>The integer value (0 for a string id).</summary>
     public long AsNumber => IsPacked ? 0 : _number;
 
     private bool IsPacked => ReferenceEquals(_string, PackedMarker);
-
-    private int PackedLength => (int)((ulong)_number >> 56);
 
     /// <summary>
     /// A string id from its unescaped UTF-8 bytes; a short one costs no allocation.
@@ -83,7 +94,7 @@ public readonly struct RequestId : IEquatable<RequestId>
             }
         }
 
-        return new RequestId(System.Text.Encoding.UTF8.GetString(value));
+        return new RequestId(Encoding.UTF8.GetString(value));
     }
 
     /// <summary>True for a string id that starts with <paramref name="prefix"/> (ordinal).</summary>
@@ -95,9 +106,22 @@ public readonly struct RequestId : IEquatable<RequestId>
             return _string is not null && _string.StartsWith(prefix, StringComparison.Ordinal);
         }
 
-        Span<char> chars = stackalloc char[MaxPackedLength];
-        int length = Unpack(_number, chars);
-        return chars[..length].StartsWith(prefix, StringComparison.Ordinal);
+        Span<byte> bytes = stackalloc byte[MaxPackedLength];
+        int length = Unpack(_number, bytes);
+        if (prefix.Length > length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < prefix.Length; i++)
+        {
+            if (prefix[i] != (char)bytes[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Writes the id as a JSON value.</summary>
@@ -107,7 +131,7 @@ public readonly struct RequestId : IEquatable<RequestId>
         if (IsPacked)
         {
             Span<byte> bytes = stackalloc byte[MaxPackedLength];
-            writer.WriteStringValue(bytes[..UnpackBytes(_number, bytes)]);
+            writer.WriteStringValue(bytes[..Unpack(_number, bytes)]);
         }
         else if (_string is not null)
         {
@@ -180,18 +204,7 @@ public readonly struct RequestId : IEquatable<RequestId>
         return true;
     }
 
-    private static int Unpack(long packed, Span<char> chars)
-    {
-        int length = (int)((ulong)packed >> 56);
-        for (int i = 0; i < length; i++)
-        {
-            chars[i] = (char)((packed >> (8 * i)) & 0xFF);
-        }
-
-        return length;
-    }
-
-    private static int UnpackBytes(long packed, Span<byte> bytes)
+    private static int Unpack(long packed, Span<byte> bytes)
     {
         int length = (int)((ulong)packed >> 56);
         for (int i = 0; i < length; i++)

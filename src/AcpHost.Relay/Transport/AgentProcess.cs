@@ -28,8 +28,8 @@ public sealed partial class AgentProcess : IAgentConnection
         _process = process;
         _agentLog = agentLog;
         _stderrTail = new StderrTail(stderrTailLines);
-        PipeCapacity.TryGrow(((System.IO.Pipes.PipeStream)process.StandardOutput.BaseStream).SafePipeHandle);
-        PipeCapacity.TryGrow(((System.IO.Pipes.PipeStream)process.StandardInput.BaseStream).SafePipeHandle);
+        PipeCapacity.TryGrow(process.StandardOutput.BaseStream);
+        PipeCapacity.TryGrow(process.StandardInput.BaseStream);
         Output = ReaderThread.Start(process.StandardOutput.BaseStream, "acphost agent stdout");
         Input = PipeWriter.Create(process.StandardInput.BaseStream, new StreamPipeWriterOptions(minimumBufferSize: PipeBufferSize));
         _stderrPump = Task.Run(PumpStderrAsync);

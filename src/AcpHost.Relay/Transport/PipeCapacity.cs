@@ -18,6 +18,9 @@ public static partial class PipeCapacity
 
     private const int SetPipeSize = 1031; // F_SETPIPE_SZ
 
+    /// <summary>As <see cref="TryGrow(SafeHandle)"/>, for a stream that is a pipe (a child's stdio); false for any other.</summary>
+    public static bool TryGrow(Stream stream) => stream is System.IO.Pipes.PipeStream pipe && TryGrow(pipe.SafePipeHandle);
+
     /// <summary>Asks for <see cref="Preferred"/> bytes on the pipe behind <paramref name="descriptor"/>; true if granted.</summary>
     public static bool TryGrow(SafeHandle descriptor)
     {

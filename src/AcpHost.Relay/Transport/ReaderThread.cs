@@ -48,6 +48,7 @@ public static class ReaderThread
 
     private static void Run(Stream source, PipeWriter writer)
     {
+        Exception? failure = null;
         try
         {
             while (true)
@@ -75,9 +76,15 @@ public static class ReaderThread
         {
             // The stream was closed under us (the peer died or the host disposed it): for the pump that is end of input.
         }
+        catch (Exception ex)
+        {
+            // Anything else is a bug, but an exception escaping a thread ends the process, and the editor with it:
+            // it goes to the pump instead, whose read throws it, and the relay ends that direction.
+            failure = ex;
+        }
         finally
         {
-            writer.Complete();
+            writer.Complete(failure);
         }
     }
 }
