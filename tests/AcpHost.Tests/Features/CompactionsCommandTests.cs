@@ -1,7 +1,7 @@
-using System.CommandLine;
 using System.Text.Json;
-using AcpHost.Cli;
 using AcpHost.Features.Compaction;
+
+using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Features;
 
@@ -15,15 +15,8 @@ public sealed class CompactionsCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int exitCode = await AcpHostCommandLine.Create()
-            .Parse(["compactions", "--data-dir", _dataDir, .. arguments])
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments) =>
+        InProcessCli.RunAsync(["compactions", "--data-dir", _dataDir, .. arguments]);
 
     private async Task SeedAsync()
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AcpHost.Cli;
 using AcpHost.Features.Compaction;
 using AcpHost.Features.Sessions;
+using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Features;
 
@@ -16,15 +17,8 @@ public sealed class SessionsCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int exitCode = await AcpHostCommandLine.Create()
-            .Parse(["sessions", "--data-dir", _dataDir, .. arguments])
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments) =>
+        InProcessCli.RunAsync(["sessions", "--data-dir", _dataDir, .. arguments]);
 
     // A root with two forks, one of which was forked again, and a second, later root. Added out of order on purpose;
     // the host's own compaction counts (9) are wrong on purpose: the compaction ledger says 2, 1 and 0.

@@ -1,7 +1,6 @@
-using System.CommandLine;
 using System.Text.Json;
-using AcpHost.Cli;
 using AcpHost.Features.Control;
+using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Features.Control;
 
@@ -15,15 +14,8 @@ public sealed class ForkSessionCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int exitCode = await AcpHostCommandLine.Create(ControlSamples.NoRuntimeDir)
-            .Parse(["fork", "--data-dir", _dataDir, .. arguments])
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments) =>
+        InProcessCli.RunAsync(["fork", "--data-dir", _dataDir, .. arguments], ControlSamples.NoRuntimeDir);
 
     private (FakeControlServer Other, FakeControlServer Relay) StartTwoHosts()
     {

@@ -1,6 +1,5 @@
-using System.CommandLine;
 using System.Text.Json;
-using AcpHost.Cli;
+using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Features.Control;
 
@@ -14,15 +13,8 @@ public sealed class PsCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int exitCode = await AcpHostCommandLine.Create(ControlSamples.NoRuntimeDir)
-            .Parse(["ps", "--data-dir", _dataDir, .. arguments])
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments) =>
+        InProcessCli.RunAsync(["ps", "--data-dir", _dataDir, .. arguments], ControlSamples.NoRuntimeDir);
 
     [Fact(Timeout = Timeout)]
     public async Task Invoke_TwoLiveHostsAndAStaleSocket_PrintsABlockPerLiveHostWithItsSessions()

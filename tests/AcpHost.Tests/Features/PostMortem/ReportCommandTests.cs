@@ -1,8 +1,7 @@
-using System.CommandLine;
 using System.Text;
-using AcpHost.Cli;
 using AcpHost.Features.Compaction;
 using AcpHost.Features.Sessions;
+using AcpHost.Tests.Support;
 using static AcpHost.Tests.Features.PostMortem.TranscriptLines;
 
 namespace AcpHost.Tests.Features.PostMortem;
@@ -17,15 +16,8 @@ public sealed class ReportCommandTests : IDisposable
 
     private string Projects => Path.Combine(_root, "projects");
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int exitCode = await AcpHostCommandLine.Create(_ => null)
-            .Parse(["report", Projects, .. arguments])
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments) =>
+        InProcessCli.RunAsync(["report", Projects, .. arguments], _ => null);
 
     private void Seed(string cwd)
     {

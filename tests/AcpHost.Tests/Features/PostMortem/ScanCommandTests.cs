@@ -1,7 +1,6 @@
-using System.CommandLine;
 using System.Text;
 using System.Text.Json;
-using AcpHost.Cli;
+using AcpHost.Tests.Support;
 using static AcpHost.Tests.Features.PostMortem.TranscriptLines;
 
 namespace AcpHost.Tests.Features.PostMortem;
@@ -27,15 +26,8 @@ public sealed class ScanCommandTests : IDisposable
     }
 
     // The environment points CLAUDE_CONFIG_DIR at the test's folder, so the default DIR is its projects folder.
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int exitCode = await AcpHostCommandLine.Create(name => name == "CLAUDE_CONFIG_DIR" ? _config : null)
-            .Parse(["scan", .. arguments])
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments) =>
+        InProcessCli.RunAsync(["scan", .. arguments], name => name == "CLAUDE_CONFIG_DIR" ? _config : null);
 
     [Fact(Timeout = Timeout)]
     public async Task Invoke_Json_RowsAndSummaryWithTheDocumentedFields()
