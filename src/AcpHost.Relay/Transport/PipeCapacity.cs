@@ -18,11 +18,10 @@ public static partial class PipeCapacity
 
     private const int SetPipeSize = 1031; // F_SETPIPE_SZ
 
-    /// <summary>As <see cref="TryGrow(SafeHandle)"/>, for a stream that is a pipe (a child's stdio); false for any other.</summary>
+    /// <summary>Asks for <see cref="Preferred"/> bytes on a stream that is a pipe (a child's stdio); false for any other or if refused.</summary>
     public static bool TryGrow(Stream stream) => stream is System.IO.Pipes.PipeStream pipe && TryGrow(pipe.SafePipeHandle);
 
-    /// <summary>Asks for <see cref="Preferred"/> bytes on the pipe behind <paramref name="descriptor"/>; true if granted.</summary>
-    public static bool TryGrow(SafeHandle descriptor)
+    private static bool TryGrow(SafeHandle descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         bool added = false;
@@ -40,7 +39,7 @@ public static partial class PipeCapacity
         }
     }
 
-    /// <summary>As <see cref="TryGrow(SafeHandle)"/>, for a descriptor number (0 and 1 for the host's own stdio).</summary>
+    /// <summary>As <see cref="TryGrow(Stream)"/>, for a descriptor number (0 and 1 for the host's own stdio).</summary>
     public static bool TryGrow(int descriptor) => OperatingSystem.IsLinux() && SetSize(descriptor, SetPipeSize, Preferred) >= Preferred;
 
     [LibraryImport("libc", EntryPoint = "fcntl")]

@@ -27,7 +27,8 @@ public static class ReaderThread
 
     /// <summary>
     /// Starts a background thread named <paramref name="name"/> that reads <paramref name="source"/> until it ends,
-    /// fails, or the returned reader is completed. A read error counts as the end of the input.
+    /// fails, or the returned reader is completed. An I/O error counts as the end of the input; any other failure
+    /// is handed to the pump, whose read throws it.
     /// </summary>
     public static PipeReader Start(Stream source, string name)
     {

@@ -87,7 +87,6 @@ public static class RelayHost
 
         builder.Services.Configure<HostSettings>(configuration);
         builder.Services.PostConfigure<HostSettings>(settings => settings.DataDir = dataDir);
-        builder.Services.Configure<AgentOptions>(configuration.GetSection(AgentOptions.Section));
         builder.Services.AddOptions<RelayOptions>()
             .Bind(configuration.GetSection("Relay"))
             .Validate(options => options.MaxMessageBytes is >= 1024 and <= 1024L * 1024 * 1024, "Relay:MaxMessageBytes must be between 1 KiB and 1 GiB")

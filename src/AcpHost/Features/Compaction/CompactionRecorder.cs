@@ -189,12 +189,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
             {
                 boundaries = tail.ReadNew();
             }
-            catch (IOException ex)
-            {
-                TranscriptUnreadable(_log, tail.FilePath ?? sessionId, ex.Message);
-                return;
-            }
-            catch (UnauthorizedAccessException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 TranscriptUnreadable(_log, tail.FilePath ?? sessionId, ex.Message);
                 return;
