@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using AcpHost.Bench.Streams;
 
 namespace AcpHost.Bench.Agent;
 
 /// <summary>
 /// The fake agent role: reads newline-delimited JSON-RPC on stdin and answers on stdout, as cheaply as possible,
-/// so that what the driver measures is the connection, not the agent. Exits when stdin closes.
+/// so that what the driver measures is the connection, not the agent. Like a Node agent's event loop it runs on one
+/// thread that sleeps in <c>read()</c> between requests (<see cref="BlockingStream"/>). Exits when stdin closes.
 /// </summary>
 internal static class FakeAgent
 {
@@ -14,8 +16,8 @@ internal static class FakeAgent
     /// <summary>Serves stdin until it closes; returns the exit code.</summary>
     public static async Task<int> RunAsync()
     {
-        var input = PipeReader.Create(Console.OpenStandardInput(), new StreamPipeReaderOptions(bufferSize: BufferSize));
-        var output = PipeWriter.Create(Console.OpenStandardOutput(), new StreamPipeWriterOptions(minimumBufferSize: BufferSize));
+        var input = PipeReader.Create(new BlockingStream(Console.OpenStandardInput()), new StreamPipeReaderOptions(bufferSize: BufferSize));
+        var output = PipeWriter.Create(new BlockingStream(Console.OpenStandardOutput()), new StreamPipeWriterOptions(minimumBufferSize: BufferSize));
         var requests = new AgentRequestReader();
         var replies = new AgentReplies(output);
 

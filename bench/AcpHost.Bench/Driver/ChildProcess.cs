@@ -1,12 +1,15 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
+using AcpHost.Bench.Streams;
 
 namespace AcpHost.Bench.Driver;
 
 /// <summary>
 /// The process the driver talks to (the agent, or the relay in front of it): requests go to its stdin with plain
-/// synchronous writes, its stdout is read through a <see cref="PipeReader"/>, and its stderr goes to a log file so that
-/// nothing but the report reaches the console. Disposing kills whatever is still running, grandchildren included.
+/// synchronous writes, its stdout is read through a <see cref="PipeReader"/> over blocking reads (<see cref="BlockingStream"/>:
+/// the driver sleeps in <c>read()</c> like an editor's event loop, and a timeout ends a stuck read by killing the child),
+/// and its stderr goes to a log file so that nothing but the report reaches the console. Disposing kills whatever is
+/// still running, grandchildren included.
 /// </summary>
 internal sealed class ChildProcess : IAsyncDisposable
 {
@@ -22,7 +25,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         _process = process;
         _input = process.StandardInput.BaseStream;
         Output = PipeReader.Create(
-            process.StandardOutput.BaseStream,
+            new BlockingStream(process.StandardOutput.BaseStream),
             new StreamPipeReaderOptions(bufferSize: BufferSize, minimumReadSize: BufferSize / 4));
         _stderrCopy = CopyStderrAsync(process.StandardError.BaseStream, stderrPath);
     }
@@ -32,6 +35,16 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     /// <summary>The child's process id, for reading its /proc entries.</summary>
     public int Id => _process.Id;
+
+    /// <summary>The CPU time (user and system, all threads) the child has used so far; its own children not included.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
 
     /// <summary>Starts <paramref name="commandLine"/> with all three standard streams redirected.</summary>
     public static ChildProcess Start(IReadOnlyList<string> commandLine, string stderrPath)

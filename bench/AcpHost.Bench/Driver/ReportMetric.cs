@@ -15,6 +15,7 @@ internal sealed record ReportMetric(string Label, Func<RunResult, double?> Value
         new("large flood, msgs/s", r => r.LargeMessagesPerSecond, "N0"),
         new("ping p50, µs", r => r.PingP50Us, "N1"),
         new("ping p99, µs", r => r.PingP99Us, "N1"),
+        new("relay CPU per ping, µs", r => r.RelayCpuPerPingUs, "N1"),
         new("startup to initialize, ms", r => r.StartupMs, "N1"),
         new("relay peak RSS, MiB", r => r.RelayPeakRssKiB / 1024.0, "N1"),
     ];

@@ -60,7 +60,10 @@ internal sealed class RunMeasurer(DriverOptions options, IReadOnlyList<string> b
             await FloodAsync(child, reader, requests, Math.Min(WarmupLargeCount, options.LargeCount), options.LargeSize, cancellationToken);
         }
 
+        // The relay's CPU time over the pings: what waiting for the next message costs it (the spin before each read).
+        TimeSpan cpuBeforePings = configuration.HasRelay ? child.CpuTime : TimeSpan.Zero;
         long[] pings = await PingAsync(child, reader, requests, options.Pings, cancellationToken);
+        double? relayCpuPerPingUs = configuration.HasRelay ? (child.CpuTime - cpuBeforePings).TotalMicroseconds / options.Pings : null;
         (long smallBytes, TimeSpan smallTime) = await FloodAsync(child, reader, requests, options.SmallCount, options.SmallSize, cancellationToken);
         (long largeBytes, TimeSpan largeTime) = await FloodAsync(child, reader, requests, options.LargeCount, options.LargeSize, cancellationToken);
 
@@ -81,6 +84,7 @@ internal sealed class RunMeasurer(DriverOptions options, IReadOnlyList<string> b
             PingP50Us = TicksToMicroseconds(Statistics.Percentile(pings, 50)),
             PingP99Us = TicksToMicroseconds(Statistics.Percentile(pings, 99)),
             PingMeanUs = TicksToMicroseconds(pings.Average()),
+            RelayCpuPerPingUs = relayCpuPerPingUs,
             SmallMessagesPerSecond = options.SmallCount / smallTime.TotalSeconds,
             SmallMegabytesPerSecond = smallBytes / BytesPerMegabyte / smallTime.TotalSeconds,
             LargeMessagesPerSecond = options.LargeCount / largeTime.TotalSeconds,

@@ -26,6 +26,9 @@ internal sealed record RunResult
     /// <summary>Mean <c>bench/ping</c> round trip.</summary>
     public double PingMeanUs { get; init; }
 
+    /// <summary>The relay process's CPU time (user and system) per ping, over all the pings; null without a relay.</summary>
+    public double? RelayCpuPerPingUs { get; init; }
+
     /// <summary>Small-message flood: notifications per second, request to response.</summary>
     public double SmallMessagesPerSecond { get; init; }
 

@@ -23,14 +23,15 @@ public sealed partial class AgentProcess : IAgentConnection
     private volatile bool _killedByHost;
     private int _disposed;
 
-    private AgentProcess(Process process, ILogger agentLog, int stderrTailLines)
+    private AgentProcess(Process process, ILogger agentLog, TimeSpan readSpin, int stderrTailLines)
     {
         _process = process;
         _agentLog = agentLog;
         _stderrTail = new StderrTail(stderrTailLines);
         PipeCapacity.TryGrow(process.StandardOutput.BaseStream);
         PipeCapacity.TryGrow(process.StandardInput.BaseStream);
-        Output = ReaderThread.Start(process.StandardOutput.BaseStream, "acphost agent stdout");
+        Output = ReaderThread.Start(
+            process.StandardOutput.BaseStream, "acphost agent stdout", ReadinessSpin.For(process.StandardOutput.BaseStream, readSpin));
         Input = PipeWriter.Create(process.StandardInput.BaseStream, new StreamPipeWriterOptions(minimumBufferSize: PipeBufferSize));
         _stderrPump = Task.Run(PumpStderrAsync);
         _ = WatchExitAsync();
@@ -49,10 +50,11 @@ public sealed partial class AgentProcess : IAgentConnection
     public int ProcessId => _process.Id;
 
     /// <summary>
-    /// Starts the agent. <paramref name="agentLog"/> receives its stderr lines. Throws
+    /// Starts the agent. <paramref name="agentLog"/> receives its stderr lines; <paramref name="readSpin"/> is how long
+    /// the stdout reader waits awake before each blocking read (<see cref="ReadinessSpin"/>; zero: none). Throws
     /// <see cref="AgentStartException"/> with a readable reason when the executable cannot be started.
     /// </summary>
-    public static AgentProcess Start(AgentLaunch launch, ILogger agentLog, int stderrTailLines = 40)
+    public static AgentProcess Start(AgentLaunch launch, ILogger agentLog, TimeSpan readSpin = default, int stderrTailLines = 40)
     {
         ArgumentNullException.ThrowIfNull(launch);
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
@@ -93,7 +95,7 @@ public sealed partial class AgentProcess : IAgentConnection
         }
 
         OrphanReaper.Adopt(process.Id);
-        return new AgentProcess(process, agentLog, stderrTailLines);
+        return new AgentProcess(process, agentLog, readSpin, stderrTailLines);
     }
 
     /// <inheritdoc/>

@@ -28,9 +28,10 @@ public static class ReaderThread
     /// <summary>
     /// Starts a background thread named <paramref name="name"/> that reads <paramref name="source"/> until it ends,
     /// fails, or the returned reader is completed. An I/O error counts as the end of the input; any other failure
-    /// is handed to the pump, whose read throws it.
+    /// is handed to the pump, whose read throws it. With a <paramref name="spin"/>, each read is preceded by its
+    /// bounded wait, so data arriving within it does not have to wake a sleeping thread (see <see cref="ReadinessSpin"/>).
     /// </summary>
-    public static PipeReader Start(Stream source, string name)
+    public static PipeReader Start(Stream source, string name, ReadinessSpin? spin = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         var pipe = new Pipe(new PipeOptions(
@@ -42,12 +43,12 @@ public static class ReaderThread
             useSynchronizationContext: false));
 
         // A background thread: a read of the editor's stdin cannot be interrupted and must not keep the host alive.
-        var thread = new Thread(() => Run(source, pipe.Writer)) { IsBackground = true, Name = name };
+        var thread = new Thread(() => Run(source, pipe.Writer, spin)) { IsBackground = true, Name = name };
         thread.Start();
         return pipe.Reader;
     }
 
-    private static void Run(Stream source, PipeWriter writer)
+    private static void Run(Stream source, PipeWriter writer, ReadinessSpin? spin)
     {
         Exception? failure = null;
         try
@@ -55,6 +56,7 @@ public static class ReaderThread
             while (true)
             {
                 Memory<byte> memory = writer.GetMemory(ReadSize);
+                spin?.Wait();
                 int read = source.Read(memory.Span);
                 if (read == 0)
                 {

@@ -6,8 +6,9 @@ namespace AcpHost.Agent;
 
 /// <summary>
 /// Starts agent processes: the first one and any restart. The launch (and a first-use install) is resolved once.
+/// <paramref name="readSpin"/> is each agent's stdout reader's wait before a blocking read (<c>Relay:ReadSpinMicroseconds</c>).
 /// </summary>
-public sealed partial class AgentLauncher(AgentLaunchResolver resolver, HostState state, ILoggerFactory loggers)
+public sealed partial class AgentLauncher(AgentLaunchResolver resolver, HostState state, ILoggerFactory loggers, TimeSpan readSpin)
 {
     private readonly ILogger _log = loggers.CreateLogger<AgentLauncher>();
     private (AgentLaunch Launch, string Description)? _resolved;
@@ -20,7 +21,7 @@ public sealed partial class AgentLauncher(AgentLaunchResolver resolver, HostStat
     {
         _resolved ??= await resolver.ResolveAsync(cancellationToken).ConfigureAwait(false);
         (AgentLaunch launch, string description) = _resolved.Value;
-        AgentProcess agent = AgentProcess.Start(launch, loggers.CreateLogger("agent"));
+        AgentProcess agent = AgentProcess.Start(launch, loggers.CreateLogger("agent"), readSpin);
         AgentStarted(_log, agent.ProcessId, description);
         state.AgentStarted(agent.ProcessId, description);
         return agent;

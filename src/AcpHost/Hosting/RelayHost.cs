@@ -22,9 +22,6 @@ public static class RelayHost
     /// <summary>Runs the relay with the given command-line overrides; returns the process exit code.</summary>
     public static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> overrides)
     {
-        // Take stdout before anything can log: from here on Console.Out points at stderr.
-        StdioStreams stdio = StdioStreams.Open();
-
         // Events logged before the host's logger is built wait here for it (or for the stderr-only one, on failure).
         var early = new HandOverSink();
         using Serilog.Core.Logger earlyLogger = early.CreateLogger();
@@ -32,6 +29,11 @@ public static class RelayHost
         try
         {
             IConfigurationRoot configuration = HostConfiguration.Build(overrides);
+            RelayOptions relayOptions = RelaySettings.From(configuration);
+
+            // Take stdout before anything can log: from here on Console.Out points at stderr. (Reading the
+            // configuration logs nothing, and a failure there is logged to stderr by the bootstrap logger.)
+            StdioStreams stdio = StdioStreams.Open(relayOptions.ReadSpin);
             string dataDir = DataDirectory.Resolve(configuration["DataDir"]);
             Directory.CreateDirectory(dataDir);
 
@@ -40,7 +42,7 @@ public static class RelayHost
             // (some 40 ms on two cores) then overlaps with it instead of coming before it.
             IOptions<AgentOptions> agentOptions = Options.Create(AgentOptions.From(configuration));
             var installer = new AgentInstaller(agentOptions, Options.Create(new HostSettings { DataDir = dataDir }), loggers.CreateLogger<AgentInstaller>());
-            var launcher = new AgentLauncher(new AgentLaunchResolver(agentOptions, installer), new HostState(TimeProvider.System), loggers);
+            var launcher = new AgentLauncher(new AgentLaunchResolver(agentOptions, installer), new HostState(TimeProvider.System), loggers, relayOptions.ReadSpin);
             await using var startup = new AgentStartup(launcher);
             startup.Begin();
 
@@ -48,7 +50,7 @@ public static class RelayHost
             early.HandOver(Log.Logger);
             WarnIfRootWithoutSandbox();
 
-            using IHost host = Build(configuration, dataDir, stdio, installer, launcher, startup);
+            using IHost host = Build(configuration, dataDir, stdio, relayOptions, installer, launcher, startup);
             ExitStatus exitStatus = host.Services.GetRequiredService<ExitStatus>();
             await host.RunAsync().ConfigureAwait(false);
             return exitStatus.Code;
@@ -71,7 +73,8 @@ public static class RelayHost
         }
     }
 
-    private static IHost Build(IConfigurationRoot configuration, string dataDir, StdioStreams stdio, AgentInstaller installer, AgentLauncher launcher, AgentStartup startup)
+    private static IHost Build(
+        IConfigurationRoot configuration, string dataDir, StdioStreams stdio, RelayOptions relayOptions, AgentInstaller installer, AgentLauncher launcher, AgentStartup startup)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -87,11 +90,7 @@ public static class RelayHost
 
         builder.Services.Configure<HostSettings>(configuration);
         builder.Services.PostConfigure<HostSettings>(settings => settings.DataDir = dataDir);
-        builder.Services.AddOptions<RelayOptions>()
-            .Bind(configuration.GetSection("Relay"))
-            .Validate(options => options.MaxMessageBytes is >= 1024 and <= 1024L * 1024 * 1024, "Relay:MaxMessageBytes must be between 1 KiB and 1 GiB")
-            .Validate(options => options.ShutdownGrace >= TimeSpan.Zero && options.DrainTimeout >= TimeSpan.Zero, "Relay timings must not be negative")
-            .ValidateOnStart();
+        builder.Services.AddSingleton(Options.Create(relayOptions));
 
         builder.Services.AddSingleton(stdio);
         builder.Services.AddSingleton<ExitStatus>();

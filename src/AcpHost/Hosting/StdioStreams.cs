@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Microsoft.Win32.SafeHandles;
 using AcpHost.Relay.Transport;
 
 namespace AcpHost.Hosting;
@@ -23,8 +24,11 @@ public sealed class StdioStreams
     /// <summary>Where messages for the client go.</summary>
     public PipeWriter Output { get; }
 
-    /// <summary>Takes over the process's stdin and stdout. Call once, before anything logs.</summary>
-    public static StdioStreams Open()
+    /// <summary>
+    /// Takes over the process's stdin and stdout. Call once, before anything logs. <paramref name="readSpin"/> is how
+    /// long the stdin reader waits awake before each blocking read (<see cref="ReadinessSpin"/>; zero: none).
+    /// </summary>
+    public static StdioStreams Open(TimeSpan readSpin)
     {
         Stream stdin = Console.OpenStandardInput();
         Stream stdout = Console.OpenStandardOutput();
@@ -34,7 +38,7 @@ public sealed class StdioStreams
         PipeCapacity.TryGrow(0);
         PipeCapacity.TryGrow(1);
         return new StdioStreams(
-            ReaderThread.Start(stdin, "acphost client stdin"),
+            ReaderThread.Start(stdin, "acphost client stdin", ReadinessSpin.For(new SafeFileHandle(0, ownsHandle: false), readSpin)),
             PipeWriter.Create(new BlockingWriteStream(stdout), new StreamPipeWriterOptions(minimumBufferSize: BufferSize)));
     }
 }

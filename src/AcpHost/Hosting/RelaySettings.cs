@@ -1,0 +1,45 @@
+using AcpHost.Relay.Relay;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace AcpHost.Hosting;
+
+/// <summary>
+/// The <c>Relay</c> section, bound once and checked before anything starts: the readers of stdin and of the agent's
+/// stdout need its read spin when they are created, which is before the host (and its options system) exists.
+/// </summary>
+public static class RelaySettings
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Relay";
+
+    /// <summary>
+    /// The <see cref="Section"/> of <paramref name="configuration"/>, bound (defaults where it says nothing).
+    /// Throws <see cref="OptionsValidationException"/> listing every setting out of range.
+    /// </summary>
+    public static RelayOptions From(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new RelayOptions();
+        configuration.GetSection(Section).Bind(options);
+
+        var failures = new List<string>();
+        if (options.MaxMessageBytes is < 1024 or > 1024L * 1024 * 1024)
+        {
+            failures.Add("Relay:MaxMessageBytes must be between 1 KiB and 1 GiB");
+        }
+
+        if (options.ShutdownGrace < TimeSpan.Zero || options.DrainTimeout < TimeSpan.Zero
+            || options.RestartWaitTimeout < TimeSpan.Zero || options.RestoreTimeout < TimeSpan.Zero)
+        {
+            failures.Add("Relay timings must not be negative");
+        }
+
+        if (options.ReadSpinMicroseconds is < 0 or > RelayOptions.MaxReadSpinMicroseconds)
+        {
+            failures.Add($"Relay:ReadSpinMicroseconds must be between 0 (off) and {RelayOptions.MaxReadSpinMicroseconds}");
+        }
+
+        return failures.Count == 0 ? options : throw new OptionsValidationException(Section, typeof(RelayOptions), failures);
+    }
+}
