@@ -27,7 +27,7 @@ public sealed class AgentOptions
     public string Package { get; set; } = "@agentclientprotocol/claude-agent-acp";
 
     /// <summary>The pinned version: the one the host is tested with.</summary>
-    public string Version { get; set; } = "0.100.0";
+    public string Version { get; set; } = "0.101.0";
 
     /// <summary>Where packages are installed; default <c>&lt;data-dir&gt;/agent</c>.</summary>
     public string? InstallDir { get; set; }
