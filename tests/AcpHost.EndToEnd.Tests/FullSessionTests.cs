@@ -26,8 +26,11 @@ public class FullSessionTests(AgentInstall install)
         // A prompt: the reply streams as agent_message_chunk updates and the turn ends with end_turn.
         JsonElement prompt = await session.PromptAsync(sessionId, "Say hello");
         Assert.Equal("end_turn", RealAgentSession.Result(prompt).GetProperty("stopReason").GetString());
+        // Claude Code's own informational lines travel as chunks too, marked _meta.claudeCode.kind "informational"
+        // (agent 0.101.0, in its default auto mode behind a gateway such as the fake API, warns about auto mode's
+        // classifier billing): they are not the model's reply.
         string replied = string.Concat(session.Updates(sessionId)
-            .Where(u => u.GetProperty("sessionUpdate").GetString() == "agent_message_chunk")
+            .Where(u => u.GetProperty("sessionUpdate").GetString() == "agent_message_chunk" && !IsInformational(u))
             .Select(u => u.GetProperty("content").GetProperty("text").GetString()));
         Assert.Equal(FakeMessagesApi.DefaultReplyText, replied);
 
@@ -66,4 +69,11 @@ public class FullSessionTests(AgentInstall install)
         // The agent's own stderr lands in the log under the source "agent", never on stdout.
         Assert.Contains(") agent: ", log, StringComparison.Ordinal);
     }
+
+    private static bool IsInformational(JsonElement update) =>
+        update.TryGetProperty("_meta", out JsonElement meta)
+        && meta.TryGetProperty("claudeCode", out JsonElement claudeCode)
+        && claudeCode.TryGetProperty("kind", out JsonElement kind)
+        && kind.ValueKind == JsonValueKind.String
+        && kind.GetString() == "informational";
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -61,13 +60,7 @@ public sealed class FakeMessagesApi : IAsyncDisposable
     /// <summary>Default for <see cref="SummaryInputTokens"/>.</summary>
     public const long DefaultSummaryInputTokens = 2000;
 
-    private const string TitleMarker = "<session>";
-    private const string SummaryMarker = "CRITICAL: Respond with TEXT ONLY";
-    private const string SuggestionMarker = "[SUGGESTION MODE:";
     private const string FallbackModel = "claude-fake-model";
-
-    /// <summary>Keeps <c>&lt;summary&gt;</c> tags and quotes free of <c>\u003C</c>-style escapes, so bodies stay readable.</summary>
-    private static readonly JsonSerializerOptions WireJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping = new();
@@ -76,6 +69,7 @@ public sealed class FakeMessagesApi : IAsyncDisposable
     private readonly List<(Func<FakeApiRequest, bool> Match, TaskCompletionSource<FakeApiRequest> Done)> _waiters = [];
     private long _reportedInputTokens = DefaultInputTokens;
     private long _summaryInputTokens = DefaultSummaryInputTokens;
+    private long _oneHourCacheTokens;
     private string _replyText = DefaultReplyText;
     private string _titleText = DefaultTitleText;
     private string _summaryText = DefaultSummaryText;
@@ -104,6 +98,18 @@ public sealed class FakeMessagesApi : IAsyncDisposable
     {
         get => Interlocked.Read(ref _reportedInputTokens);
         set => Interlocked.Exchange(ref _reportedInputTokens, value);
+    }
+
+    /// <summary>
+    /// Tokens a normal turn reports as written to the prompt cache with the one-hour TTL
+    /// (<c>usage.cache_creation.ephemeral_1h_input_tokens</c>, and <c>cache_creation_input_tokens</c>), on top of
+    /// <see cref="ReportedInputTokens"/>. Agent 0.101.0 arms its idle compaction only after such an answer (and with
+    /// enough context); default 0, a five-minute-or-no cache, as before. Not reset by a summary.
+    /// </summary>
+    public long OneHourCacheTokens
+    {
+        get => Interlocked.Read(ref _oneHourCacheTokens);
+        set => Interlocked.Exchange(ref _oneHourCacheTokens, value);
     }
 
     /// <summary>The <c>usage.input_tokens</c> reported by the summarizer's answer. Defaults to <see cref="DefaultSummaryInputTokens"/>.</summary>
@@ -274,10 +280,10 @@ public sealed class FakeMessagesApi : IAsyncDisposable
         MessagesRequestInfo info = default;
         if (isCountTokens || isMessages)
         {
-            if (!TryParseMessagesRequest(body, out info))
+            if (!MessagesRequestInfo.TryParse(body, out info))
             {
                 Record(new FakeApiRequest(request.Method, path, query, FakeApiRequestKind.Other, null, null, false, 0, headers, body));
-                await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_request_error", "Body is not a JSON object.").ConfigureAwait(false);
+                await FakeWire.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_request_error", "Body is not a JSON object.").ConfigureAwait(false);
                 return;
             }
         }
@@ -286,7 +292,7 @@ public sealed class FakeMessagesApi : IAsyncDisposable
         {
             var tokens = ReportedInputTokens;
             Record(new FakeApiRequest(request.Method, path, query, FakeApiRequestKind.CountTokens, info.LastUserText, info.Model, false, tokens, headers, body));
-            await WriteJsonAsync(context, new JsonObject { ["input_tokens"] = tokens }).ConfigureAwait(false);
+            await FakeWire.WriteJsonAsync(context, new JsonObject { ["input_tokens"] = tokens }).ConfigureAwait(false);
             return;
         }
 
@@ -300,13 +306,14 @@ public sealed class FakeMessagesApi : IAsyncDisposable
                 return;
             }
 
-            await WriteJsonAsync(context, new JsonObject()).ConfigureAwait(false);
+            await FakeWire.WriteJsonAsync(context, new JsonObject()).ConfigureAwait(false);
             return;
         }
 
         FakeApiRequestKind kind;
         string text;
         long inputTokens;
+        long cacheTokens = 0;
         var delay = TimeSpan.Zero;
         lock (_gate)
         {
@@ -320,7 +327,7 @@ public sealed class FakeMessagesApi : IAsyncDisposable
             else if (info.IsTitle)
             {
                 kind = FakeApiRequestKind.Title;
-                text = info.WantsJson ? new JsonObject { ["title"] = _titleText }.ToJsonString(WireJson) : _titleText;
+                text = info.WantsJson ? new JsonObject { ["title"] = _titleText }.ToJsonString(FakeWire.Json) : _titleText;
                 inputTokens = DefaultInputTokens;
             }
             else if (info.IsSuggestion)
@@ -334,6 +341,7 @@ public sealed class FakeMessagesApi : IAsyncDisposable
                 kind = FakeApiRequestKind.Turn;
                 text = _replyText;
                 inputTokens = _reportedInputTokens;
+                cacheTokens = _oneHourCacheTokens;
                 delay = _replyDelay;
             }
         }
@@ -348,7 +356,7 @@ public sealed class FakeMessagesApi : IAsyncDisposable
         {
             if (info.Stream)
             {
-                await WriteStreamAsync(context, messageId, model, text, inputTokens, outputTokens, delay, linked.Token).ConfigureAwait(false);
+                await FakeWire.WriteStreamAsync(context, messageId, model, text, new FakeUsage(inputTokens, cacheTokens), outputTokens, delay, linked.Token).ConfigureAwait(false);
             }
             else
             {
@@ -357,7 +365,7 @@ public sealed class FakeMessagesApi : IAsyncDisposable
                     await Task.Delay(delay, linked.Token).ConfigureAwait(false);
                 }
 
-                await WriteJsonAsync(context, BuildMessage(messageId, model, text, inputTokens, outputTokens, final: true)).ConfigureAwait(false);
+                await FakeWire.WriteJsonAsync(context, FakeWire.BuildMessage(messageId, model, text, new FakeUsage(inputTokens, cacheTokens), outputTokens, final: true)).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
@@ -383,202 +391,5 @@ public sealed class FakeMessagesApi : IAsyncDisposable
         }
 
         matched?.ForEach(done => done.TrySetResult(entry));
-    }
-
-    private static async Task WriteStreamAsync(
-        HttpContext context, string messageId, string model, string text, long inputTokens, long outputTokens, TimeSpan delay, CancellationToken ct)
-    {
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream; charset=utf-8";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["request-id"] = "req_" + messageId;
-
-        await WriteEventAsync(response, "message_start", new JsonObject
-        {
-            ["type"] = "message_start",
-            ["message"] = BuildMessage(messageId, model, string.Empty, inputTokens, 1, final: false),
-        }, ct).ConfigureAwait(false);
-        await WriteEventAsync(response, "content_block_start", new JsonObject
-        {
-            ["type"] = "content_block_start",
-            ["index"] = 0,
-            ["content_block"] = new JsonObject { ["type"] = "text", ["text"] = string.Empty },
-        }, ct).ConfigureAwait(false);
-
-        // Two deltas so clients see more than one chunk; the delay (if any) sits between them.
-        var half = delay > TimeSpan.Zero || text.Length >= 8 ? text.Length / 2 : text.Length;
-        var parts = new[] { text[..half], text[half..] };
-        for (var i = 0; i < parts.Length; i++)
-        {
-            if (i == 1 && delay > TimeSpan.Zero)
-            {
-                await Task.Delay(delay, ct).ConfigureAwait(false);
-            }
-
-            if (parts[i].Length == 0)
-            {
-                continue;
-            }
-
-            await WriteEventAsync(response, "content_block_delta", new JsonObject
-            {
-                ["type"] = "content_block_delta",
-                ["index"] = 0,
-                ["delta"] = new JsonObject { ["type"] = "text_delta", ["text"] = parts[i] },
-            }, ct).ConfigureAwait(false);
-        }
-
-        await WriteEventAsync(response, "content_block_stop", new JsonObject { ["type"] = "content_block_stop", ["index"] = 0 }, ct).ConfigureAwait(false);
-        await WriteEventAsync(response, "message_delta", new JsonObject
-        {
-            ["type"] = "message_delta",
-            ["delta"] = new JsonObject { ["stop_reason"] = "end_turn", ["stop_sequence"] = null },
-            ["usage"] = new JsonObject { ["output_tokens"] = outputTokens },
-        }, ct).ConfigureAwait(false);
-        await WriteEventAsync(response, "message_stop", new JsonObject { ["type"] = "message_stop" }, ct).ConfigureAwait(false);
-    }
-
-    private static async Task WriteEventAsync(HttpResponse response, string name, JsonObject data, CancellationToken ct)
-    {
-        var frame = "event: " + name + "\ndata: " + data.ToJsonString(WireJson) + "\n\n";
-        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(frame), ct).ConfigureAwait(false);
-        await response.Body.FlushAsync(ct).ConfigureAwait(false);
-    }
-
-    private static JsonObject BuildMessage(string messageId, string model, string text, long inputTokens, long outputTokens, bool final)
-    {
-        var content = new JsonArray();
-        if (final)
-        {
-            content.Add(new JsonObject { ["type"] = "text", ["text"] = text });
-        }
-
-        return new JsonObject
-        {
-            ["id"] = messageId,
-            ["type"] = "message",
-            ["role"] = "assistant",
-            ["model"] = model,
-            ["content"] = content,
-            ["stop_reason"] = final ? "end_turn" : null,
-            ["stop_sequence"] = null,
-            ["usage"] = new JsonObject
-            {
-                ["input_tokens"] = inputTokens,
-                ["cache_creation_input_tokens"] = 0,
-                ["cache_read_input_tokens"] = 0,
-                ["output_tokens"] = outputTokens,
-            },
-        };
-    }
-
-    private static async Task WriteJsonAsync(HttpContext context, JsonObject body)
-    {
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        await context.Response.WriteAsync(body.ToJsonString(WireJson), Encoding.UTF8, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    private static async Task WriteErrorAsync(HttpContext context, int status, string type, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        var body = new JsonObject
-        {
-            ["type"] = "error",
-            ["error"] = new JsonObject { ["type"] = type, ["message"] = message },
-        };
-        await context.Response.WriteAsync(body.ToJsonString(WireJson), Encoding.UTF8, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    private static bool TryParseMessagesRequest(string body, out MessagesRequestInfo info)
-    {
-        info = default;
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return false;
-            }
-
-            var model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-            var stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
-            var wantsJson = root.TryGetProperty("output_config", out var outputConfig)
-                && outputConfig.ValueKind == JsonValueKind.Object
-                && outputConfig.TryGetProperty("format", out var format)
-                && format.ValueKind == JsonValueKind.Object
-                && format.TryGetProperty("type", out var formatType)
-                && formatType.ValueEquals("json_schema");
-            string? lastUserText = null;
-            var isTitle = false;
-            var isSummary = false;
-            var isSuggestion = false;
-            if (root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
-            {
-                JsonElement? lastUser = null;
-                foreach (var message in messages.EnumerateArray())
-                {
-                    if (message.ValueKind == JsonValueKind.Object
-                        && message.TryGetProperty("role", out var role)
-                        && role.ValueEquals("user"))
-                    {
-                        lastUser = message;
-                    }
-                }
-
-                if (lastUser is { } user && user.TryGetProperty("content", out var content))
-                {
-                    var texts = new List<string>();
-                    if (content.ValueKind == JsonValueKind.String)
-                    {
-                        texts.Add(content.GetString() ?? string.Empty);
-                    }
-                    else if (content.ValueKind == JsonValueKind.Array)
-                    {
-                        foreach (var block in content.EnumerateArray())
-                        {
-                            if (block.ValueKind == JsonValueKind.Object
-                                && block.TryGetProperty("type", out var type) && type.ValueEquals("text")
-                                && block.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
-                            {
-                                texts.Add(t.GetString() ?? string.Empty);
-                            }
-                        }
-                    }
-
-                    lastUserText = string.Join('\n', texts);
-
-                    // The marker may follow other blocks (e.g. system reminders), so any text block starting with it counts.
-                    isTitle = texts.Exists(x => x.TrimStart().StartsWith(TitleMarker, StringComparison.Ordinal));
-                    isSummary = texts.Exists(x => x.TrimStart().StartsWith(SummaryMarker, StringComparison.Ordinal));
-                    isSuggestion = texts.Exists(x => x.TrimStart().StartsWith(SuggestionMarker, StringComparison.Ordinal));
-                }
-            }
-
-            info = new MessagesRequestInfo(model, stream, wantsJson, lastUserText, isTitle, isSummary, isSuggestion);
-            return true;
-        }
-    }
-
-    private readonly record struct MessagesRequestInfo(string? Model, bool Stream, bool WantsJson, string? LastUserText, bool IsTitle, bool IsSummary, bool IsSuggestion);
-
-    /// <summary>Replaces the console lifetime so the fake neither hooks process signals nor prints status lines.</summary>
-    private sealed class PassiveLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -2,10 +2,20 @@ namespace AcpHost.EndToEnd.Tests.Support;
 
 /// <summary>
 /// Installs the pinned Claude agent once per machine, through <c>acphost install-agent</c> itself, into a cache folder
-/// shared by test runs. Later runs find it installed and start at once.
+/// shared by test runs. Later runs find it installed and start at once. <c>ACPHOST_TEST_AGENT_VERSION</c> runs the
+/// suite against another version of the agent: it is installed beside the pinned one and every host under test runs it.
 /// </summary>
 public sealed class AgentInstall : IAsyncLifetime
 {
+    /// <summary>The environment variable that names another agent version to test against.</summary>
+    public const string VersionVariable = "ACPHOST_TEST_AGENT_VERSION";
+
+    /// <summary>The agent version under test: <c>$ACPHOST_TEST_AGENT_VERSION</c>, or null for the pinned one.</summary>
+    public static string? Version { get; } = Environment.GetEnvironmentVariable(VersionVariable) is { Length: > 0 } version ? version.Trim() : null;
+
+    /// <summary>What <c>acphost install-agent</c> and <c>acphost run</c> are given to use <see cref="Version"/>.</summary>
+    public static IReadOnlyList<string> VersionArguments { get; } = Version is null ? [] : ["--set", "Agent:Version=" + Version];
+
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(10);
 
     /// <summary>The folder installed agents live in (<c>Agent:InstallDir</c>).</summary>
@@ -20,7 +30,7 @@ public sealed class AgentInstall : IAsyncLifetime
     {
         using var dataDir = new TempDirectory("acphost-install");
         var result = await HostCommand.RunAsync(
-            ["install-agent", "--data-dir", dataDir.Path, "--set", $"Agent:InstallDir={InstallDir}"],
+            ["install-agent", "--data-dir", dataDir.Path, "--set", $"Agent:InstallDir={InstallDir}", .. VersionArguments],
             environment: null,
             InstallTimeout);
         if (result.ExitCode != 0)

@@ -38,7 +38,14 @@ public sealed class RealAgentSession : IAsyncDisposable
     /// Starts a host. Its control socket goes under <paramref name="runtimeDir"/> (as <c>XDG_RUNTIME_DIR</c>), or under
     /// its own data directory when null; <see cref="Environment"/> carries the same setting for CLI calls.
     /// </summary>
-    public static async Task<RealAgentSession> StartWithRuntimeDirAsync(AgentInstall install, string? runtimeDir, params string[] extraArguments)
+    public static Task<RealAgentSession> StartWithRuntimeDirAsync(AgentInstall install, string? runtimeDir, params string[] extraArguments) =>
+        StartCoreAsync(install, runtimeDir, agentEnvironment: null, extraArguments);
+
+    /// <summary>Starts a host whose agent also gets <paramref name="agentEnvironment"/> (e.g. the agent's own switches).</summary>
+    public static Task<RealAgentSession> StartWithEnvironmentAsync(AgentInstall install, IReadOnlyDictionary<string, string> agentEnvironment, params string[] extraArguments) =>
+        StartCoreAsync(install, runtimeDir: null, agentEnvironment, extraArguments);
+
+    private static async Task<RealAgentSession> StartCoreAsync(AgentInstall install, string? runtimeDir, IReadOnlyDictionary<string, string>? agentEnvironment, string[] extraArguments)
     {
         FakeMessagesApi api = await FakeMessagesApi.StartAsync();
         var root = new TempDirectory("ah");
@@ -55,7 +62,12 @@ public sealed class RealAgentSession : IAsyncDisposable
             ["ACPHOST_Agent__InstallDir"] = install.InstallDir,
             ["XDG_RUNTIME_DIR"] = runtimeDir ?? Path.Combine(root.Path, "rt"),
         };
-        string[] arguments = ["run", "--data-dir", Path.Combine(root.Path, "data"), .. extraArguments];
+        foreach ((string name, string value) in agentEnvironment ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
+        string[] arguments = ["run", "--data-dir", Path.Combine(root.Path, "data"), .. AgentInstall.VersionArguments, .. extraArguments];
         var host = HostUnderTest.Start(arguments, environment, Path.Combine(root.Path, "work"));
         return new RealAgentSession(api, root, host) { Environment = environment };
     }

@@ -1,7 +1,7 @@
 namespace AcpHost.Features.Compaction;
 
 /// <summary>What a signal says about a compaction; any part may be unknown.</summary>
-/// <param name="Trigger"><c>auto</c> or <c>manual</c>, normalised.</param>
+/// <param name="Trigger"><c>auto</c>, <c>manual</c> or <c>idle</c> (see <see cref="CompactionTriggers"/>), normalised.</param>
 /// <param name="PreTokens">Tokens before.</param>
 /// <param name="PostTokens">Tokens after.</param>
 /// <param name="DurationMs">How long it took.</param>
@@ -10,19 +10,16 @@ public sealed record CompactionFacts(string? Trigger, long? PreTokens, long? Pos
     /// <summary>Nothing known.</summary>
     public static CompactionFacts None { get; } = new(null, null, null, null);
 
-    /// <summary>Normalises a trigger: the wire says <c>automatic</c>, transcripts say <c>auto</c>.</summary>
-    public static string? NormalizeTrigger(string? trigger) => trigger?.Trim().ToLowerInvariant() switch
-    {
-        "auto" or "automatic" => "auto",
-        "manual" => "manual",
-        null or "" => null,
-        var other => other,
-    };
+    /// <inheritdoc cref="CompactionTriggers.Normalize"/>
+    public static string? NormalizeTrigger(string? trigger) => CompactionTriggers.Normalize(trigger);
 
-    /// <summary>This, with what it does not know taken from <paramref name="other"/>.</summary>
+    /// <summary>
+    /// This, with what it does not know taken from <paramref name="other"/>; of the two triggers <c>idle</c> beats
+    /// <c>manual</c> (<see cref="CompactionTriggers.Merge"/>).
+    /// </summary>
     public CompactionFacts Or(CompactionFacts other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return new(Trigger ?? other.Trigger, PreTokens ?? other.PreTokens, PostTokens ?? other.PostTokens, DurationMs ?? other.DurationMs);
+        return new(CompactionTriggers.Merge(Trigger, other.Trigger), PreTokens ?? other.PreTokens, PostTokens ?? other.PostTokens, DurationMs ?? other.DurationMs);
     }
 }

@@ -12,7 +12,7 @@ public sealed record CompactionNotification
     [JsonPropertyName("sessionId")]
     public required string SessionId { get; init; }
 
-    /// <summary><c>auto</c> or <c>manual</c>.</summary>
+    /// <summary><c>auto</c>, <c>manual</c> or <c>idle</c>.</summary>
     [JsonPropertyName("trigger")]
     public string? Trigger { get; init; }
 

@@ -17,7 +17,10 @@ public sealed record CompactionRecord
     [JsonPropertyName("sessionId")]
     public required string SessionId { get; init; }
 
-    /// <summary><c>auto</c> or <c>manual</c> (the wire's <c>automatic</c> is normalised); null only while unknown.</summary>
+    /// <summary>
+    /// <c>auto</c>, <c>manual</c> or <c>idle</c> (the agent compacted an idle session itself); the wire's
+    /// <c>automatic</c> is normalised. Null only while unknown. See <see cref="CompactionTriggers"/>.
+    /// </summary>
     [JsonPropertyName("trigger")]
     public string? Trigger { get; init; }
 
@@ -52,14 +55,15 @@ public sealed record CompactionRecord
 
     /// <summary>
     /// Fills what this record does not know from <paramref name="later"/>, a later line about the same compaction:
-    /// facts only ever get added, never taken away, and the first <see cref="At"/> and <see cref="Source"/> stay.
+    /// facts only ever get added, never taken away, and the first <see cref="At"/> and <see cref="Source"/> stay. A later
+    /// <c>manual</c> never replaces <c>idle</c>: the transcript says <c>manual</c> for an idle compaction.
     /// </summary>
     public CompactionRecord Enrich(CompactionRecord later)
     {
         ArgumentNullException.ThrowIfNull(later);
         return this with
         {
-            Trigger = later.Trigger ?? Trigger,
+            Trigger = CompactionTriggers.Merge(later.Trigger, Trigger),
             PreTokens = later.PreTokens ?? PreTokens,
             PostTokens = later.PostTokens ?? PostTokens,
             DurationMs = later.DurationMs ?? DurationMs,

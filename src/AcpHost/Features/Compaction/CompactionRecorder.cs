@@ -32,7 +32,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
     private readonly CompactionTracker _tracker;
     private readonly string _claudeConfigDir;
     private readonly ConcurrentDictionary<string, TranscriptTail> _tails = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<RequestId, string> _promptsInFlight = new();
+    private readonly SessionTurns _turns = new();
     private readonly ConcurrentQueue<string> _sweeps = new();
     private readonly Channel<TrackerAction> _toRecord = Channel.CreateBounded<TrackerAction>(new BoundedChannelOptions(1024) { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -53,7 +53,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
         _ledger = ledger;
         _options = options.Value;
         _log = log;
-        _tracker = new CompactionTracker(time, _options.TranscriptWait);
+        _tracker = new CompactionTracker(time, _options.TranscriptWait, _turns);
         _claudeConfigDir = TranscriptPaths.ConfigDir(_options.ClaudeConfigDir);
         _sessions.SessionOpened += StartFollowing;
         _recording = Task.Run(RecordLoopAsync);
@@ -158,17 +158,32 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
 
         if (context.Direction == Direction.FromClient && context.Info.Kind == MessageKind.Request)
         {
-            if (JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.RequestEnvelopeSessionParams)?.Params?.SessionId is { } sessionId)
+            // Only a line that mentions /compact has its prompt's text decoded; for the others the session id is enough.
+            ReadOnlySpan<byte> line = context.Line.Span;
+            if (line.IndexOf("/compact"u8) >= 0)
             {
-                _promptsInFlight[id] = sessionId;
+                if (JsonSerializer.Deserialize(line, AcpJsonContext.Default.RequestEnvelopePromptParams)?.Params is { SessionId: { } sessionId } prompt)
+                {
+                    _turns.PromptSent(id, sessionId, IsCompactCommand(prompt));
+                }
+            }
+            else if (JsonSerializer.Deserialize(line, AcpJsonContext.Default.RequestEnvelopeSessionParams)?.Params?.SessionId is { } sessionId)
+            {
+                _turns.PromptSent(id, sessionId, isCompact: false);
             }
         }
-        else if (context.Info.Kind == MessageKind.Response && _promptsInFlight.TryRemove(id, out string? sessionId))
+        else if (context.Info.Kind == MessageKind.Response && _turns.PromptAnswered(id) is { } sessionId)
         {
             // A turn ended: look at its transcript for any compaction the wire did not report.
             _sweeps.Enqueue(sessionId);
         }
     }
+
+    // The agent reads a slash command from the first block's first word, as Claude Code does.
+    private static bool IsCompactCommand(PromptParams prompt) =>
+        prompt.Prompt is [{ Type: "text", Text: { } text }, ..]
+        && text.StartsWith("/compact", StringComparison.Ordinal)
+        && (text.Length == "/compact".Length || char.IsWhiteSpace(text["/compact".Length]));
 
     private async ValueTask ReadTranscriptAsync(string sessionId, CancellationToken cancellationToken)
     {

@@ -12,8 +12,17 @@ namespace AcpHost.Features.Compaction;
 /// <c>preTokens</c> or came within <see cref="JoinWindow"/>. A compaction that ended on the wire without counts waits
 /// up to the transcript wait, then is recorded with what is known. Thread-safe: every call holds one lock and does
 /// no I/O.
+/// <para>
+/// Triggers: <c>idle</c> beats <c>manual</c> whichever comes first (<see cref="CompactionTriggers.Merge"/>), so the
+/// transcript's <c>manual</c> for an idle compaction joins the wire's <c>idle</c> record and never replaces it. Where the
+/// wire names no trigger (<c>compaction_update</c>), a compaction whose first signal came outside any turn
+/// (<paramref name="turns"/>) and that the transcript calls <c>manual</c> is recorded as <c>idle</c>.
+/// </para>
 /// </remarks>
-public sealed class CompactionTracker(TimeProvider time, TimeSpan transcriptWait)
+/// <param name="time">The clock.</param>
+/// <param name="transcriptWait">How long a compaction that ended without counts waits for its transcript line.</param>
+/// <param name="turns">Which sessions are in a turn; without it no compaction is taken for idle unless the wire says so.</param>
+public sealed class CompactionTracker(TimeProvider time, TimeSpan transcriptWait, SessionTurns? turns = null)
 {
     /// <summary>How far apart a live signal and a transcript boundary may be to count as the same compaction.</summary>
     public static readonly TimeSpan JoinWindow = TimeSpan.FromSeconds(60);
@@ -37,7 +46,14 @@ public sealed class CompactionTracker(TimeProvider time, TimeSpan transcriptWait
                 entry.Keys.Add(signal.Key);
             }
 
+            if (!entry.SeenOnWire)
+            {
+                // Its first live signal: did it begin inside a turn? (Asked once: it also consumes an awaited /compact.)
+                entry.BeganOutsideTurn = turns?.BeganOutsideTurn(signal.SessionId) ?? false;
+            }
+
             entry.SeenOnWire = true;
+            entry.TriggerFromWire |= signal.Facts.Trigger is not null;
             entry.Facts = signal.Facts.Or(entry.Facts);
             entry.ContextWindow ??= contextWindow;
             if (signal.Phase == SignalPhase.Completed)
@@ -154,7 +170,7 @@ public sealed class CompactionTracker(TimeProvider time, TimeSpan transcriptWait
     }
 
     private static bool Compatible(CompactionFacts a, CompactionFacts b) =>
-        (a.Trigger is null || b.Trigger is null || a.Trigger == b.Trigger)
+        CompactionTriggers.Compatible(a.Trigger, b.Trigger)
         && (a.PreTokens is null || b.PreTokens is null || a.PreTokens == b.PreTokens);
 
     private IReadOnlyList<TrackerAction> Settle(TrackedCompaction entry, DateTimeOffset now)

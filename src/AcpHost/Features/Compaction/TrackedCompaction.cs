@@ -19,6 +19,20 @@ internal sealed class TrackedCompaction(string id, string sessionId, string sour
 
     public string? BoundaryUuid { get; set; }
 
+    /// <summary>True once a live signal named the trigger: the wire's word then stands.</summary>
+    public bool TriggerFromWire { get; set; }
+
+    /// <summary>
+    /// True when its first live signal came while the session had no prompt in flight and no <c>/compact</c> awaited
+    /// (see <see cref="SessionTurns"/>): a transcript's <c>manual</c> then means the agent's idle compaction.
+    /// </summary>
+    public bool BeganOutsideTurn { get; set; }
+
+    /// <summary>The trigger as recorded: the transcript's <c>manual</c> for a compaction no client asked for is <c>idle</c>.</summary>
+    public string? Trigger => Facts.Trigger == CompactionTriggers.Manual && BeganOutsideTurn && !TriggerFromWire
+        ? CompactionTriggers.Idle
+        : Facts.Trigger;
+
     public CompactionFacts Facts { get; set; } = CompactionFacts.None;
 
     public long? ContextWindow { get; set; }
@@ -33,7 +47,7 @@ internal sealed class TrackedCompaction(string id, string sessionId, string sour
     {
         Id = Id,
         SessionId = SessionId,
-        Trigger = Facts.Trigger,
+        Trigger = Trigger,
         PreTokens = Facts.PreTokens,
         PostTokens = Facts.PostTokens,
         DurationMs = Facts.DurationMs,
