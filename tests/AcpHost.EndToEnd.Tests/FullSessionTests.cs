@@ -60,7 +60,7 @@ public class FullSessionTests(AgentInstall install)
         StdoutAssert.OnlyJsonRpc(host.StdoutLines);
 
         // The log says what happened, in stderr and in the log file under the data directory.
-        Assert.Contains("Agent initialized: @agentclientprotocol/claude-agent-acp", host.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"Agent initialized: @agentclientprotocol/claude-agent-acp {AgentInstall.Version}", host.Stderr, StringComparison.Ordinal);
         Assert.Contains($"Session created: {sessionId}", host.Stderr, StringComparison.Ordinal);
         Assert.Contains($"Session forked: {forkId} from {sessionId} (reason client", host.Stderr, StringComparison.Ordinal);
         string logFile = Assert.Single(Directory.GetFiles(Path.Combine(session.DataDir, "logs"), "acphost-*.log"));

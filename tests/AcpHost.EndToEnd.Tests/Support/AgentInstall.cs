@@ -43,6 +43,11 @@ public sealed class AgentInstall : IAsyncLifetime
         {
             throw new InvalidOperationException($"acphost install-agent printed '{EntryPoint}', which does not exist");
         }
+
+        if (Version is not null && !EntryPoint.Contains("@" + Version + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{VersionVariable}={Version}, but acphost install-agent installed '{EntryPoint}'");
+        }
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
