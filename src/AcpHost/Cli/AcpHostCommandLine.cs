@@ -24,7 +24,7 @@ internal static class AcpHostCommandLine
         root.Subcommands.Add(PsCommand.Create(common, environment));
         root.Subcommands.Add(ForkSessionCommand.Create(common, environment));
         root.Subcommands.Add(WatchCommand.Create(common, environment));
-        root.Subcommands.Add(ScanCommand.Create(environment));
+        root.Subcommands.Add(ScanCommand.Create(common, environment));
         root.Subcommands.Add(ReportCommand.Create(common, environment));
         return root;
     }

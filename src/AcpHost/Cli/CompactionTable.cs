@@ -3,7 +3,10 @@ using AcpHost.Features.Compaction;
 
 namespace AcpHost.Cli;
 
-/// <summary><c>acphost compactions</c> for people: aligned columns, then a line with the count and the tokens flattened.</summary>
+/// <summary>
+/// <c>acphost compactions</c> for people: aligned columns, then a line with the count of each kind (auto, manual, idle)
+/// and the tokens flattened.
+/// </summary>
 internal static class CompactionTable
 {
     private const string Unknown = "–";
@@ -52,8 +55,19 @@ internal static class CompactionTable
         int uncounted = records.Count(record => record.PreTokens is null);
         string text = string.Create(
             CultureInfo.InvariantCulture,
-            $"{records.Count:N0} {(records.Count == 1 ? "compaction" : "compactions")}, {flattened:N0} tokens flattened");
+            $"{records.Count:N0} {(records.Count == 1 ? "compaction" : "compactions")} ({Kinds(records)}), {flattened:N0} tokens flattened");
         return uncounted == 0 ? text : string.Create(CultureInfo.InvariantCulture, $"{text} ({uncounted:N0} without a token count)");
+    }
+
+    // Each kind apart, the known ones first and always in the same order: "2 auto, 1 idle, 1 unknown".
+    private static string Kinds(IReadOnlyList<CompactionRecord> records)
+    {
+        string[] known = [CompactionTriggers.Auto, CompactionTriggers.Manual, CompactionTriggers.Idle];
+        return string.Join(", ", records
+            .GroupBy(record => record.Trigger ?? "unknown", StringComparer.Ordinal)
+            .OrderBy(group => Array.IndexOf(known, group.Key) is var i and >= 0 ? i : known.Length)
+            .ThenBy(group => group.Key, StringComparer.Ordinal)
+            .Select(group => string.Create(CultureInfo.InvariantCulture, $"{group.Count():N0} {group.Key}")));
     }
 
     private static string Number(long? value) => value is { } number ? number.ToString("N0", CultureInfo.InvariantCulture) : Unknown;

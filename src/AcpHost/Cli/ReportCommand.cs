@@ -52,7 +52,7 @@ internal static class ReportCommand
                     await error.WriteLineAsync($"acphost: warning: skipped {ledgers.SkippedLines} unreadable ledger line(s) in {ledgers.DataDir}").ConfigureAwait(false);
                 }
 
-                string page = HtmlReport.Render(scan, ledgers, shared.Roots(parse), TimeProvider.System.GetUtcNow());
+                string page = HtmlReport.Render(ledgers?.WithHostTriggers(scan) ?? scan, ledgers, shared.Roots(parse), TimeProvider.System.GetUtcNow());
                 await File.WriteAllTextAsync(path, page, new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

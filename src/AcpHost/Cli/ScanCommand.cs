@@ -7,11 +7,14 @@ namespace AcpHost.Cli;
 /// <summary>
 /// <c>acphost scan</c>: every compaction in a Claude Code history, straight from the transcripts (no host needed), as
 /// a table and a summary per project for people or, with <c>--json</c>, for scripts. Progress and warnings go to stderr.
+/// With <c>--data-dir</c>, a host's ledger there corrects the triggers the transcripts cannot tell: Claude Code writes
+/// <c>manual</c> for the agent's idle compaction, which a host that relayed it recorded as <c>idle</c>.
 /// </summary>
 internal static class ScanCommand
 {
+    /// <param name="common">The shared options: <c>--data-dir</c>, when given, adds the host's triggers.</param>
     /// <param name="environment">Where <c>CLAUDE_CONFIG_DIR</c> and <c>HOME</c> are read (the process environment when null).</param>
-    public static Command Create(Func<string, string?>? environment = null)
+    public static Command Create(CommonOptions common, Func<string, string?>? environment = null)
     {
         var shared = new PostMortemOptions(environment);
         var json = new Option<bool>("--json")
@@ -20,7 +23,7 @@ internal static class ScanCommand
         };
         var command = new Command(
             "scan",
-            "List every compaction in Claude Code's transcripts (~/.claude/projects): project, session, time, trigger, tokens flattened, with a summary per project");
+            "List every compaction in Claude Code's transcripts (~/.claude/projects): project, session, time, trigger, tokens flattened, with a summary per project; with --data-dir the triggers AcpHost recorded (idle compactions, which transcripts call manual)");
         shared.AddTo(command);
         command.Options.Add(json);
         command.SetAction(async (parse, cancellationToken) =>
@@ -29,6 +32,25 @@ internal static class ScanCommand
             if (scanned is not { } scan)
             {
                 return exitCode;
+            }
+
+            if (parse.GetValue(common.DataDir) is { Length: > 0 } dataDir)
+            {
+                try
+                {
+                    HostLedgers ledgers = HostLedgers.Load(DataDirectory.Resolve(dataDir, environment));
+                    if (ledgers.SkippedLines > 0)
+                    {
+                        await parse.InvocationConfiguration.Error.WriteLineAsync($"acphost: warning: skipped {ledgers.SkippedLines} unreadable ledger line(s) in {ledgers.DataDir}").ConfigureAwait(false);
+                    }
+
+                    scan = ledgers.WithHostTriggers(scan);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // The transcripts were read: say what is missing and show them as they are.
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"acphost: warning: cannot read the ledgers in {dataDir}: {ex.Message}").ConfigureAwait(false);
+                }
             }
 
             if (parse.GetValue(json))

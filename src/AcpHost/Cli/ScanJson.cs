@@ -14,7 +14,7 @@ internal static class ScanJson
 {
     public const string Fields =
         "rows: project, sessionId, at, trigger, preTokens, postTokens, durationMs, boundaryUuid, file; " +
-        "summary: project, sessions, compactions, auto, manual, medianPreTokens, maxPreTokens, totalFlattened; " +
+        "summary: project, sessions, compactions, auto, manual, idle, medianPreTokens, maxPreTokens, totalFlattened; " +
         "scanned: files, bytes, malformedLines, seconds, unreadable [path, reason]";
 
     public static string Write(ScanResult scan)
@@ -56,6 +56,7 @@ internal static class ScanJson
                 json.WriteNumber("compactions", summary.Compactions);
                 json.WriteNumber("auto", summary.Auto);
                 json.WriteNumber("manual", summary.Manual);
+                json.WriteNumber("idle", summary.Idle);
                 CliJson.NumberOrNull(json, "medianPreTokens", summary.MedianPreTokens);
                 CliJson.NumberOrNull(json, "maxPreTokens", summary.MaxPreTokens);
                 json.WriteNumber("totalFlattened", summary.TotalFlattened);

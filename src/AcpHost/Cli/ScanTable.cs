@@ -36,11 +36,11 @@ internal static class ScanTable
 
         yield return "";
         foreach (string line in TextColumns.Lines(
-            ["project", "sessions", "compactions", "auto", "manual", "median pre", "max pre", "flattened"],
-            [false, true, true, true, true, true, true, true],
+            ["project", "sessions", "compactions", "auto", "manual", "idle", "median pre", "max pre", "flattened"],
+            [false, true, true, true, true, true, true, true, true],
             scan.Summary.Select(s => new[]
             {
-                s.Project, Number(s.Sessions), Number(s.Compactions), Number(s.Auto), Number(s.Manual),
+                s.Project, Number(s.Sessions), Number(s.Compactions), Number(s.Auto), Number(s.Manual), Number(s.Idle),
                 Number(s.MedianPreTokens), Number(s.MaxPreTokens), Number(s.TotalFlattened),
             })))
         {

@@ -129,7 +129,27 @@ public sealed class CompactionsCommandTests : IDisposable
         Assert.Contains("98,765", lines[2], StringComparison.Ordinal);
         Assert.Contains("4,321", lines[2], StringComparison.Ordinal);
         Assert.Contains("12.3 s", lines[2], StringComparison.Ordinal);
-        Assert.Equal("2 compactions, 253,086 tokens flattened", lines[3]);
+        Assert.Equal("2 compactions (1 auto, 1 manual), 253,086 tokens flattened", lines[3]);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Invoke_IdleCompaction_ShownAsItsOwnKindEvenAfterTheTranscriptsManual()
+    {
+        await SeedAsync();
+        var ledger = new CompactionLedger(_dataDir);
+        var idle = new CompactionRecord { Id = "cmp-idle", SessionId = "s-3", Trigger = "idle", PreTokens = 151_000, PostTokens = 2_600, At = DateTimeOffset.UtcNow, Source = CompactionSources.ToolCall };
+        await ledger.AppendAsync(idle, CancellationToken.None);
+
+        // The transcript's line for the same boundary, folded in later, says manual: it adds its uuid, not its trigger.
+        await ledger.AppendAsync(idle with { Trigger = "manual", BoundaryUuid = "b-3" }, CancellationToken.None);
+
+        (_, string json, _) = await RunAsync("--json", "--session", "s-3");
+        (_, string table, _) = await RunAsync();
+
+        Assert.Equal("idle", Assert.Single(JsonDocument.Parse(json).RootElement.EnumerateArray()).GetProperty("trigger").GetString());
+        string[] lines = table.TrimEnd('\n').Split('\n');
+        Assert.Contains("  idle  ", lines[3], StringComparison.Ordinal);
+        Assert.Equal("3 compactions (1 auto, 1 manual, 1 idle), 404,086 tokens flattened", lines[4]);
     }
 
     [Fact(Timeout = Timeout)]

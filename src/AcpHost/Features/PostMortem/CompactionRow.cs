@@ -4,7 +4,8 @@ namespace AcpHost.Features.PostMortem;
 /// <param name="Project">The working directory the line records (<c>cwd</c>), else the transcript's project folder name.</param>
 /// <param name="SessionId">The session the line names, else the transcript's file name without <c>.jsonl</c>.</param>
 /// <param name="At">When it was written, if the line says.</param>
-/// <param name="Trigger"><c>auto</c> or <c>manual</c>; null if the line does not say.</param>
+/// <param name="Trigger"><c>auto</c> or <c>manual</c>; null if the line does not say. <c>idle</c> where a host's ledger
+/// recorded the boundary as the agent's idle compaction (the transcript says <c>manual</c>).</param>
 /// <param name="PreTokens">Tokens of live context flattened.</param>
 /// <param name="PostTokens">Tokens left after it.</param>
 /// <param name="DurationMs">How long it took.</param>

@@ -37,6 +37,7 @@ internal static class CompactionsChart
         [
             (ReportColors.Auto, $"auto ({drawn.Count(row => row.Trigger == "auto")})"),
             (ReportColors.Manual, $"manual ({drawn.Count(row => row.Trigger == "manual")})"),
+            (ReportColors.Idle, $"idle ({drawn.Count(row => row.Trigger == "idle")})"),
         ]);
         return plot.Close();
     }

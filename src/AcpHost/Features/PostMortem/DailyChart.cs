@@ -2,7 +2,7 @@ using System.Text;
 
 namespace AcpHost.Features.PostMortem;
 
-/// <summary>Compactions per UTC day as bars, automatic ones stacked on manual ones.</summary>
+/// <summary>Compactions per UTC day as bars: manual (and unknown) at the bottom, idle on them, automatic on top.</summary>
 internal static class DailyChart
 {
     public const string Name = "per-day";
@@ -18,14 +18,15 @@ internal static class DailyChart
         DateOnly first = days.Min();
         int count = days.Max().DayNumber - first.DayNumber + 1;
         var auto = new int[count];
+        var idle = new int[count];
         var other = new int[count];
         foreach (CompactionRow row in rows.Where(row => row.At is not null))
         {
             int day = DateOnly.FromDateTime(row.At!.Value.UtcDateTime).DayNumber - first.DayNumber;
-            (row.Trigger == "auto" ? auto : other)[day]++;
+            (row.Trigger switch { "auto" => auto, "idle" => idle, _ => other })[day]++;
         }
 
-        (double top, double step) = AxisTicks.Values(Enumerable.Range(0, count).Max(i => auto[i] + other[i]));
+        (double top, double step) = AxisTicks.Values(Enumerable.Range(0, count).Max(i => auto[i] + idle[i] + other[i]));
         step = Math.Max(1, Math.Round(step));
         top = Math.Ceiling(top / step) * step;
         var plot = new SvgPlot(Name, "Compactions per day (UTC)", -0.5, count - 0.5, top);
@@ -41,11 +42,12 @@ internal static class DailyChart
         {
             string day = first.AddDays(i).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
             Bar(bars, plot, i, width, 0, other[i], "manual", ReportColors.Manual, day);
-            Bar(bars, plot, i, width, other[i], other[i] + auto[i], "auto", ReportColors.Auto, day);
+            Bar(bars, plot, i, width, other[i], other[i] + idle[i], "idle", ReportColors.Idle, day);
+            Bar(bars, plot, i, width, other[i] + idle[i], other[i] + idle[i] + auto[i], "auto", ReportColors.Auto, day);
         }
 
         plot.Add(bars.Append("</g>").ToString());
-        plot.Legend([(ReportColors.Auto, "auto"), (ReportColors.Manual, "manual / other")]);
+        plot.Legend([(ReportColors.Auto, "auto"), (ReportColors.Idle, "idle"), (ReportColors.Manual, "manual / other")]);
         return plot.Close();
     }
 

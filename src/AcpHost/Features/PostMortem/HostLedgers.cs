@@ -11,6 +11,8 @@ public sealed class HostLedgers
 {
     private readonly HashSet<string> _boundaries;
     private readonly HashSet<(string SessionId, long PreTokens)> _counts;
+    private readonly HashSet<string> _idleBoundaries;
+    private readonly HashSet<(string SessionId, long PreTokens)> _idleCounts;
 
     private HostLedgers(string dataDir, IReadOnlyList<CompactionRecord> compactions, IReadOnlyList<SessionRecord> sessions, int skippedLines)
     {
@@ -20,6 +22,9 @@ public sealed class HostLedgers
         SkippedLines = skippedLines;
         _boundaries = [.. compactions.Where(c => c.BoundaryUuid is not null).Select(c => c.BoundaryUuid!)];
         _counts = [.. compactions.Where(c => c.PreTokens is not null).Select(c => (c.SessionId, c.PreTokens!.Value))];
+        List<CompactionRecord> idle = [.. compactions.Where(c => c.Trigger == CompactionTriggers.Idle)];
+        _idleBoundaries = [.. idle.Where(c => c.BoundaryUuid is not null).Select(c => c.BoundaryUuid!)];
+        _idleCounts = [.. idle.Where(c => c.PreTokens is not null).Select(c => (c.SessionId, c.PreTokens!.Value))];
     }
 
     /// <summary>The data directory read.</summary>
@@ -52,6 +57,35 @@ public sealed class HostLedgers
         return (row.BoundaryUuid is not null && _boundaries.Contains(row.BoundaryUuid))
             || (row.PreTokens is { } pre && _counts.Contains((row.SessionId, pre)));
     }
+
+    /// <summary>
+    /// <paramref name="scan"/> with the triggers a host knew better: a transcript says <c>manual</c> for the agent's idle
+    /// compaction, which a host that relayed it recorded as <c>idle</c>. Those rows and the per-project counts say idle.
+    /// </summary>
+    public ScanResult WithHostTriggers(ScanResult scan)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        if (_idleBoundaries.Count == 0 && _idleCounts.Count == 0)
+        {
+            return scan;
+        }
+
+        List<CompactionRow> rows = [.. scan.Rows.Select(row => row.Trigger == CompactionTriggers.Manual && RecordedIdle(row) ? row with { Trigger = CompactionTriggers.Idle } : row)];
+        ILookup<string, CompactionRow> byProject = rows.ToLookup(row => row.Project, StringComparer.Ordinal);
+        return scan with
+        {
+            Rows = rows,
+            Summary = [.. scan.Summary.Select(s => s with
+            {
+                Manual = byProject[s.Project].Count(row => row.Trigger == CompactionTriggers.Manual),
+                Idle = byProject[s.Project].Count(row => row.Trigger == CompactionTriggers.Idle),
+            })],
+        };
+    }
+
+    private bool RecordedIdle(CompactionRow row) =>
+        (row.BoundaryUuid is not null && _idleBoundaries.Contains(row.BoundaryUuid))
+        || (row.PreTokens is { } pre && _idleCounts.Contains((row.SessionId, pre)));
 
     /// <summary>The recorded compactions of which no transcript line was found among <paramref name="rows"/>.</summary>
     public IEnumerable<CompactionRecord> NotInTranscripts(IReadOnlyList<CompactionRow> rows)

@@ -68,8 +68,9 @@ public static class HtmlReport
     {
         long flattened = scan.Summary.Sum(s => s.TotalFlattened);
         int auto = scan.Rows.Count(row => row.Trigger == "auto");
+        int idle = scan.Rows.Count(row => row.Trigger == "idle");
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{scan.Rows.Count:N0} compactions ({auto:N0} automatic, {scan.Rows.Count - auto:N0} manual or unknown) in {scan.Summary.Sum(s => s.Sessions):N0} sessions across {scan.Summary.Count:N0} projects: {flattened:N0} tokens flattened.");
+            $"{scan.Rows.Count:N0} compactions ({auto:N0} automatic, {idle:N0} idle, {scan.Rows.Count - auto - idle:N0} manual or unknown) in {scan.Summary.Sum(s => s.Sessions):N0} sessions across {scan.Summary.Count:N0} projects: {flattened:N0} tokens flattened.");
     }
 }

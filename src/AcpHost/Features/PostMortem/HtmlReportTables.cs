@@ -9,10 +9,10 @@ internal static class HtmlReportTables
 {
     public static string Summary(IReadOnlyList<ProjectSummary> summary) => Table(
         "summary",
-        ["project", "sessions", "compactions", "auto", "manual", "median preTokens", "max preTokens", "total flattened"],
+        ["project", "sessions", "compactions", "auto", "manual", "idle", "median preTokens", "max preTokens", "total flattened"],
         summary.Select(s => new[]
         {
-            s.Project, HtmlText.Number(s.Sessions), HtmlText.Number(s.Compactions), HtmlText.Number(s.Auto), HtmlText.Number(s.Manual),
+            s.Project, HtmlText.Number(s.Sessions), HtmlText.Number(s.Compactions), HtmlText.Number(s.Auto), HtmlText.Number(s.Manual), HtmlText.Number(s.Idle),
             HtmlText.Number(s.MedianPreTokens), HtmlText.Number(s.MaxPreTokens), HtmlText.Number(s.TotalFlattened),
         }));
 

@@ -5,6 +5,7 @@ internal static class ReportColors
 {
     public const string Auto = "#e8590c";
     public const string Manual = "#1c7ed6";
+    public const string Idle = "#2b8a3e";
     public const string Unknown = "#868e96";
 
     public static readonly string[] Sessions = ["#1c7ed6", "#e8590c", "#2b8a3e", "#ae3ec9", "#c92a2a", "#0b7285"];
@@ -13,6 +14,7 @@ internal static class ReportColors
     {
         "auto" => Auto,
         "manual" => Manual,
+        "idle" => Idle,
         _ => Unknown,
     };
 }

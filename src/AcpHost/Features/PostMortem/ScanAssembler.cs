@@ -1,3 +1,4 @@
+using AcpHost.Features.Compaction;
 using AcpHost.Features.Transcripts;
 
 namespace AcpHost.Features.PostMortem;
@@ -99,8 +100,9 @@ internal static class ScanAssembler
                     project,
                     sessionCounts.GetValueOrDefault(project),
                     byProject[project].Count(),
-                    byProject[project].Count(row => row.Trigger == "auto"),
-                    byProject[project].Count(row => row.Trigger == "manual"),
+                    byProject[project].Count(row => row.Trigger == CompactionTriggers.Auto),
+                    byProject[project].Count(row => row.Trigger == CompactionTriggers.Manual),
+                    byProject[project].Count(row => row.Trigger == CompactionTriggers.Idle),
                     Median(pre),
                     pre.Count == 0 ? null : pre[^1],
                     pre.Sum());

@@ -101,6 +101,29 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Invoke_DataDirWithAnIdleRecord_IdleIsItsOwnKindInChartsLegendsAndTables()
+    {
+        Seed("/work/app");
+        string dataDir = Path.Combine(_root, "data");
+        await new CompactionLedger(dataDir).AppendAsync(
+            new CompactionRecord { Id = "cmp-1", SessionId = "s1", Trigger = "idle", PreTokens = 60_000, At = T0.AddDays(1), Source = CompactionSources.CompactionUpdate },
+            CancellationToken.None);
+        string page = Path.Combine(_root, "report.html");
+
+        (int exitCode, _, string stderr) = await RunAsync("--out", page, "--data-dir", dataDir);
+
+        Assert.True(exitCode == 0, stderr);
+        string html = await File.ReadAllTextAsync(page);
+        Assert.Contains("<circle class=\"idle\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<circle class=\"manual\"", html, StringComparison.Ordinal);
+        Assert.Contains("<rect class=\"idle\"", html, StringComparison.Ordinal);
+        Assert.Contains(">idle (1)</text>", html, StringComparison.Ordinal);
+        Assert.Contains(">idle</text>", html, StringComparison.Ordinal);
+        Assert.Contains("<th>idle</th>", html, StringComparison.Ordinal);
+        Assert.Contains("2 compactions (1 automatic, 1 idle, 0 manual or unknown)", html, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Invoke_NoTranscripts_StillDrawsAPageThatSaysSo()
     {
         Directory.CreateDirectory(Projects);

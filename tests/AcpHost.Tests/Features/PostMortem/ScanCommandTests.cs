@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using AcpHost.Features.Compaction;
 using AcpHost.Tests.Support;
 using static AcpHost.Tests.Features.PostMortem.TranscriptLines;
 
@@ -51,7 +52,7 @@ public sealed class ScanCommandTests : IDisposable
         Assert.Equal("manual", rows[1].GetProperty("trigger").GetString());
         JsonElement summary = Assert.Single(root.GetProperty("summary").EnumerateArray());
         Assert.Equal(
-            ["project", "sessions", "compactions", "auto", "manual", "medianPreTokens", "maxPreTokens", "totalFlattened"],
+            ["project", "sessions", "compactions", "auto", "manual", "idle", "medianPreTokens", "maxPreTokens", "totalFlattened"],
             summary.EnumerateObject().Select(p => p.Name));
         Assert.Equal(180_110, summary.GetProperty("totalFlattened").GetInt64());
         Assert.Equal(90_055, summary.GetProperty("medianPreTokens").GetInt64());
@@ -73,6 +74,32 @@ public sealed class ScanCommandTests : IDisposable
         Assert.Contains("150,110", lines[1], StringComparison.Ordinal);
         Assert.Contains(lines, line => line.StartsWith("project", StringComparison.Ordinal) && line.Contains("flattened", StringComparison.Ordinal));
         Assert.Equal("2 compactions in 1 sessions, 180,110 tokens flattened", lines[^1]);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Invoke_DataDirWithAnIdleRecord_TheTranscriptsManualIsShownIdle()
+    {
+        Seed();
+
+        // A host relayed the agent's idle compaction and recorded it so; the transcript knows it only as manual.
+        string dataDir = Path.Combine(_config, "data");
+        await new CompactionLedger(dataDir).AppendAsync(
+            new CompactionRecord { Id = "cmp-1", SessionId = "s1", Trigger = "idle", PreTokens = 30_000, At = T0, Source = CompactionSources.ToolCall },
+            CancellationToken.None);
+
+        (int exitCode, string stdout, string stderr) = await RunAsync("--json", "--data-dir", dataDir);
+        (_, string plain, _) = await RunAsync("--json");
+        (_, string table, _) = await RunAsync("--data-dir", dataDir);
+
+        Assert.True(exitCode == 0, stderr);
+        JsonElement root = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(["auto", "idle"], root.GetProperty("rows").EnumerateArray().Select(row => row.GetProperty("trigger").GetString()));
+        JsonElement summary = Assert.Single(root.GetProperty("summary").EnumerateArray());
+        Assert.Equal((1, 0, 1), (summary.GetProperty("auto").GetInt32(), summary.GetProperty("manual").GetInt32(), summary.GetProperty("idle").GetInt32()));
+        Assert.Equal(1, Assert.Single(JsonDocument.Parse(plain).RootElement.GetProperty("summary").EnumerateArray()).GetProperty("manual").GetInt32());
+        string[] lines = table.TrimEnd('\n').Split('\n');
+        Assert.Contains(lines, line => line.StartsWith("project", StringComparison.Ordinal) && line.Contains(" idle ", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains("  s1  ", StringComparison.Ordinal) && line.Contains("  idle  ", StringComparison.Ordinal));
     }
 
     [Fact(Timeout = Timeout)]
