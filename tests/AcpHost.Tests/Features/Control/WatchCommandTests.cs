@@ -108,6 +108,22 @@ public sealed class WatchCommandTests : IDisposable
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Invoke_IdleCompaction_ShownAsItsOwnKind()
+    {
+        await using var host = FakeControlServer.Start(Run, ControlSamples.Host(4242, _dataDir));
+        Task<int> watching = StartAsync();
+        await host.WaitForSubscribersAsync();
+
+        var idle = new CompactionRecord { Id = "cmp-2", SessionId = "s-idle", Trigger = "idle", PreTokens = 210_000, PostTokens = 3_100, At = At, Source = CompactionSources.CompactionUpdate };
+        await host.PublishAsync(ControlMethods.CompactionEvent, JsonSerializer.Serialize(idle, ControlJsonContext.Default.CompactionRecord));
+        string[] lines = await _output.WaitForLinesAsync(1);
+        await _stop.CancelAsync();
+
+        Assert.Equal(0, await watching);
+        Assert.Equal([$"{Clock(At)} compaction  s-idle  idle  preTokens 210,000 → 3,100"], lines);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Invoke_SessionFilter_PrintsOnlyThatSessionsEventsAndItsForks()
     {
         await using var host = FakeControlServer.Start(Run, ControlSamples.Host(4242, _dataDir));
