@@ -120,6 +120,13 @@ public class IdleCompactionTests(AgentInstall install)
         Assert.Equal(sessionId, record.GetProperty("sessionId").GetString());
         Assert.Equal("idle", record.GetProperty("trigger").GetString());
         Assert.Single(session.Host.Stderr.Split('\n'), line => line.Contains("Compact boundary:", StringComparison.Ordinal));
+
+        // The post-mortem, which reads the transcript's manual, says idle once given the host's ledger.
+        var scan = await HostCommand.RunAsync(["scan", Path.Combine(session.ClaudeConfigDir, "projects"), "--data-dir", session.DataDir, "--json"], environment: null, TimeSpan.FromSeconds(30));
+        Assert.True(scan.ExitCode == 0, scan.Stderr);
+        JsonElement scanned = JsonDocument.Parse(scan.Stdout).RootElement;
+        Assert.Equal("idle", Assert.Single(scanned.GetProperty("rows").EnumerateArray()).GetProperty("trigger").GetString());
+        Assert.Equal(1, Assert.Single(scanned.GetProperty("summary").EnumerateArray()).GetProperty("idle").GetInt32());
         Assert.Contains("Compact boundary: trigger=idle preTokens=" + record.GetProperty("preTokens").GetInt64(), session.Host.Stderr, StringComparison.Ordinal);
         return record.Clone();
     }
