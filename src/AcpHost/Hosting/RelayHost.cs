@@ -111,6 +111,7 @@ public static class RelayHost
         builder.Services.AddSingleton<HostEvents>();
         builder.Services.Configure<CompactionOptions>(configuration.GetSection(CompactionOptions.Section));
         builder.Services.AddSingleton(new CompactionLedger(dataDir));
+        builder.Services.AddSingleton<SessionTurns>();
         builder.Services.AddSingleton<CompactionRecorder>();
         builder.Services.AddOptions<ForkOptions>()
             .Bind(configuration.GetSection(ForkOptions.Section))

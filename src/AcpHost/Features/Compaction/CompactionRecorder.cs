@@ -32,7 +32,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
     private readonly CompactionTracker _tracker;
     private readonly string _claudeConfigDir;
     private readonly ConcurrentDictionary<string, TranscriptTail> _tails = new(StringComparer.Ordinal);
-    private readonly SessionTurns _turns = new();
+    private readonly SessionTurns _turns;
     private readonly ConcurrentQueue<string> _sweeps = new();
     private readonly Channel<TrackerAction> _toRecord = Channel.CreateBounded<TrackerAction>(new BoundedChannelOptions(1024) { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -44,8 +44,16 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
     private int _disposed;
 
     /// <summary>Creates the recorder and starts its background loops.</summary>
-    public CompactionRecorder(SessionRegistry sessions, CompactionLedger ledger, IOptions<CompactionOptions> options, TimeProvider time, ILogger<CompactionRecorder> log, HostEvents? events = null)
+    /// <param name="sessions">The relayed sessions.</param>
+    /// <param name="ledger">Where records go.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="log">The log.</param>
+    /// <param name="events">The control plane's event feed, if any.</param>
+    /// <param name="turns">Which sessions are in a turn; shared with the agent recovery, which voids them (its own when null).</param>
+    public CompactionRecorder(SessionRegistry sessions, CompactionLedger ledger, IOptions<CompactionOptions> options, TimeProvider time, ILogger<CompactionRecorder> log, HostEvents? events = null, SessionTurns? turns = null)
     {
+        _turns = turns ?? new SessionTurns();
         _events = events;
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(options);

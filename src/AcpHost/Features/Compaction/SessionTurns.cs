@@ -9,7 +9,7 @@ namespace AcpHost.Features.Compaction;
 /// </summary>
 public sealed class SessionTurns
 {
-    // Every prompt is answered by the agent (or, if it dies, by the host's recovery), which removes it again.
+    // Every prompt is answered by the agent, which removes it again, or by the host when the agent died (AgentReplaced).
     private readonly Dictionary<Relay.Protocol.RequestId, string> _prompts = [];
     private readonly HashSet<string> _compactsAwaited = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -41,6 +41,19 @@ public sealed class SessionTurns
         lock (_lock)
         {
             return _prompts.Remove(id, out string? sessionId) ? sessionId : null;
+        }
+    }
+
+    /// <summary>
+    /// The agent died and a new one took the sessions back: the host answered every prompt in flight with an error
+    /// itself (those answers pass no interceptor), and no /compact sent to the old agent will compact.
+    /// </summary>
+    public void AgentReplaced()
+    {
+        lock (_lock)
+        {
+            _prompts.Clear();
+            _compactsAwaited.Clear();
         }
     }
 

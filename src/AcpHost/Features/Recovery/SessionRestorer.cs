@@ -15,7 +15,10 @@ namespace AcpHost.Features.Recovery;
 /// already has it, so those are not forwarded. A session the agent will not take back is counted as lost: its next use
 /// gets the agent's own error, nothing silent.
 /// </summary>
-public sealed partial class SessionRestorer(SessionRegistry sessions, ILogger<SessionRestorer> log) : IMessageInterceptor
+/// <param name="sessions">The sessions to reopen.</param>
+/// <param name="log">The log.</param>
+/// <param name="turns">The turns the compaction recorder follows: the old agent's prompts are all answered now.</param>
+public sealed partial class SessionRestorer(SessionRegistry sessions, ILogger<SessionRestorer> log, Compaction.SessionTurns? turns = null) : IMessageInterceptor
 {
     // The session a session/load is replaying right now, if any: sessions are reopened one at a time. A plain field,
     // because Wants runs for every session/update and must cost next to nothing.
@@ -53,6 +56,7 @@ public sealed partial class SessionRestorer(SessionRegistry sessions, ILogger<Se
     {
         ArgumentNullException.ThrowIfNull(relay);
         ArgumentNullException.ThrowIfNull(restart);
+        turns?.AgentReplaced();
         int resumed = 0;
         int lost = 0;
         if (_initializeParams is { } initializeParams)
