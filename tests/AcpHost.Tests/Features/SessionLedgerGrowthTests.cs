@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using AcpHost.Features.Ledgers;
 using AcpHost.Features.Sessions;
+using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Features;
 
@@ -54,7 +55,7 @@ public sealed class SessionLedgerGrowthTests : IDisposable
         Assert.Equal([39_700L, 39_800L, 39_900L, 40_000L], read.Records.Select(r => r.UsedTokens!.Value).Order());
 
         // What a fold keeps: the first parent and reason, the latest fill.
-        SessionRecord fork = read.Records.Single(r => r.ParentSessionId is not null);
+        SessionRecord fork = read.Records.Single(r => r.SessionId == Fill(3, 0, T0).SessionId);
         Assert.Equal(("client", 39_900L), (fork.ForkReason, fork.UsedTokens!.Value));
         Assert.False(File.Exists(ledger.FilePath + ".compacting"));
     }
@@ -81,18 +82,16 @@ public sealed class SessionLedgerGrowthTests : IDisposable
 
         await File.WriteAllTextAsync(ledger.FilePath, folded.ToString() + updates);
 
-        // The best of three: a machine busy with other work slows one read, never all three.
-        TimeSpan best = TimeSpan.MaxValue;
-        IReadOnlyList<SessionRecord> records = [];
-        for (int attempt = 0; attempt < 3; attempt++)
-        {
-            var watch = Stopwatch.StartNew();
-            records = ledger.ReadAll();
-            best = TimeSpan.FromTicks(Math.Min(best.Ticks, watch.Elapsed.Ticks));
-        }
+        // The reader's own time: CPU time of this thread (the read is synchronous), so a machine busy with other work
+        // does not count against it; the wall clock is reported alongside.
+        var watch = Stopwatch.StartNew();
+        TimeSpan cpuBefore = ThreadCpuTime.Now();
+        IReadOnlyList<SessionRecord> records = ledger.ReadAll();
+        TimeSpan cpu = ThreadCpuTime.Now() - cpuBefore;
+        watch.Stop();
 
         Assert.Equal(Sessions, records.Count);
-        Assert.True(best < TimeSpan.FromSeconds(1), $"reading {new FileInfo(ledger.FilePath).Length:N0} bytes took {best.TotalMilliseconds:N0} ms");
+        Assert.True(cpu < TimeSpan.FromSeconds(1), $"reading {new FileInfo(ledger.FilePath).Length:N0} bytes took {cpu.TotalMilliseconds:N0} ms of CPU ({watch.ElapsedMilliseconds:N0} ms on the clock)");
 
         // The next fill update folds it back to one line per session.
         long before = new FileInfo(ledger.FilePath).Length;
