@@ -36,4 +36,23 @@ public class ChoiceRecorderTests
         Assert.Single(_choices.For("other"));
         Assert.Equal("""{"methodId":"gateway"}""", Encoding.UTF8.GetString(_choices.Authenticate!.Value.Span));
     }
+
+    [Fact(Timeout = Timeout)]
+    public async Task InterceptAsync_AgentLeavesPlanModeItself_ThatModeIsTheOneToRestore()
+    {
+        var recorder = new ChoiceRecorder(_choices);
+        await ChooseAsync(recorder, 1, "session/set_mode", """{"sessionId":"s","modeId":"plan"}""", """{"result":{}}""");
+        await ChooseAsync(recorder, 2, "session/set_config_option", """{"sessionId":"s","configId":"model","value":"opus"}""", """{"result":{}}""");
+
+        // The user approved the plan: the agent switches mode and says so.
+        string update = """{"jsonrpc":"2.0","method":"session/update","params":{"sessionId":"s","update":{"sessionUpdate":"current_mode_update","currentModeId":"acceptEdits"}}}""";
+        Assert.True(recorder.Wants("session/update", Encoding.UTF8.GetBytes(update)));
+        Assert.False(recorder.Wants("session/update", Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","method":"session/update","params":{"sessionId":"s","update":{"sessionUpdate":"agent_message_chunk"}}}""")));
+        await _outlet.PassAsync(recorder, Direction.FromAgent, update);
+
+        Assert.Equal(
+            [("config:model", "session/set_config_option"), ("mode", "session/set_mode")],
+            _choices.For("s").Select(c => (c.Key, c.Method)));
+        Assert.Equal("""{"sessionId":"s","modeId":"acceptEdits"}""", Encoding.UTF8.GetString(_choices.For("s")[^1].Params.Span));
+    }
 }
