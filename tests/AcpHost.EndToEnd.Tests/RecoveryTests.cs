@@ -42,6 +42,7 @@ public class RecoveryTests(AgentInstall install)
         Assert.Equal("plan", state.GetProperty("modes").GetProperty("currentModeId").GetString());
         Assert.Equal(model, Option(state, "model").GetProperty("currentValue").GetString());
         Assert.Equal("plan", Option(state, "mode").GetProperty("currentValue").GetString());
+        Assert.Contains($"Session {sessionId}: the client's 2 choice(s) restored", session.Host.Stderr, StringComparison.Ordinal);
 
         // The lost session: the next request naming it hears why, from the host, and the session still works otherwise.
         JsonElement lost = await session.PromptAsync(neverPrompted, "Are you there?");
