@@ -21,9 +21,6 @@ public static class AcpMethods
     /// <summary>Client → agent: closes a session.</summary>
     public const string SessionClose = "session/close";
 
-    /// <summary>Client → agent (notification): stops the turn in flight.</summary>
-    public const string SessionCancel = "session/cancel";
-
     /// <summary>Client → agent: switches a session's mode.</summary>
     public const string SessionSetMode = "session/set_mode";
 

@@ -10,8 +10,8 @@ namespace AcpHost.Features.Recovery;
 /// <summary>
 /// Answers a client request that names a session lost in an agent restart with an error saying so and why, instead of
 /// passing it to an agent that would only say "Resource not found". <c>session/load</c>, <c>session/resume</c> and
-/// <c>session/close</c> still go to the agent: the client may try to take the session back or let it go, and when the
-/// agent agrees the session is no longer lost. Notifications (a <c>session/cancel</c>) pass: there is nobody to answer.
+/// <c>session/close</c> still go to the agent: the client may try to take the session back or let it go, and the
+/// session is no longer treated as lost. Notifications (a <c>session/cancel</c>) pass: there is nobody to answer.
 /// </summary>
 public sealed partial class LostSessionGuard(LostSessions lost, ILogger<LostSessionGuard> log) : IMessageInterceptor
 {
@@ -24,7 +24,7 @@ public sealed partial class LostSessionGuard(LostSessions lost, ILogger<LostSess
     private static readonly string[] Guarded =
     [
         AcpMethods.SessionPrompt, AcpMethods.SessionSetMode, AcpMethods.SessionSetModel, AcpMethods.SessionSetConfigOption,
-        AcpMethods.SessionFork, AcpMethods.HostSessionFork, AcpMethods.SessionCancel,
+        AcpMethods.SessionFork, AcpMethods.HostSessionFork,
     ];
 
     /// <inheritdoc/>
@@ -40,19 +40,13 @@ public sealed partial class LostSessionGuard(LostSessions lost, ILogger<LostSess
     public async ValueTask<InterceptResult> InterceptAsync(InterceptContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        bool reopening = Reopening.Contains(context.Method);
-        if (context.Direction == Direction.FromAgent)
-        {
-            return InterceptResult.Forward;
-        }
-
-        if (context.Info.Kind != MessageKind.Request || context.Info.Id is not { } id || SessionIdOf(context.Line.Span) is not { } sessionId
+        if (context.Direction == Direction.FromAgent || context.Info.Kind != MessageKind.Request || context.Info.Id is not { } id || SessionIdOf(context.Line.Span) is not { } sessionId
             || lost.ReasonFor(sessionId) is not { } reason)
         {
             return InterceptResult.Forward;
         }
 
-        if (reopening)
+        if (Reopening.Contains(context.Method))
         {
             // Whatever the agent answers, the client now deals with the session itself.
             lost.Remove(sessionId);

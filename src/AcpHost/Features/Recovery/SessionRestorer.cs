@@ -61,14 +61,9 @@ public sealed partial class SessionRestorer(SessionRegistry sessions, ChoiceRepl
             AgentResponse initialized = await relay.RequestAgentAsync(AcpMethods.Initialize, initializeParams, cancellationToken).ConfigureAwait(false);
             string? method = initialized.Result is { } result ? ReopenMethod(result) : null;
             await choices.AuthenticateAsync(relay, cancellationToken).ConfigureAwait(false);
+            // A session lost in an earlier restart is no longer in the registry: the client was told once.
             foreach (SessionInfo session in sessions.All.OrderBy(session => session.OpenedAt))
             {
-                // Lost in an earlier restart: the client has been told; trying again would only fail again.
-                if (lostSessions.Contains(session.SessionId))
-                {
-                    continue;
-                }
-
                 string? why = method is null
                     ? "the agent offers neither session/resume nor session/load"
                     : await ReopenAsync(relay, method, session, cancellationToken).ConfigureAwait(false);
@@ -79,6 +74,7 @@ public sealed partial class SessionRestorer(SessionRegistry sessions, ChoiceRepl
                 }
 
                 lost.Add(session.SessionId);
+                sessions.Forget(session.SessionId);
                 lostSessions.Add(session.SessionId, $"Session {session.SessionId} was lost when the agent restarted (attempt {restart.Attempt}, "
                     + $"the previous agent exited with code {restart.PreviousExit.ExitCode}): {why}. Start a new session or fork another one.");
             }

@@ -67,6 +67,12 @@ public sealed class SessionRegistry
         return null;
     }
 
+    /// <summary>
+    /// Forgets a session the agent no longer has (lost in a restart): it is no longer live, for <c>acphost ps</c> and the
+    /// control endpoint alike. Reopened by the client, it is recorded again.
+    /// </summary>
+    public void Forget(string sessionId) => _sessions.TryRemove(sessionId, out _);
+
     /// <summary>The session, if the host relays it.</summary>
     public SessionInfo? Find(string sessionId) => _sessions.TryGetValue(sessionId, out SessionInfo? session) ? session : null;
 

@@ -128,6 +128,7 @@ public class SessionRestorerTests
         Assert.Contains("lost when the agent restarted", why, StringComparison.Ordinal);
         Assert.Contains("-32002 (Resource not found)", why, StringComparison.Ordinal);
         Assert.Null(_lost.ReasonFor("kept"));
+        Assert.Equal(["kept"], _sessions.All.Select(s => s.SessionId));
 
         // A second restart does not try it again, nor list it again: the client was told once.
         outlet.Requests.Clear();
