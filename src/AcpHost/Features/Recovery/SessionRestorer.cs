@@ -60,12 +60,16 @@ public sealed partial class SessionRestorer(SessionRegistry sessions, ChoiceRepl
         {
             AgentResponse initialized = await relay.RequestAgentAsync(AcpMethods.Initialize, initializeParams, cancellationToken).ConfigureAwait(false);
             string? method = initialized.Result is { } result ? ReopenMethod(result) : null;
+            string unopenable = initialized.IsSuccess
+                ? "the agent offers neither session/resume nor session/load"
+                : $"the new agent answered initialize with {Describe(initialized.Error)}";
             await choices.AuthenticateAsync(relay, cancellationToken).ConfigureAwait(false);
+
             // A session lost in an earlier restart is no longer in the registry: the client was told once.
             foreach (SessionInfo session in sessions.All.OrderBy(session => session.OpenedAt))
             {
                 string? why = method is null
-                    ? "the agent offers neither session/resume nor session/load"
+                    ? unopenable
                     : await ReopenAsync(relay, method, session, cancellationToken).ConfigureAwait(false);
                 if (why is null)
                 {
