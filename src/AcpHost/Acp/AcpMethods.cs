@@ -18,6 +18,21 @@ public static class AcpMethods
     /// <summary>Client → agent: branches a session (unstable in ACP).</summary>
     public const string SessionFork = "session/fork";
 
+    /// <summary>Client → agent: closes a session.</summary>
+    public const string SessionClose = "session/close";
+
+    /// <summary>Client → agent: switches a session's mode.</summary>
+    public const string SessionSetMode = "session/set_mode";
+
+    /// <summary>Client → agent: switches a session's model (unstable in ACP; agents may offer it as a config option).</summary>
+    public const string SessionSetModel = "session/set_model";
+
+    /// <summary>Client → agent: sets one of a session's config options.</summary>
+    public const string SessionSetConfigOption = "session/set_config_option";
+
+    /// <summary>Client → agent: logs in with one of the agent's auth methods.</summary>
+    public const string Authenticate = "authenticate";
+
     /// <summary>Client → agent: a turn.</summary>
     public const string SessionPrompt = "session/prompt";
 

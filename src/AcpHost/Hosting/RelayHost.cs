@@ -102,6 +102,9 @@ public static class RelayHost
             .Validate(options => options.MaxRestarts >= 0 && options.Window > TimeSpan.Zero && options.Delays.All(d => d >= TimeSpan.Zero), "Agent:Restart settings must not be negative")
             .ValidateOnStart();
         builder.Services.AddSingleton(services => new RestartPolicy(services.GetRequiredService<IOptions<RestartOptions>>().Value, services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<ClientChoices>();
+        builder.Services.AddSingleton<LostSessions>();
+        builder.Services.AddSingleton<ChoiceReplay>();
         builder.Services.AddSingleton<SessionRestorer>();
         builder.Services.AddSingleton<AgentRecovery>();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -124,10 +127,13 @@ public static class RelayHost
         builder.Services.AddSingleton<ControlRequestHandler>();
         builder.Services.AddHostedService<ControlEndpoint>();
 
-        // Interceptors run in this order. The session tracker first, so the others find each session registered; the
-        // fork features before the compaction recorder, so a prompt the host answers itself never reaches it.
+        // Interceptors run in this order. The lost-session guard first: a request it answers reaches no feature. Then
+        // the session tracker, so the others find each session registered; the fork features before the compaction
+        // recorder, so a prompt the host answers itself never reaches it.
+        builder.Services.AddSingleton<IMessageInterceptor, LostSessionGuard>();
         builder.Services.AddSingleton<IMessageInterceptor, SessionTracker>();
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<SessionRestorer>());
+        builder.Services.AddSingleton<IMessageInterceptor, ChoiceRecorder>();
         builder.Services.AddSingleton<IMessageInterceptor, ForkCommand>();
         builder.Services.AddSingleton<IMessageInterceptor, ForkMethod>();
         builder.Services.AddSingleton<IMessageInterceptor, PreCompactFork>();

@@ -72,6 +72,13 @@ public sealed class RealAgentSession : IAsyncDisposable
         return new RealAgentSession(api, root, host) { Environment = environment };
     }
 
+    /// <summary>
+    /// Starts another host on the same data, Claude and work folders and the same fake API, as an editor opened again
+    /// would; the caller disposes it.
+    /// </summary>
+    public HostUnderTest StartNextHost() =>
+        HostUnderTest.Start(["run", "--data-dir", DataDir], Environment, WorkDir);
+
     /// <summary>The environment the host was started with: pass it to CLI calls that must find this host.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; private init; } = new Dictionary<string, string>();
 

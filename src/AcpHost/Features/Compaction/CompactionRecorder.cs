@@ -218,10 +218,10 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
                 return;
             }
 
-            // A fork's transcript starts as a copy of its parent's: boundaries that name another session, or that are
-            // older than this session, are history.
+            // A fork's transcript starts as a copy of its parent's: boundaries marked as copied (forkedFrom), that name
+            // another session, or that are older than this session, are history.
             DateTimeOffset since = (_sessions.Find(sessionId)?.OpenedAt ?? DateTimeOffset.MinValue) - ClockSkew;
-            foreach (TranscriptBoundary boundary in boundaries.Where(b => (b.SessionId is null || b.SessionId == sessionId) && (b.Timestamp is null || b.Timestamp >= since)))
+            foreach (TranscriptBoundary boundary in boundaries.Where(b => b.ForkedFrom is null && (b.SessionId is null || b.SessionId == sessionId) && (b.Timestamp is null || b.Timestamp >= since)))
             {
                 actions.AddRange(_tracker.Observe(sessionId, boundary, WindowOf(sessionId)));
             }

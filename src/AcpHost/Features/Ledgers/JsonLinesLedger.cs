@@ -21,6 +21,10 @@ public sealed class JsonLinesLedger<T>
     private readonly LedgerSchema<T> _schema;
     private readonly string _lockPath;
 
+    // The file length at which this writer next folds the file (see LedgerSchema.CompactAboveBytes); touched only
+    // with the lock held.
+    private long _compactAt;
+
     /// <summary>The ledger at <paramref name="filePath"/>; nothing is created until the first append.</summary>
     /// <exception cref="ArgumentException">The schema's format indents, which would split a record over lines.</exception>
     public JsonLinesLedger(string filePath, LedgerSchema<T> schema)
@@ -60,7 +64,7 @@ public sealed class JsonLinesLedger<T>
 
         // The write and fsync block; the caller may be a relay loop, which must not stall on the disk. Once the lock
         // is held the write is not cancelled: a record half-written on purpose would only be a torn line.
-        await Task.Run(() => WriteLine(json), CancellationToken.None).ConfigureAwait(false);
+        await Task.Run(() => CompactIfDue(WriteLine(json)), CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -150,8 +154,56 @@ public sealed class JsonLinesLedger<T>
         }
     }
 
-    // Called with the lock held, so the end of the file cannot move under it.
-    private void WriteLine(byte[] json)
+    /// <summary>
+    /// Rewrites the file folded once it has grown past <see cref="LedgerSchema{T}.CompactAboveBytes"/> and twice its
+    /// folded size, so a ledger that gains a line per change stays about one line per id, however long it is used.
+    /// Called with the lock held: no writer appends meanwhile (writers open the file by path for each line, so they
+    /// all write to the new file after the rename); a reader that opened the old file reads it to its end, whole.
+    /// Unreadable lines are not carried over: they never counted.
+    /// </summary>
+    private void CompactIfDue(long length)
+    {
+        if (_schema.CompactAboveBytes is not { } floor || length < Math.Max(floor, _compactAt))
+        {
+            return;
+        }
+
+        IReadOnlyList<T> records = Read().Records;
+        string temporary = FilePath + ".compacting";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerOnlyFile;
+        }
+
+        long folded;
+        using (var file = new FileStream(temporary, options))
+        {
+            foreach (T record in records)
+            {
+                file.Write(JsonSerializer.SerializeToUtf8Bytes(record, _schema.TypeInfo));
+                file.WriteByte((byte)'\n');
+            }
+
+            folded = file.Length;
+            if (folded * 2 > length)
+            {
+                // Mostly distinct ids: folding would not halve the file yet. Look again when it would.
+                _compactAt = folded * 2;
+                file.Close();
+                File.Delete(temporary);
+                return;
+            }
+
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, FilePath, overwrite: true);
+        _compactAt = Math.Max(floor, folded * 2);
+    }
+
+    // Called with the lock held, so the end of the file cannot move under it. Returns the file's new length.
+    private long WriteLine(byte[] json)
     {
         var options = new FileStreamOptions
         {
@@ -190,5 +242,6 @@ public sealed class JsonLinesLedger<T>
         file.Position = length;
         file.Write(line);
         file.Flush(flushToDisk: true);
+        return length + line.Length;
     }
 }

@@ -28,6 +28,13 @@ public sealed class LedgerSchema<T>
     /// <summary>Whatever else a line needs to count as a record (besides a non-empty id); every line by default.</summary>
     public Func<T, bool> IsComplete { get; init; } = static _ => true;
 
+    /// <summary>
+    /// For a ledger whose ids get many lines over time (a session's changing fill): once the file passes this many
+    /// bytes, and at least twice what its folded records take, a writer rewrites it folded, one line per id. Null
+    /// (the default): the file is only ever appended to.
+    /// </summary>
+    public long? CompactAboveBytes { get; init; }
+
     /// <summary>Whether <paramref name="record"/> can be a ledger line.</summary>
     internal bool Accepts(T record) => IdOf(record) is { Length: > 0 } && IsComplete(record);
 }

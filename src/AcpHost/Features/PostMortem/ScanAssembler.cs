@@ -5,7 +5,8 @@ namespace AcpHost.Features.PostMortem;
 
 /// <summary>
 /// Turns what each file held into the scan's answer: names each project (the cwd its lines record, else its folder
-/// name), drops the boundaries a fork copied from its parent (same uuid), applies <c>--since</c> and <c>--project</c>,
+/// name), counts each compaction once, in the session where it happened (a fork's copies of its parent's boundaries
+/// are lineage: see <see cref="CompactionOrigins"/>), applies <c>--since</c> and <c>--project</c>,
 /// and sums up per project.
 /// </summary>
 internal static class ScanAssembler
@@ -21,40 +22,47 @@ internal static class ScanAssembler
 
         var sessions = new Dictionary<string, SessionBuilder>(StringComparer.Ordinal);
         var rows = new List<CompactionRow>();
-        var uuids = new HashSet<string>(StringComparer.Ordinal);
+        List<(FileFindings File, string Project, string Session)> readable = [];
         foreach (FileFindings file in files.Where(file => file.Error is null))
         {
             string folder = FolderOf(file);
-            string fileProject = file.FirstCwd ?? folderCwd.GetValueOrDefault(folder) ?? folder;
-            string fileSession = file.FirstSessionId ?? Path.GetFileNameWithoutExtension(file.Path);
+            readable.Add((file, file.FirstCwd ?? folderCwd.GetValueOrDefault(folder) ?? folder, file.FirstSessionId ?? Path.GetFileNameWithoutExtension(file.Path)));
+        }
+
+        var origins = new CompactionOrigins(readable);
+        var counted = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((FileFindings file, string fileProject, string fileSession) in readable)
+        {
             if (file.FirstSessionId is not null || IsSessionFile(file))
             {
                 Session(sessions, fileSession, fileProject);
             }
 
-            foreach (TranscriptBoundary boundary in file.Boundaries)
+            foreach (TranscriptBoundary copy in file.Boundaries)
             {
-                if (boundary.Uuid is { } uuid && !uuids.Add(uuid))
+                // Each compaction once, in the session where it happened: a fork's copy of it stands for its origin.
+                (TranscriptBoundary boundary, string project, string session, string path) = origins.Resolve(copy, fileProject, fileSession, file.Path);
+                if (boundary.Uuid is { } uuid && !counted.Add(uuid))
                 {
                     continue;
                 }
 
                 var row = new CompactionRow(
-                    boundary.Cwd ?? fileProject,
-                    boundary.SessionId ?? fileSession,
+                    boundary.Cwd ?? project,
+                    boundary.SessionId ?? session,
                     boundary.Timestamp,
                     boundary.Facts.Trigger,
                     boundary.Facts.PreTokens,
                     boundary.Facts.PostTokens,
                     boundary.Facts.DurationMs,
                     boundary.Uuid,
-                    file.Path);
+                    path);
                 if (InRange(options, row.At))
                 {
                     rows.Add(row);
-                    SessionBuilder session = Session(sessions, row.SessionId, row.Project);
-                    session.Rows.Add(row);
-                    session.Active = true;
+                    SessionBuilder builder = Session(sessions, row.SessionId, row.Project);
+                    builder.Rows.Add(row);
+                    builder.Active = true;
                 }
             }
 

@@ -17,7 +17,14 @@ public sealed record AgentRestartedNotification
     [JsonPropertyName("sessionsResumed")]
     public required int SessionsResumed { get; init; }
 
-    /// <summary>Sessions it could not take back: their next use gets the agent's error.</summary>
+    /// <summary>How many sessions it could not take back.</summary>
     [JsonPropertyName("sessionsLost")]
     public required int SessionsLost { get; init; }
+
+    /// <summary>
+    /// The sessions it could not take back, by id: the client's next request naming one is answered with an error
+    /// saying it was lost in this restart, and why.
+    /// </summary>
+    [JsonPropertyName("lostSessionIds")]
+    public required IReadOnlyList<string> LostSessionIds { get; init; }
 }

@@ -10,15 +10,20 @@ namespace AcpHost.Features.Recovery;
 /// <summary>
 /// Puts a restarted agent back where the client left the old one: it replays the client's own <c>initialize</c>
 /// params, reopens every session the client had with <c>session/resume</c> (or <c>session/load</c> when the agent
-/// offers no resume) with the cwd and MCP servers it was opened with, so the client's session ids keep working, and
-/// announces <c>_acphost/agent_restarted</c>. A <c>session/load</c> replays the conversation as updates; the client
-/// already has it, so those are not forwarded. A session the agent will not take back is counted as lost: its next use
-/// gets the agent's own error, nothing silent.
+/// offers no resume) with the cwd and MCP servers it was opened with, so the client's session ids keep working, gives
+/// each the client's choices back (<see cref="ChoiceReplay"/>; the client's <c>authenticate</c> right after
+/// <c>initialize</c>), and announces <c>_acphost/agent_restarted</c>. A <c>session/load</c> replays the conversation
+/// as updates; the client already has it, so those are not forwarded. A session the agent will not take back is listed
+/// by id in the announcement and kept in <see cref="LostSessions"/>: its next use gets an error saying why.
 /// </summary>
 /// <param name="sessions">The sessions to reopen.</param>
+/// <param name="choices">The client's choices to give back to each reopened session.</param>
+/// <param name="lostSessions">The sessions the new agent would not take back.</param>
 /// <param name="log">The log.</param>
 /// <param name="turns">The turns the compaction recorder follows: the old agent's prompts are all answered now.</param>
-public sealed partial class SessionRestorer(SessionRegistry sessions, ILogger<SessionRestorer> log, Compaction.SessionTurns? turns = null) : IMessageInterceptor
+public sealed partial class SessionRestorer(
+    SessionRegistry sessions, ChoiceReplay choices, LostSessions lostSessions, ILogger<SessionRestorer> log, Compaction.SessionTurns? turns = null)
+    : IMessageInterceptor
 {
     // The session a session/load is replaying right now, if any: sessions are reopened one at a time. A plain field,
     // because Wants runs for every session/update and must cost next to nothing.
@@ -58,33 +63,52 @@ public sealed partial class SessionRestorer(SessionRegistry sessions, ILogger<Se
         ArgumentNullException.ThrowIfNull(restart);
         turns?.AgentReplaced();
         int resumed = 0;
-        int lost = 0;
+        List<string> lost = [];
         if (_initializeParams is { } initializeParams)
         {
             AgentResponse initialized = await relay.RequestAgentAsync(AcpMethods.Initialize, initializeParams, cancellationToken).ConfigureAwait(false);
             string? method = initialized.Result is { } result ? ReopenMethod(result) : null;
-            foreach (SessionInfo session in sessions.All)
+            string unopenable = initialized.IsSuccess
+                ? "the agent offers neither session/resume nor session/load"
+                : $"the new agent answered initialize with {Describe(initialized.Error)}";
+            await choices.AuthenticateAsync(relay, cancellationToken).ConfigureAwait(false);
+
+            // A session lost in an earlier restart is no longer in the registry: the client was told once.
+            foreach (SessionInfo session in sessions.All.OrderBy(session => session.OpenedAt))
             {
-                if (method is not null && await ReopenAsync(relay, method, session, cancellationToken).ConfigureAwait(false))
+                string? why = method is null
+                    ? unopenable
+                    : await ReopenAsync(relay, method, session, cancellationToken).ConfigureAwait(false);
+                if (why is null)
                 {
                     resumed++;
+                    continue;
                 }
-                else
-                {
-                    lost++;
-                }
+
+                lost.Add(session.SessionId);
+                sessions.Forget(session.SessionId);
+                lostSessions.Add(session.SessionId, $"Session {session.SessionId} was lost when the agent restarted (attempt {restart.Attempt}, "
+                    + $"the previous agent exited with code {restart.PreviousExit.ExitCode}): {why}. Start a new session or fork another one.");
             }
         }
 
-        AgentRestarted(log, restart.Attempt, restart.PreviousExit.ExitCode, resumed, lost);
-        var notification = new AgentRestartedNotification { Attempt = restart.Attempt, ExitCode = restart.PreviousExit.ExitCode, SessionsResumed = resumed, SessionsLost = lost };
+        AgentRestarted(log, restart.Attempt, restart.PreviousExit.ExitCode, resumed, lost.Count);
+        var notification = new AgentRestartedNotification
+        {
+            Attempt = restart.Attempt,
+            ExitCode = restart.PreviousExit.ExitCode,
+            SessionsResumed = resumed,
+            SessionsLost = lost.Count,
+            LostSessionIds = lost,
+        };
         await relay.NotifyClientAsync(
             AcpMethods.HostAgentRestarted,
             JsonSerializer.SerializeToUtf8Bytes(notification, RecoveryJsonContext.Default.AgentRestartedNotification),
             cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<bool> ReopenAsync(IRelayOutlet relay, string method, SessionInfo session, CancellationToken cancellationToken)
+    /// <summary>Reopens one session and gives it its choices back; null when it is back, else why it is not.</summary>
+    private async Task<string?> ReopenAsync(IRelayOutlet relay, string method, SessionInfo session, CancellationToken cancellationToken)
     {
         bool load = method == AcpMethods.SessionLoad;
         if (load)
@@ -92,20 +116,37 @@ public sealed partial class SessionRestorer(SessionRegistry sessions, ILogger<Se
             _replaying = session.SessionId;
         }
 
+        AgentResponse response;
         try
         {
-            AgentResponse response = await relay.RequestAgentAsync(method, ReopenParams(session), cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccess)
-            {
-                SessionLost(log, session.SessionId, method, response.Error?.GetRawText() ?? "");
-            }
-
-            return response.IsSuccess;
+            response = await relay.RequestAgentAsync(method, ReopenParams(session), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _replaying = null;
         }
+
+        if (!response.IsSuccess)
+        {
+            SessionLost(log, session.SessionId, method, response.Error?.GetRawText() ?? "");
+            return $"the new agent answered {method} with {Describe(response.Error)}";
+        }
+
+        await choices.ReplayAsync(relay, session.SessionId, response.Result, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>"error -32002 (Resource not found)", from the agent's error object.</summary>
+    private static string Describe(JsonElement? error)
+    {
+        if (error is not { ValueKind: JsonValueKind.Object } value)
+        {
+            return "an error";
+        }
+
+        string code = value.TryGetProperty("code"u8, out JsonElement c) && c.ValueKind == JsonValueKind.Number ? c.GetRawText() : "?";
+        string message = value.TryGetProperty("message"u8, out JsonElement m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
+        return $"error {code} ({message})";
     }
 
     /// <summary><c>session/resume</c> when the agent offers it, else <c>session/load</c>, else null.</summary>

@@ -9,14 +9,22 @@ namespace AcpHost.Features.Sessions;
 
 /// <summary>
 /// Keeps the family tree: every session the host relays is appended to the session ledger when it opens, and again
-/// (at most every <see cref="UsageInterval"/>, and at shutdown) as its context fill changes. Every fork, whoever made
-/// it, is logged and announced to the client with <c>_acphost/session_forked</c>. Disk writes happen on a background
-/// loop, never on the relay's.
+/// as its context fill changes: at most every <see cref="UsageInterval"/>, and a change held back by that is written by
+/// a sweep every <see cref="SweepInterval"/>, so what <c>acphost sessions</c> shows while hosts run is never more than
+/// <see cref="MaxStaleness"/> behind (and exact once the host exits). Every fork, whoever made it, is logged and
+/// announced to the client with <c>_acphost/session_forked</c>. Disk writes happen on a background loop, never on the
+/// relay's.
 /// </summary>
 public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
 {
     /// <summary>How often a session's changing fill is written at most.</summary>
-    public static readonly TimeSpan UsageInterval = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan UsageInterval = TimeSpan.FromSeconds(4);
+
+    /// <summary>How often fills held back by <see cref="UsageInterval"/> are looked at.</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How far the ledger's fill of a live session may lag the host's (plus the time to write a line).</summary>
+    public static readonly TimeSpan MaxStaleness = UsageInterval + SweepInterval;
 
     private static readonly TimeSpan FinalFlushTimeout = TimeSpan.FromSeconds(5);
 
@@ -30,6 +38,7 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte> _unwritten = new(StringComparer.Ordinal);
     private readonly Task _writing;
     private readonly HostEvents? _events;
+    private readonly ITimer _sweep;
     private int _disposed;
 
     /// <summary>Creates the recorder and starts following the registry.</summary>
@@ -45,6 +54,7 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
         _sessions.SessionOpened += OnOpened;
         _sessions.UsageChanged += OnUsage;
         _writing = Task.Run(WriteLoopAsync);
+        _sweep = time.CreateTimer(static state => ((LineageRecorder)state!).Sweep(), this, SweepInterval, SweepInterval);
     }
 
     /// <inheritdoc/>
@@ -65,6 +75,7 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
 
         _sessions.SessionOpened -= OnOpened;
         _sessions.UsageChanged -= OnUsage;
+        await _sweep.DisposeAsync().ConfigureAwait(false);
         foreach (string sessionId in _unwritten.Keys)
         {
             if (_sessions.Find(sessionId) is { } session)
@@ -91,6 +102,24 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
         Enqueue(session, opened: false);
     }
 
+    /// <summary>Writes the fills held back whose session was last written at least <see cref="UsageInterval"/> ago.</summary>
+    private void Sweep()
+    {
+        if (Volatile.Read(ref _disposed) != 0 || _unwritten.IsEmpty)
+        {
+            return;
+        }
+
+        DateTimeOffset now = _time.GetUtcNow();
+        foreach (string sessionId in _unwritten.Keys)
+        {
+            if ((!_lastWritten.TryGetValue(sessionId, out DateTimeOffset last) || now - last >= UsageInterval) && _sessions.Find(sessionId) is { } session)
+            {
+                Enqueue(session, opened: false);
+            }
+        }
+    }
+
     private void Enqueue(SessionInfo session, bool opened)
     {
         _lastWritten[session.SessionId] = _time.GetUtcNow();
@@ -103,8 +132,9 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        await foreach ((SessionInfo session, bool opened) in _toWrite.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach ((SessionInfo written, bool opened) in _toWrite.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            SessionInfo session = opened ? KnownLineage(written) : written;
             try
             {
                 await _ledger.AppendAsync(ToRecord(session), CancellationToken.None).ConfigureAwait(false);
@@ -114,11 +144,40 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
                 LedgerWriteFailed(_log, ex, session.SessionId);
             }
 
-            if (opened && session.ParentSessionId is { } parent)
+            // Announced only when made now: a fork reopened later was announced when it was made.
+            if (opened && written.ParentSessionId is { } parent)
             {
                 await AnnounceForkAsync(session, parent).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// A session reopened (<c>session/resume</c>, <c>session/load</c>) names no parent on the wire; if the ledger has
+    /// it as a fork, the registry learns its parent, so <c>acphost ps</c> and <c>acphost sessions</c> say the same.
+    /// Only for sessions this host did not see made; read here, on the write loop, never on the relay's.
+    /// </summary>
+    private SessionInfo KnownLineage(SessionInfo session)
+    {
+        if (session.ParentSessionId is not null || session.OpenedBy == Acp.AcpMethods.SessionNew)
+        {
+            return session;
+        }
+
+        try
+        {
+            if (_ledger.ReadAll().FirstOrDefault(record => record.SessionId == session.SessionId) is { ParentSessionId: { } parent } known)
+            {
+                _sessions.RecordLineage(session.SessionId, parent, known.ForkReason);
+                return session with { ParentSessionId = parent, ForkReason = session.ForkReason ?? known.ForkReason };
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LedgerReadFailed(_log, ex, session.SessionId);
+        }
+
+        return session;
     }
 
     private async Task AnnounceForkAsync(SessionInfo session, string parent)
@@ -165,6 +224,9 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 211, Level = LogLevel.Error, Message = "Could not write session {SessionId} to the session ledger")]
     private static partial void LedgerWriteFailed(ILogger logger, Exception exception, string sessionId);
+
+    [LoggerMessage(EventId = 213, Level = LogLevel.Warning, Message = "Could not read the session ledger for the lineage of {SessionId}")]
+    private static partial void LedgerReadFailed(ILogger logger, Exception exception, string sessionId);
 
     [LoggerMessage(EventId = 212, Level = LogLevel.Warning, Message = "Too many session changes queued; the lineage of {SessionId} was not written this time")]
     private static partial void LineageDropped(ILogger logger, string sessionId);

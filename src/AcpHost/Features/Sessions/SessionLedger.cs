@@ -6,8 +6,9 @@ namespace AcpHost.Features.Sessions;
 /// The lineage of every session the hosts relayed: <c>&lt;data-dir&gt;/ledger/sessions.jsonl</c>, one
 /// <see cref="SessionRecord"/> per line. A session is appended when it is opened and again as facts change (its
 /// context fill, say); reading folds the lines about one <see cref="SessionRecord.SessionId"/> with
-/// <see cref="SessionRecord.Enrich"/> and orders the sessions by creation time (unknown last), then id. The file
-/// mechanics (locking, fsync, torn lines) are <see cref="JsonLinesLedger{T}"/>'s.
+/// <see cref="SessionRecord.Enrich"/> and orders the sessions by creation time (unknown last), then id. A writer
+/// folds the file back to one line per session as fill lines pile up (<see cref="CompactAboveBytes"/>), so it stays
+/// small over months of use. The file mechanics (locking, fsync, torn lines) are <see cref="JsonLinesLedger{T}"/>'s.
 /// </summary>
 public sealed class SessionLedger
 {
@@ -16,6 +17,7 @@ public sealed class SessionLedger
         TypeInfo = SessionLedgerJsonContext.Default.SessionRecord,
         IdOf = static record => record.SessionId,
         Merge = static (earlier, later) => earlier.Enrich(later),
+        CompactAboveBytes = CompactAboveBytes,
         Order = static (a, b) => (a.CreatedAt, b.CreatedAt) switch
         {
             ({ } x, { } y) when x != y => x.CompareTo(y),
@@ -24,6 +26,13 @@ public sealed class SessionLedger
             _ => string.CompareOrdinal(a.SessionId, b.SessionId),
         },
     };
+
+    /// <summary>
+    /// When the file is folded to one line per session (see <see cref="LedgerSchema{T}.CompactAboveBytes"/>): a fill
+    /// line is about 250 bytes, so this is some thousands of fill updates; a year of a busy user's sessions folded is
+    /// a few MB, which reads in well under a second.
+    /// </summary>
+    public const long CompactAboveBytes = 1024 * 1024;
 
     private readonly JsonLinesLedger<SessionRecord> _store;
 

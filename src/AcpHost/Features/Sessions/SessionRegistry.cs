@@ -34,6 +34,13 @@ public sealed class SessionRegistry
     /// <summary>Raised when a session's context fill changes.</summary>
     public event Action<SessionInfo>? UsageChanged;
 
+    /// <summary>
+    /// Fills in where a session came from, learned after it was opened (a fork reopened with <c>session/resume</c>
+    /// names no parent; the session ledger knows it). A parent already known stays.
+    /// </summary>
+    public void RecordLineage(string sessionId, string parentSessionId, string? forkReason) =>
+        Update(sessionId, current => current.ParentSessionId is null ? current with { ParentSessionId = parentSessionId, ForkReason = current.ForkReason ?? forkReason } : current);
+
     /// <summary>Counts a compaction of a session the host relays.</summary>
     public void RecordCompaction(string sessionId) => Update(sessionId, current => current with { Compactions = current.Compactions + 1 });
 
@@ -59,6 +66,12 @@ public sealed class SessionRegistry
 
         return null;
     }
+
+    /// <summary>
+    /// Forgets a session the agent no longer has (lost in a restart): it is no longer live, for <c>acphost ps</c> and the
+    /// control endpoint alike. Reopened by the client, it is recorded again.
+    /// </summary>
+    public void Forget(string sessionId) => _sessions.TryRemove(sessionId, out _);
 
     /// <summary>The session, if the host relays it.</summary>
     public SessionInfo? Find(string sessionId) => _sessions.TryGetValue(sessionId, out SessionInfo? session) ? session : null;

@@ -38,7 +38,13 @@ public static class TranscriptBoundaryParser
                     ? new CompactionFacts(CompactionFacts.NormalizeTrigger(Text(older, "trigger"u8)), Number(older, "pre_tokens"u8), Number(older, "post_tokens"u8), Number(older, "duration_ms"u8))
                     : CompactionFacts.None;
             DateTimeOffset? timestamp = DateTimeOffset.TryParse(Text(root, "timestamp"u8), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed) ? parsed : null;
-            return new TranscriptBoundary(Text(root, "uuid"u8), Text(root, "sessionId"u8), timestamp, Text(root, "cwd"u8), facts);
+            return new TranscriptBoundary(Text(root, "uuid"u8), Text(root, "sessionId"u8), timestamp, Text(root, "cwd"u8), facts)
+            {
+                ForkedFrom = root.TryGetProperty("forkedFrom"u8, out JsonElement forkedFrom) && forkedFrom.ValueKind == JsonValueKind.Object
+                    && Text(forkedFrom, "messageUuid"u8) is { } copied
+                    ? (Text(forkedFrom, "sessionId"u8), copied)
+                    : null,
+            };
         }
         catch (JsonException)
         {

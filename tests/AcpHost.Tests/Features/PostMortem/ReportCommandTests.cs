@@ -124,6 +124,34 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Invoke_CompactionThenTwoForks_PageAndLedgerCountItOnce()
+    {
+        // One /compact in s1, then two forks whose transcripts copy its boundary (new uuid, forkedFrom).
+        string folder = Path.Combine(Projects, "-work-app");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "s1.jsonl"), Boundary("s1", "/work/app", T0, "manual", 1_010, uuid: "b-1") + "\n", new UTF8Encoding(false));
+        foreach (string fork in new[] { "f1", "f2" })
+        {
+            File.WriteAllText(Path.Combine(folder, fork + ".jsonl"), string.Join('\n',
+                ForkedBoundary(fork, "s1", "b-1", "/work/app", T0.AddMinutes(5), "manual", 1_010),
+                Assistant(fork, "/work/app", T0.AddMinutes(6), 3_000)) + "\n", new UTF8Encoding(false));
+        }
+
+        string dataDir = Path.Combine(_root, "data");
+        await new CompactionLedger(dataDir).AppendAsync(
+            new CompactionRecord { Id = "cmp-1", SessionId = "s1", Trigger = "manual", PreTokens = 1_010, At = T0, Source = CompactionSources.ToolCall, BoundaryUuid = "b-1" },
+            CancellationToken.None);
+        string page = Path.Combine(_root, "report.html");
+
+        (int exitCode, _, string stderr) = await RunAsync("--out", page, "--data-dir", dataDir);
+
+        Assert.True(exitCode == 0, stderr);
+        string html = await File.ReadAllTextAsync(page);
+        Assert.Contains("1 compactions (0 automatic, 0 idle, 1 manual or unknown) in 3 sessions across 1 projects: 1,010 tokens flattened.", html, StringComparison.Ordinal);
+        Assert.Contains("1 compactions and 0 sessions recorded; 1 of the compactions above were relayed by a host.", html, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Invoke_NoTranscripts_StillDrawsAPageThatSaysSo()
     {
         Directory.CreateDirectory(Projects);

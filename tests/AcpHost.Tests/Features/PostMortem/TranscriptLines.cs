@@ -11,6 +11,17 @@ internal static class TranscriptLines
     public static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>A boundary in the current spelling (<c>compactMetadata.preTokens</c>).</summary>
+    /// <summary>
+    /// A fork's copy of a parent's boundary as agent 0.101.0 writes it: a uuid of its own, the fork's session id, and
+    /// <c>forkedFrom</c> naming the parent's line.
+    /// </summary>
+    public static string ForkedBoundary(string forkSession, string parentSession, string parentUuid, string cwd, DateTimeOffset at, string trigger, long preTokens, string? uuid = null)
+    {
+        JsonObject line = JsonNode.Parse(Boundary(forkSession, cwd, at, trigger, preTokens, uuid))!.AsObject();
+        line["forkedFrom"] = new JsonObject { ["sessionId"] = parentSession, ["messageUuid"] = parentUuid };
+        return line.ToJsonString();
+    }
+
     public static string Boundary(string session, string cwd, DateTimeOffset at, string trigger, long preTokens, string? uuid = null) => new JsonObject
     {
         ["parentUuid"] = null,

@@ -197,6 +197,37 @@ public sealed class TranscriptScannerTests : IDisposable
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task ScanAsync_ForksCopyWithNewUuidAndForkedFrom_CountedOnceInTheParent()
+    {
+        // One /compact in the parent, then a fork, then a fork of the fork: each copy has a uuid of its own and names
+        // the line it copied. Listed fork first, so the copies are met before the original.
+        Write("-work-app", "a-fork.jsonl", string.Join('\n',
+            ForkedBoundary("fork", "parent", "b-1", "/work/app", T0.AddMinutes(5), "manual", 1_010, uuid: "f-1"),
+            Assistant("fork", "/work/app", T0.AddMinutes(6), 3_000)) + "\n");
+        Write("-work-app", "b-grandchild.jsonl", ForkedBoundary("grandchild", "fork", "f-1", "/work/app", T0.AddMinutes(9), "manual", 1_010, uuid: "g-1") + "\n");
+        Write("-work-app", "parent.jsonl", Boundary("parent", "/work/app", T0, "manual", 1_010, uuid: "b-1") + "\n");
+
+        ScanResult scan = await ScanAsync();
+
+        CompactionRow row = Assert.Single(scan.Rows);
+        Assert.Equal(("parent", "b-1", T0), (row.SessionId, row.BoundaryUuid, row.At!.Value));
+        ProjectSummary summary = Assert.Single(scan.Summary);
+        Assert.Equal((1, 1_010L, 3), (summary.Compactions, summary.TotalFlattened, summary.Sessions));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task ScanAsync_ForkCopyWhoseParentIsGone_CountedOnceUnderTheParent()
+    {
+        Write("-work-app", "fork1.jsonl", ForkedBoundary("fork1", "parent", "b-1", "/work/app", T0.AddMinutes(5), "auto", 900_000) + "\n");
+        Write("-work-app", "fork2.jsonl", ForkedBoundary("fork2", "parent", "b-1", "/work/app", T0.AddMinutes(7), "auto", 900_000) + "\n");
+
+        ScanResult scan = await ScanAsync();
+
+        CompactionRow row = Assert.Single(scan.Rows);
+        Assert.Equal(("parent", "b-1"), (row.SessionId, row.BoundaryUuid));
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task ScanAsync_LinesWithoutCwd_TakeTheProjectOfTheirFolder()
     {
         Write("-work-app", "a.jsonl", Assistant("a", "/work/app", T0, 1000) + "\n");

@@ -1,0 +1,139 @@
+using System.Text;
+using System.Text.Json;
+using AcpHost.Features.Recovery;
+using AcpHost.Features.Sessions;
+using AcpHost.Relay.Relay;
+using AcpHost.Relay.Transport;
+using AcpHost.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace AcpHost.Tests.Features.Recovery;
+
+public class SessionRestorerTests
+{
+    private const int Timeout = 10_000;
+
+    private const string Resumable = """{"result":{"protocolVersion":1,"agentCapabilities":{"sessionCapabilities":{"resume":{}}}}}""";
+
+    private const string Resumed = """
+        {"result":{"sessionId":"s1","modes":{"currentModeId":"auto","availableModes":[]},
+         "configOptions":[{"id":"mode","category":"mode","type":"select","currentValue":"auto"},{"id":"model","category":"model","type":"select","currentValue":"default"}]}}
+        """;
+
+    private readonly SessionRegistry _sessions = new();
+    private readonly ClientChoices _choices = new();
+    private readonly LostSessions _lost = new();
+    private readonly ListLogger<ChoiceReplay> _replayLog = new();
+
+    private SessionRestorer Restorer() =>
+        new(_sessions, new ChoiceReplay(_choices, _replayLog), _lost, new ListLogger<SessionRestorer>());
+
+    private static AgentRestart Restart => new(1, new AgentExit(137, [], KilledByHost: false));
+
+    private static ClientChoice Choice(string method, string key, string parameters) => new(method, key, Encoding.UTF8.GetBytes(parameters));
+
+    /// <summary>The client's initialize, seen by the restorer as it passes, so it can be replayed.</summary>
+    private static async Task SeeInitializeAsync(SessionRestorer restorer, ScriptedOutlet outlet) =>
+        await outlet.PassAsync(restorer, Direction.FromClient, """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":1}}""");
+
+    [Fact(Timeout = Timeout)]
+    public async Task RestoreAsync_ChoicesMade_ReplaysAuthenticateAfterInitializeThenEachChoiceInTheOrderMade()
+    {
+        _sessions.Open(new SessionInfo("s1", "/w", DateTimeOffset.UnixEpoch, "session/new", null));
+        _choices.Authenticated(Encoding.UTF8.GetBytes("""{"methodId":"gateway"}"""));
+        _choices.Record("s1", Choice("session/set_config_option", "config:model", """{"sessionId":"s1","configId":"model","value":"opus"}"""));
+        _choices.Record("s1", Choice("session/set_mode", "mode", """{"sessionId":"s1","modeId":"plan"}"""));
+        _choices.Record("s1", Choice("session/set_config_option", "config:effort", """{"sessionId":"s1","configId":"effort","value":"high"}"""));
+        _choices.Record("s1", Choice("session/set_mode", "mode", """{"sessionId":"s1","modeId":"acceptEdits"}"""));
+        var outlet = new ScriptedOutlet { Answer = (method, _) => method switch { "initialize" => Resumable, "session/resume" => Resumed, _ => """{"result":{}}""" } };
+        SessionRestorer restorer = Restorer();
+        await SeeInitializeAsync(restorer, outlet);
+
+        await restorer.RestoreAsync(outlet, Restart, CancellationToken.None);
+
+        Assert.Equal(
+            ["initialize", "authenticate", "session/resume", "session/set_config_option", "session/set_config_option", "session/set_mode"],
+            outlet.Requests.Select(r => r.Method));
+        Assert.Equal("""{"methodId":"gateway"}""", outlet.Requests[1].Params);
+        Assert.Contains("\"opus\"", outlet.Requests[3].Params, StringComparison.Ordinal);
+        Assert.Contains("\"high\"", outlet.Requests[4].Params, StringComparison.Ordinal);
+        Assert.Equal("""{"sessionId":"s1","modeId":"acceptEdits"}""", outlet.Requests[5].Params);
+
+        // All held: nothing to correct, only the announcement.
+        Assert.Empty(outlet.Updates);
+        JsonElement restarted = JsonDocument.Parse(Assert.Single(outlet.ToClient)).RootElement.GetProperty("params");
+        Assert.Equal(1, restarted.GetProperty("sessionsResumed").GetInt32());
+        Assert.Empty(restarted.GetProperty("lostSessionIds").EnumerateArray());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task RestoreAsync_ModeRefused_ClientToldTheAgentsModeAndOptionsAndWarningLogged()
+    {
+        _sessions.Open(new SessionInfo("s1", "/w", DateTimeOffset.UnixEpoch, "session/new", null));
+        _choices.Record("s1", Choice("session/set_mode", "mode", """{"sessionId":"s1","modeId":"plan"}"""));
+        _choices.Record("s1", Choice("session/set_config_option", "config:model", """{"sessionId":"s1","configId":"model","value":"opus"}"""));
+        var outlet = new ScriptedOutlet
+        {
+            Answer = (method, _) => method switch
+            {
+                "initialize" => Resumable,
+                "session/resume" => Resumed,
+                "session/set_mode" => """{"error":{"code":-32603,"message":"Invalid Mode"}}""",
+                _ => """{"result":{"configOptions":[{"id":"mode","category":"mode","type":"select","currentValue":"auto"},{"id":"model","category":"model","type":"select","currentValue":"opus"}]}}""",
+            },
+        };
+        SessionRestorer restorer = Restorer();
+        await SeeInitializeAsync(restorer, outlet);
+
+        await restorer.RestoreAsync(outlet, Restart, CancellationToken.None);
+
+        // The model held, the mode did not: the editor hears the mode the agent is really in, and the options as they
+        // are after the model was set again, just as the agent would say them.
+        JsonElement[] updates = [.. outlet.Updates];
+        Assert.Equal(2, updates.Length);
+        Assert.Equal(("current_mode_update", "auto"), (updates[0].GetProperty("sessionUpdate").GetString(), updates[0].GetProperty("currentModeId").GetString()));
+        Assert.Equal("config_option_update", updates[1].GetProperty("sessionUpdate").GetString());
+        Assert.Equal("opus", updates[1].GetProperty("configOptions")[1].GetProperty("currentValue").GetString());
+        Assert.True(_replayLog.Contains(LogLevel.Warning, "session/set_mode"));
+        Assert.True(_replayLog.Contains(LogLevel.Warning, "Invalid Mode"));
+        Assert.Equal("_acphost/agent_restarted", JsonDocument.Parse(outlet.ToClient[^1]).RootElement.GetProperty("method").GetString());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task RestoreAsync_SessionNotTakenBack_ListedByIdAndRememberedWithWhy()
+    {
+        _sessions.Open(new SessionInfo("kept", "/w", DateTimeOffset.UnixEpoch, "session/new", null));
+        _sessions.Open(new SessionInfo("never-prompted", "/w", DateTimeOffset.UnixEpoch.AddSeconds(1), "session/new", null));
+        _choices.Record("never-prompted", Choice("session/set_mode", "mode", """{"sessionId":"never-prompted","modeId":"plan"}"""));
+        var outlet = new ScriptedOutlet
+        {
+            Answer = (method, parameters) => method switch
+            {
+                "initialize" => Resumable,
+                "session/resume" when parameters.GetProperty("sessionId").GetString() == "kept" => Resumed,
+                _ => """{"error":{"code":-32002,"message":"Resource not found","data":{"uri":"never-prompted"}}}""",
+            },
+        };
+        SessionRestorer restorer = Restorer();
+        await SeeInitializeAsync(restorer, outlet);
+
+        await restorer.RestoreAsync(outlet, Restart, CancellationToken.None);
+
+        // A lost session gets no choices replayed: there is nothing to give them to.
+        Assert.DoesNotContain(outlet.Requests, r => r.Method == "session/set_mode");
+        JsonElement restarted = JsonDocument.Parse(Assert.Single(outlet.ToClient)).RootElement.GetProperty("params");
+        Assert.Equal((1, 1), (restarted.GetProperty("sessionsResumed").GetInt32(), restarted.GetProperty("sessionsLost").GetInt32()));
+        Assert.Equal(["never-prompted"], restarted.GetProperty("lostSessionIds").EnumerateArray().Select(id => id.GetString()));
+        string why = _lost.ReasonFor("never-prompted")!;
+        Assert.Contains("lost when the agent restarted", why, StringComparison.Ordinal);
+        Assert.Contains("-32002 (Resource not found)", why, StringComparison.Ordinal);
+        Assert.Null(_lost.ReasonFor("kept"));
+        Assert.Equal(["kept"], _sessions.All.Select(s => s.SessionId));
+
+        // A second restart does not try it again, nor list it again: the client was told once.
+        outlet.Requests.Clear();
+        outlet.ToClient.Clear();
+        await restorer.RestoreAsync(outlet, Restart with { Attempt = 2 }, CancellationToken.None);
+        Assert.DoesNotContain(outlet.Requests, r => r.Params.Contains("never-prompted", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using AcpHost.Features;
+using AcpHost.Features.Sessions;
+using AcpHost.Tests.Support;
+
+namespace AcpHost.Tests.Features.Sessions;
+
+/// <summary>What the session ledger says while a host runs: fills no staler than promised, lineage of reopened forks.</summary>
+public sealed class LineageRecorderTests : IAsyncDisposable
+{
+    private const int Timeout = 30_000;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("acphost-lineage-").FullName;
+    private readonly SessionRegistry _sessions = new();
+    private readonly LineageRecorder _lineage;
+
+    public LineageRecorderTests() =>
+        _lineage = new LineageRecorder(_sessions, new SessionLedger(_folder), new ClientChannel(), TimeProvider.System, new ListLogger<LineageRecorder>());
+
+    public async ValueTask DisposeAsync()
+    {
+        await _lineage.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private SessionRecord? Recorded(string sessionId) =>
+        new SessionLedger(_folder).ReadAll().FirstOrDefault(record => record.SessionId == sessionId);
+
+    private static async Task<TimeSpan> UntilAsync(Func<bool> condition, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < limit, "the ledger did not catch up in time");
+            await Task.Delay(50);
+        }
+
+        return watch.Elapsed;
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task UsageChanged_RightAfterAWrite_StillReachesTheLedgerWithinTheStalenessBound()
+    {
+        _sessions.Open(new SessionInfo("s", "/work", DateTimeOffset.UtcNow, "session/new", null));
+        _sessions.RecordUsage("s", 1_001, 1_000_000);
+        await UntilAsync(() => Recorded("s")?.UsedTokens == 1_001, TimeSpan.FromSeconds(10));
+
+        // The next change comes within the write interval and no other follows: the sweep must still write it.
+        _sessions.RecordUsage("s", 1_010, 1_000_000);
+        TimeSpan lag = await UntilAsync(() => Recorded("s")?.UsedTokens == 1_010, TimeSpan.FromSeconds(20));
+
+        // Measured on the wall clock from a busy test machine: the bound plus what a loaded disk and scheduler add.
+        Assert.True(lag <= LineageRecorder.MaxStaleness + TimeSpan.FromSeconds(3), $"the fill reached the ledger after {lag.TotalSeconds:N1} s");
+        Assert.Equal(TimeSpan.FromSeconds(5), LineageRecorder.MaxStaleness);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task SessionOpened_ByResumeOfAKnownFork_RegistryLearnsItsParentFromTheLedger()
+    {
+        await new SessionLedger(_folder).AppendAsync(new SessionRecord { SessionId = "fork", ParentSessionId = "parent", ForkReason = "command", Cwd = "/work", CreatedAt = DateTimeOffset.UtcNow }, CancellationToken.None);
+
+        _sessions.Open(new SessionInfo("fork", "/work", DateTimeOffset.UtcNow, "session/resume", null));
+
+        await UntilAsync(() => _sessions.Find("fork")?.ParentSessionId == "parent", TimeSpan.FromSeconds(10));
+        Assert.Equal("command", _sessions.Find("fork")!.ForkReason);
+        Assert.Equal(("parent", "command"), (Recorded("fork")!.ParentSessionId, Recorded("fork")!.ForkReason));
+    }
+}
