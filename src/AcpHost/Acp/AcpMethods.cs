@@ -18,6 +18,27 @@ public static class AcpMethods
     /// <summary>Client → agent: branches a session (unstable in ACP).</summary>
     public const string SessionFork = "session/fork";
 
+    /// <summary>Client → agent: cancels a session's turn (a notification).</summary>
+    public const string SessionCancel = "session/cancel";
+
+    /// <summary>Client → agent: sets a session's mode.</summary>
+    public const string SessionSetMode = "session/set_mode";
+
+    /// <summary>Client → agent: sets a session's model (unstable in ACP).</summary>
+    public const string SessionSetModel = "session/set_model";
+
+    /// <summary>Client → agent: sets one of a session's config options.</summary>
+    public const string SessionSetConfigOption = "session/set_config_option";
+
+    /// <summary>Client → agent: renames a session.</summary>
+    public const string SessionSetTitle = "session/set_title";
+
+    /// <summary>Client → agent: frees a session's resources on the agent; it stays on disk.</summary>
+    public const string SessionClose = "session/close";
+
+    /// <summary>Client → agent: deletes a session.</summary>
+    public const string SessionDelete = "session/delete";
+
     /// <summary>Client → agent: a turn.</summary>
     public const string SessionPrompt = "session/prompt";
 

@@ -12,10 +12,10 @@ namespace AcpHost.Features.Recovery;
 /// params, reopens every session the client had with <c>session/resume</c> (or <c>session/load</c> when the agent
 /// offers no resume) with the cwd and MCP servers it was opened with, so the client's session ids keep working, and
 /// announces <c>_acphost/agent_restarted</c>. A <c>session/load</c> replays the conversation as updates; the client
-/// already has it, so those are not forwarded. A session the agent will not take back is counted as lost: its next use
+/// already has it, so those are not forwarded. Forks the host closed on the agent stay closed. A session the agent will not take back is counted as lost: its next use
 /// gets the agent's own error, nothing silent.
 /// </summary>
-public sealed partial class SessionRestorer(SessionRegistry sessions, ILogger<SessionRestorer> log) : IMessageInterceptor
+public sealed partial class SessionRestorer(SessionRegistry sessions, ILogger<SessionRestorer> log, Fork.ClosedForks? closedForks = null) : IMessageInterceptor
 {
     // The session a session/load is replaying right now, if any: sessions are reopened one at a time. A plain field,
     // because Wants runs for every session/update and must cost next to nothing.
@@ -59,7 +59,8 @@ public sealed partial class SessionRestorer(SessionRegistry sessions, ILogger<Se
         {
             AgentResponse initialized = await relay.RequestAgentAsync(AcpMethods.Initialize, initializeParams, cancellationToken).ConfigureAwait(false);
             string? method = initialized.Result is { } result ? ReopenMethod(result) : null;
-            foreach (SessionInfo session in sessions.All)
+            // A fork the host closed stays closed on the new agent too: it is reopened when it is used, like before.
+            foreach (SessionInfo session in sessions.All.Where(s => closedForks?.IsClosed(s.SessionId) != true))
             {
                 if (method is not null && await ReopenAsync(relay, method, session, cancellationToken).ConfigureAwait(false))
                 {

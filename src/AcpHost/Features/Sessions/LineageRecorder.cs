@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Threading.Channels;
-using AcpHost.Acp;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,9 +7,9 @@ namespace AcpHost.Features.Sessions;
 
 /// <summary>
 /// Keeps the family tree: every session the host relays is appended to the session ledger when it opens, and again
-/// (at most every <see cref="UsageInterval"/>, and at shutdown) as its context fill changes. Every fork, whoever made
-/// it, is logged and announced to the client with <c>_acphost/session_forked</c>. Disk writes happen on a background
-/// loop, never on the relay's.
+/// (at most every <see cref="UsageInterval"/>, and at shutdown) as its context fill changes. (Forks are announced by
+/// the <see cref="ForkAnnouncer"/>, on the relay's own path, so the announcement comes first.) Disk writes happen on a
+/// background loop, never on the relay's.
 /// </summary>
 public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
 {
@@ -22,24 +20,20 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
 
     private readonly SessionRegistry _sessions;
     private readonly SessionLedger _ledger;
-    private readonly ClientChannel _client;
     private readonly TimeProvider _time;
     private readonly ILogger<LineageRecorder> _log;
-    private readonly Channel<(SessionInfo Session, bool Opened)> _toWrite = Channel.CreateBounded<(SessionInfo, bool)>(new BoundedChannelOptions(4096) { SingleReader = true });
+    private readonly Channel<SessionInfo> _toWrite = Channel.CreateBounded<SessionInfo>(new BoundedChannelOptions(4096) { SingleReader = true });
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastWritten = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _unwritten = new(StringComparer.Ordinal);
     private readonly Task _writing;
-    private readonly HostEvents? _events;
     private int _disposed;
 
     /// <summary>Creates the recorder and starts following the registry.</summary>
-    public LineageRecorder(SessionRegistry sessions, SessionLedger ledger, ClientChannel client, TimeProvider time, ILogger<LineageRecorder> log, HostEvents? events = null)
+    public LineageRecorder(SessionRegistry sessions, SessionLedger ledger, TimeProvider time, ILogger<LineageRecorder> log)
     {
-        _events = events;
         ArgumentNullException.ThrowIfNull(sessions);
         _sessions = sessions;
         _ledger = ledger;
-        _client = client;
         _time = time;
         _log = log;
         _sessions.SessionOpened += OnOpened;
@@ -69,7 +63,7 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
         {
             if (_sessions.Find(sessionId) is { } session)
             {
-                Enqueue(session, opened: false);
+                Enqueue(session);
             }
         }
 
@@ -77,7 +71,7 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
         await _writing.WaitAsync(FinalFlushTimeout).ConfigureAwait(false);
     }
 
-    private void OnOpened(SessionInfo session) => Enqueue(session, opened: true);
+    private void OnOpened(SessionInfo session) => Enqueue(session);
 
     private void OnUsage(SessionInfo session)
     {
@@ -88,14 +82,14 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
             return;
         }
 
-        Enqueue(session, opened: false);
+        Enqueue(session);
     }
 
-    private void Enqueue(SessionInfo session, bool opened)
+    private void Enqueue(SessionInfo session)
     {
         _lastWritten[session.SessionId] = _time.GetUtcNow();
         _unwritten.TryRemove(session.SessionId, out _);
-        if (!_toWrite.Writer.TryWrite((session, opened)))
+        if (!_toWrite.Writer.TryWrite(session))
         {
             LineageDropped(_log, session.SessionId);
         }
@@ -103,7 +97,7 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        await foreach ((SessionInfo session, bool opened) in _toWrite.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (SessionInfo session in _toWrite.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             try
             {
@@ -113,39 +107,7 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
             {
                 LedgerWriteFailed(_log, ex, session.SessionId);
             }
-
-            if (opened && session.ParentSessionId is { } parent)
-            {
-                await AnnounceForkAsync(session, parent).ConfigureAwait(false);
-            }
         }
-    }
-
-    private async Task AnnounceForkAsync(SessionInfo session, string parent)
-    {
-        string reason = session.ForkReason ?? Fork.ForkReasons.Client;
-        SessionForked(_log, session.SessionId, parent, reason, session.Cwd);
-        var notification = new SessionForkedNotification
-        {
-            SessionId = session.SessionId,
-            ParentSessionId = parent,
-            Reason = reason,
-            UsedTokens = session.UsedTokens ?? _sessions.Find(parent)?.UsedTokens,
-            ContextWindow = session.ContextWindow ?? _sessions.Find(parent)?.ContextWindow,
-        };
-        byte[] payload = JsonSerializer.SerializeToUtf8Bytes(notification, SessionsJsonContext.Default.SessionForkedNotification);
-        await _client.NotifyAsync(AcpMethods.HostSessionForked, payload, CancellationToken.None).ConfigureAwait(false);
-        _events?.Publish(Control.ControlMethods.ForkEventName, JsonSerializer.SerializeToUtf8Bytes(
-            new Control.ForkEvent
-            {
-                SessionId = notification.SessionId,
-                ParentSessionId = notification.ParentSessionId,
-                Reason = notification.Reason,
-                UsedTokens = notification.UsedTokens,
-                ContextWindow = notification.ContextWindow,
-                At = session.OpenedAt,
-            },
-            Control.ControlJsonContext.Default.ForkEvent));
     }
 
     private static SessionRecord ToRecord(SessionInfo session) => new()
@@ -159,9 +121,6 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
         ContextWindow = session.ContextWindow,
         Compactions = session.Compactions,
     };
-
-    [LoggerMessage(EventId = 210, Level = LogLevel.Information, Message = "Session forked: {SessionId} from {ParentSessionId} (reason {Reason}, cwd {Cwd})")]
-    private static partial void SessionForked(ILogger logger, string sessionId, string parentSessionId, string reason, string cwd);
 
     [LoggerMessage(EventId = 211, Level = LogLevel.Error, Message = "Could not write session {SessionId} to the session ledger")]
     private static partial void LedgerWriteFailed(ILogger logger, Exception exception, string sessionId);
