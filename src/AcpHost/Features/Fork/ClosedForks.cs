@@ -5,6 +5,7 @@ using AcpHost.Features.Sessions;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AcpHost.Features.Fork;
 
@@ -15,9 +16,9 @@ namespace AcpHost.Features.Fork;
 /// It stays on disk. When the client later sends a message that needs it open (a prompt, a mode or model change)
 /// without opening it itself, the host first reopens it with <c>session/resume</c> while the <see cref="SessionGate"/>
 /// holds that session's messages, so "prompt the fork at once" keeps working. A client that opens, closes or deletes
-/// it itself takes it over: the host forgets it closed it.
+/// it itself takes it over: the host forgets it closed it. <c>Fork:CloseHostForks=false</c> keeps such forks open.
 /// </summary>
-public sealed partial class ClosedForks(SessionRegistry sessions, SessionGate gate, ILogger<ClosedForks> log) : IMessageInterceptor
+public sealed partial class ClosedForks(SessionRegistry sessions, SessionGate gate, ILogger<ClosedForks> log, IOptions<ForkOptions>? options = null) : IMessageInterceptor
 {
     // Messages that need the session open on the agent. A cancel has nothing to stop in a closed session; a fork, a
     // close, a delete, a load and a resume all work from the transcript on disk.
@@ -61,7 +62,7 @@ public sealed partial class ClosedForks(SessionRegistry sessions, SessionGate ga
     public async Task CloseAsync(string sessionId, IRelayOutlet outlet, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outlet);
-        if (!_agentCloses)
+        if (!_agentCloses || options?.Value.CloseHostForks == false)
         {
             return;
         }
