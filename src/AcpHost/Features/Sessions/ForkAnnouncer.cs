@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Relay.Protocol;
@@ -21,17 +22,24 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
     public static readonly TimeSpan EarlyUpdateWait = TimeSpan.FromSeconds(30);
 
     private readonly HeldLines _early = new(maxLines: 256, maxBytes: 8L * 1024 * 1024);
-    private int _inFlight;
+
+    // The client's session/fork requests in flight, with when they were sent. A response the relay writes itself (the
+    // agent died) never passes here, so entries older than EarlyUpdateWait are dropped: a fork that never ends must not
+    // leave every later update decoded and held.
+    private readonly ConcurrentDictionary<RequestId, long> _clientForks = new();
+    private int _hostForks;
 
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.SessionUpdate, AcpMethods.SessionFork];
 
     /// <inheritdoc/>
     public bool Wants(string method, ReadOnlyMemory<byte> line) =>
-        method == AcpMethods.SessionFork || Volatile.Read(ref _inFlight) > 0 || _early.Any;
+        method == AcpMethods.SessionFork || ForkInFlight || _early.Any;
+
+    private bool ForkInFlight => Volatile.Read(ref _hostForks) > 0 || !_clientForks.IsEmpty;
 
     /// <summary>A fork of the host's own is about to be asked for.</summary>
-    public void BeginFork() => Interlocked.Increment(ref _inFlight);
+    public void BeginFork() => Interlocked.Increment(ref _hostForks);
 
     /// <summary>A fork of the host's own ended; <paramref name="fork"/> is the new session, announced now, or null.</summary>
     public async Task EndForkAsync(SessionInfo? fork, IRelayOutlet outlet, CancellationToken cancellationToken)
@@ -56,19 +64,30 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
         ArgumentNullException.ThrowIfNull(context);
         if (context.Method == AcpMethods.SessionFork)
         {
+            if (context.Info.Id is not { } id)
+            {
+                return InterceptResult.Forward;
+            }
+
             if (context.Direction == Direction.FromClient && context.Info.Kind == MessageKind.Request)
             {
-                BeginFork();
+                _clientForks[id] = Environment.TickCount64;
             }
-            else if (context.Direction == Direction.FromAgent && context.Info.Kind == MessageKind.Response)
+            else if (context.Direction == Direction.FromAgent && context.Info.Kind == MessageKind.Response && _clientForks.TryRemove(id, out _))
             {
                 string? child = JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.ResponseEnvelopeSessionResult)?.Result?.SessionId;
-                await EndForkAsync(child is null ? null : sessions.Find(child), context.Outlet, cancellationToken).ConfigureAwait(false);
+                if (child is not null && sessions.Find(child) is { } fork)
+                {
+                    await AnnounceAsync(fork, context.Outlet, cancellationToken).ConfigureAwait(false);
+                }
+
+                await LetGoUnclaimedAsync(context.Outlet).ConfigureAwait(false);
             }
 
             return InterceptResult.Forward;
         }
 
+        DropStaleClientForks();
         if (context.Direction != Direction.FromAgent
             || JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.SessionUpdateNotification)?.Params?.SessionId is not { } sessionId)
         {
@@ -78,7 +97,7 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
         bool? held = _early.Enqueue(sessionId, context.Line);
         if (held is null)
         {
-            if (Volatile.Read(ref _inFlight) == 0 || sessions.Find(sessionId) is not null)
+            if (!ForkInFlight || sessions.Find(sessionId) is not null)
             {
                 return InterceptResult.Forward;
             }
@@ -132,15 +151,33 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
 
     private async Task ForkDoneAsync(IRelayOutlet outlet)
     {
-        if (Interlocked.Decrement(ref _inFlight) > 0)
+        Interlocked.Decrement(ref _hostForks);
+        await LetGoUnclaimedAsync(outlet).ConfigureAwait(false);
+    }
+
+    /// <summary>With no fork in flight, what is still held belongs to no fork (a session met some other way): it goes on.</summary>
+    private async Task LetGoUnclaimedAsync(IRelayOutlet outlet)
+    {
+        if (ForkInFlight)
         {
             return;
         }
 
-        // No fork in flight: what is still held belongs to no fork (a session the host met some other way).
         foreach (string sessionId in _early.Sessions)
         {
             await LetGoAsync(sessionId, outlet).ConfigureAwait(false);
+        }
+    }
+
+    private void DropStaleClientForks()
+    {
+        long oldest = Environment.TickCount64 - (long)EarlyUpdateWait.TotalMilliseconds;
+        foreach ((RequestId id, long sent) in _clientForks)
+        {
+            if (sent < oldest)
+            {
+                _clientForks.TryRemove(id, out _);
+            }
         }
     }
 
