@@ -49,9 +49,6 @@ public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
         }
     }
 
-    /// <summary>The fork in flight, if any: for tests and a clean shutdown.</summary>
-    public Task Forking { get; private set; } = Task.CompletedTask;
-
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.SessionPrompt];
 
@@ -116,7 +113,7 @@ public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
         IDisposable hold = _gate.Hold(sessionId);
         SessionInfo? session = _sessions.Find(sessionId);
         ForkingBeforeCompact(_log, sessionId, session?.UsedTokens, session?.ContextWindow, _policy!.Percent);
-        Forking = Task.Run(() => ForkAsync(sessionId, outlet, hold));
+        _ = Task.Run(() => ForkAsync(sessionId, outlet, hold));
     }
 
     private async Task ForkAsync(string sessionId, IRelayOutlet outlet, IDisposable hold)
