@@ -27,6 +27,7 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
     // agent died) never passes here, so entries older than EarlyUpdateWait are dropped: a fork that never ends must not
     // leave every later update decoded and held.
     private readonly ConcurrentDictionary<RequestId, long> _clientForks = new();
+    private int _clientForkCount;
     private int _hostForks;
 
     /// <inheritdoc/>
@@ -36,7 +37,8 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
     public bool Wants(string method, ReadOnlyMemory<byte> line) =>
         method == AcpMethods.SessionFork || ForkInFlight || _early.Any;
 
-    private bool ForkInFlight => Volatile.Read(ref _hostForks) > 0 || !_clientForks.IsEmpty;
+    // Counters, not the dictionary's IsEmpty (which takes every lock when empty): Wants runs for every update.
+    private bool ForkInFlight => Volatile.Read(ref _hostForks) > 0 || Volatile.Read(ref _clientForkCount) > 0;
 
     /// <summary>A fork of the host's own is about to be asked for.</summary>
     public void BeginFork() => Interlocked.Increment(ref _hostForks);
@@ -71,10 +73,14 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
 
             if (context.Direction == Direction.FromClient && context.Info.Kind == MessageKind.Request)
             {
-                _clientForks[id] = Environment.TickCount64;
+                if (_clientForks.TryAdd(id, Environment.TickCount64))
+                {
+                    Interlocked.Increment(ref _clientForkCount);
+                }
             }
             else if (context.Direction == Direction.FromAgent && context.Info.Kind == MessageKind.Response && _clientForks.TryRemove(id, out _))
             {
+                Interlocked.Decrement(ref _clientForkCount);
                 string? child = JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.ResponseEnvelopeSessionResult)?.Result?.SessionId;
                 if (child is not null && sessions.Find(child) is { } fork)
                 {
@@ -171,12 +177,17 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
 
     private void DropStaleClientForks()
     {
+        if (Volatile.Read(ref _clientForkCount) == 0)
+        {
+            return;
+        }
+
         long oldest = Environment.TickCount64 - (long)EarlyUpdateWait.TotalMilliseconds;
         foreach ((RequestId id, long sent) in _clientForks)
         {
-            if (sent < oldest)
+            if (sent < oldest && _clientForks.TryRemove(id, out _))
             {
-                _clientForks.TryRemove(id, out _);
+                Interlocked.Decrement(ref _clientForkCount);
             }
         }
     }
