@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AcpHost.Features.Fork;
 using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Features.Fork;
@@ -139,5 +140,21 @@ public sealed class ClosedForksTests
 
         await harness.ClientSayAsync(Prompt(50, "child"));
         Assert.Equal(Prompt(50, "child"), await harness.Agent.ReadFromRelay.NextAsync());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task ForkAsync_ForTheControlEndpoint_ForkIsClosed()
+    {
+        await using var rig = new ForkRig();
+        await rig.InitializeAsync();
+        await rig.OpenSessionAsync();
+
+        Task<ForkResult> forking = rig.Forks.ForkAsync(new ForkRequest("parent", ForkReasons.Control), rig.Harness.Relay, CancellationToken.None);
+        await rig.AgentForksAsync("for-a-script");
+        JsonElement close = await rig.AgentReadsHostRequestAsync("session/close");
+        await rig.AgentAnswersAsync(close, "{}");
+
+        Assert.Equal("for-a-script", (await forking).SessionId);
+        Assert.True(rig.ClosedForks.IsClosed("for-a-script"));
     }
 }

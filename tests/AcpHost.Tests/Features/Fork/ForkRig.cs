@@ -21,7 +21,8 @@ internal sealed class ForkRig : IAsyncDisposable
         Gate = new SessionGate(Client, new ListLogger<SessionGate>(), (method, session, outlet) => ClosedForks!.BeforeHold(method, session, outlet), holdTimeout);
         ClosedForks = new ClosedForks(Sessions, Gate, new ListLogger<ClosedForks>());
         Announcer = new ForkAnnouncer(Sessions, new ListLogger<ForkAnnouncer>());
-        var forks = new ForkService(Sessions, TimeProvider.System, Announcer, ClosedForks);
+        Forks = new ForkService(Sessions, TimeProvider.System, Announcer, ClosedForks);
+        ForkService forks = Forks;
         Lineage = new LineageRecorder(Sessions, new SessionLedger(_folder), TimeProvider.System, new ListLogger<LineageRecorder>());
         PreCompact = new PreCompactFork(forks, Sessions, Gate, Client, Options.Create(new ForkOptions { BeforeCompactPercent = forkBeforeCompact }), PreCompactLog);
         IMessageInterceptor[] interceptors =
@@ -47,6 +48,8 @@ internal sealed class ForkRig : IAsyncDisposable
     public ClosedForks ClosedForks { get; }
 
     public ForkAnnouncer Announcer { get; }
+
+    public ForkService Forks { get; }
 
     public PreCompactFork PreCompact { get; }
 
