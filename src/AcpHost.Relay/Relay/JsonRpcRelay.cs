@@ -190,11 +190,8 @@ public sealed class JsonRpcRelay : IRelayOutlet
     }
 
     /// <inheritdoc/>
-    public ValueTask<bool> ResumeClientMessageAsync(ReadOnlyMemory<byte> line, IMessageInterceptor heldBy, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(heldBy);
-        return _clientRouter.ResumeAsync(line, heldBy, cancellationToken);
-    }
+    public ValueTask<bool> ResumeClientMessageAsync(ReadOnlyMemory<byte> line, IMessageInterceptor heldBy, CancellationToken cancellationToken) =>
+        _clientRouter.ResumeAsync(line, heldBy ?? throw new ArgumentNullException(nameof(heldBy)), cancellationToken);
 
     internal async ValueTask ForwardToAgentAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
