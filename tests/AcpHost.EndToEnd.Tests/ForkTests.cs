@@ -95,32 +95,40 @@ public class ForkTests(AgentInstall install)
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task BeforeAutoCompact_TheForkKeepsTheFullHistoryWhileTheParentCompacts()
+    public async Task BeforeAutoCompact_ForkedWhenTheTurnThatCrossedTheMarkEnds_BeforeAnyCompaction()
     {
         await using RealAgentSession session = await RealAgentSession.StartAsync(install, "--fork-before-compact", "90");
         await session.InitializeAsync();
         string parent = await session.NewSessionAsync();
         session.Api.ReportedInputTokens = 990_000;
-        await session.PromptAsync(parent, "Fill the context");
-
         int from = session.Host.MessageCount;
-        await session.PromptAsync(parent, "This turn compacts first");
 
+        // The fork comes at the end of the turn that filled the context: no next prompt needed.
+        await session.PromptAsync(parent, "Fill the context");
         JsonElement forked = await ForkedNotificationAsync(session, from);
         string child = forked.GetProperty("sessionId").GetString()!;
         Assert.Equal("pre-compact", forked.GetProperty("reason").GetString());
         Assert.True(forked.GetProperty("usedTokens").GetInt64() >= 900_000);
-
-        // The parent compacted in that turn; the fork, taken just before, did not.
-        JsonElement compaction = await session.Host.WaitForAsync(m => m.TryGetProperty("method", out JsonElement method) && method.GetString() == "_acphost/compaction", TimeSpan.FromSeconds(30), from);
-        Assert.Equal(parent, compaction.GetProperty("params").GetProperty("sessionId").GetString());
-        Assert.Contains("compact_boundary", await TranscriptAsync(session, parent), StringComparison.Ordinal);
+        Assert.DoesNotContain(session.Host.Messages.Skip(from), IsCompaction);
         Assert.DoesNotContain("compact_boundary", await TranscriptAsync(session, child), StringComparison.Ordinal);
         Assert.Contains("Fill the context", await TranscriptAsync(session, child), StringComparison.Ordinal);
 
+        // The parent's next turn compacts it; the fork, taken before, did not.
+        int next = session.Host.MessageCount;
+        await session.PromptAsync(parent, "This turn compacts first");
+        JsonElement compaction = await session.Host.WaitForAsync(IsCompaction, TimeSpan.FromSeconds(30), next);
+        Assert.Equal(parent, compaction.GetProperty("params").GetProperty("sessionId").GetString());
+        Assert.Contains("compact_boundary", await TranscriptAsync(session, parent), StringComparison.Ordinal);
+        Assert.DoesNotContain("compact_boundary", await TranscriptAsync(session, child), StringComparison.Ordinal);
+        Assert.Single(session.Host.Messages.Skip(from), m => m.TryGetProperty("method", out JsonElement method) && method.GetString() == "_acphost/session_forked");
+
+        // The host closed its fork on the agent; prompted directly, it is reopened and answers.
         await AssertLiveAsync(session, child);
         await AssertLineageAsync(session, child, parent, "pre-compact");
     }
+
+    private static bool IsCompaction(JsonElement message) =>
+        message.TryGetProperty("method", out JsonElement method) && method.GetString() == "_acphost/compaction";
 
     private static async Task<JsonElement> ForkedNotificationAsync(RealAgentSession session, int from) =>
         (await session.Host.WaitForAsync(m => m.TryGetProperty("method", out JsonElement method) && method.GetString() == "_acphost/session_forked", TimeSpan.FromSeconds(30), from))

@@ -26,9 +26,34 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
                 : true;
         }
 
+        return await RouteAsync(info, line, heldBy: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Routes a message an interceptor held back and now lets go (see <see cref="IRelayOutlet.ResumeClientMessageAsync"/>):
+    /// the interceptors after <paramref name="heldBy"/> see it, then it goes on as if it had just arrived, flushed.
+    /// </summary>
+    public async ValueTask<bool> ResumeAsync(ReadOnlyMemory<byte> line, IMessageInterceptor heldBy, CancellationToken cancellationToken)
+    {
+        MessageInfo info = MessageClassifier.Classify(line.Span);
+        if (info.Kind == MessageKind.Invalid || !await relay.WaitForAgentAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return info.Kind == MessageKind.Request
+                ? await relay.AnswerAgentGoneAsync(info.Id!.Value, cancellationToken).ConfigureAwait(false)
+                : true;
+        }
+
+        bool relayed = await RouteAsync(info, line, heldBy, cancellationToken).ConfigureAwait(false);
+        await relay.ToAgent.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return relayed;
+    }
+
+    private async ValueTask<bool> RouteAsync(MessageInfo info, ReadOnlyMemory<byte> line, IMessageInterceptor? heldBy, CancellationToken cancellationToken)
+    {
         if (info.HasMethod && relay.Interceptors.TryGet(info.Method, out IMessageInterceptor[] interceptors))
         {
-            Intercepted outcome = await relay.InterceptAsync(interceptors, 0, Direction.FromClient, info, info.Method!, line, cancellationToken).ConfigureAwait(false);
+            int first = heldBy is null ? 0 : Array.IndexOf(interceptors, heldBy) + 1;
+            Intercepted outcome = await relay.InterceptAsync(interceptors, first, Direction.FromClient, info, info.Method!, line, cancellationToken).ConfigureAwait(false);
             if (outcome.Consumed)
             {
                 relay.Trace(MessageTrace.ClientToHost, line.Span);

@@ -18,6 +18,7 @@ public sealed class JsonRpcRelay : IRelayOutlet
     private readonly MessageTrace? _trace;
     private readonly IAgentRecovery? _recovery;
     private readonly bool _tracing;
+    private readonly ClientRouter _clientRouter;
     private volatile IAgentConnection _agent;
     private volatile LineWriter _toAgent;
     private volatile AgentExit? _agentLoss;
@@ -54,6 +55,7 @@ public sealed class JsonRpcRelay : IRelayOutlet
         ToClient = new LineWriter(clientOutput);
         _toAgent = new LineWriter(agent.Input);
         Interceptors = new InterceptorTable(interceptors);
+        _clientRouter = new ClientRouter(this);
 
         // Asked once: the logging level is set at start-up, and the hot path should not ask the logger per line.
         _tracing = trace is not null || log.IsEnabled(LogLevel.Trace);
@@ -86,7 +88,7 @@ public sealed class JsonRpcRelay : IRelayOutlet
     public async Task<RelayOutcome> RunAsync(CancellationToken stoppingToken)
     {
         using var pumps = new CancellationTokenSource();
-        Task<PumpEnd> clientPump = Task.Run(() => LinePump.RunAsync(_clientInput, new LineFramer(Options.MaxMessageBytes), new ClientRouter(this), pumps.Token), CancellationToken.None);
+        Task<PumpEnd> clientPump = Task.Run(() => LinePump.RunAsync(_clientInput, new LineFramer(Options.MaxMessageBytes), _clientRouter, pumps.Token), CancellationToken.None);
         Task<PumpEnd> agentPump = StartAgentPump(_agent, pumps.Token);
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using CancellationTokenRegistration registration = stoppingToken.Register(() => stopped.TrySetResult());
@@ -186,6 +188,10 @@ public sealed class JsonRpcRelay : IRelayOutlet
             throw;
         }
     }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> ResumeClientMessageAsync(ReadOnlyMemory<byte> line, IMessageInterceptor heldBy, CancellationToken cancellationToken) =>
+        _clientRouter.ResumeAsync(line, heldBy ?? throw new ArgumentNullException(nameof(heldBy)), cancellationToken);
 
     internal async ValueTask ForwardToAgentAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {

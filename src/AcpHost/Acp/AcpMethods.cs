@@ -18,8 +18,8 @@ public static class AcpMethods
     /// <summary>Client → agent: branches a session (unstable in ACP).</summary>
     public const string SessionFork = "session/fork";
 
-    /// <summary>Client → agent: closes a session.</summary>
-    public const string SessionClose = "session/close";
+    /// <summary>Client → agent: cancels a session's turn (a notification).</summary>
+    public const string SessionCancel = "session/cancel";
 
     /// <summary>Client → agent: switches a session's mode.</summary>
     public const string SessionSetMode = "session/set_mode";
@@ -32,6 +32,15 @@ public static class AcpMethods
 
     /// <summary>Client → agent: logs in with one of the agent's auth methods.</summary>
     public const string Authenticate = "authenticate";
+
+    /// <summary>Client → agent: renames a session.</summary>
+    public const string SessionSetTitle = "session/set_title";
+
+    /// <summary>Client → agent: frees a session's resources on the agent; it stays on disk.</summary>
+    public const string SessionClose = "session/close";
+
+    /// <summary>Client → agent: deletes a session.</summary>
+    public const string SessionDelete = "session/delete";
 
     /// <summary>Client → agent: a turn.</summary>
     public const string SessionPrompt = "session/prompt";

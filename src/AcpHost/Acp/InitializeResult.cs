@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace AcpHost.Acp;
 
-/// <summary>The parts of the agent's <c>initialize</c> result the host logs.</summary>
+/// <summary>The parts of the agent's <c>initialize</c> result the host logs or acts on.</summary>
 public sealed record InitializeResult
 {
     /// <summary>The protocol version the agent chose.</summary>
@@ -12,4 +12,8 @@ public sealed record InitializeResult
     /// <summary>Who the agent says it is.</summary>
     [JsonPropertyName("agentInfo")]
     public ImplementationInfo? AgentInfo { get; init; }
+
+    /// <summary>What the agent offers.</summary>
+    [JsonPropertyName("agentCapabilities")]
+    public AgentCapabilities? AgentCapabilities { get; init; }
 }

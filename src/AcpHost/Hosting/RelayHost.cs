@@ -120,6 +120,12 @@ public static class RelayHost
             .Bind(configuration.GetSection(ForkOptions.Section))
             .Validate(options => options.BeforeCompactPercent is null or (> 0 and <= 100), "Fork:BeforeCompactPercent must be a percentage above 0 and at most 100")
             .ValidateOnStart();
+        builder.Services.AddSingleton<ForkAnnouncer>();
+        builder.Services.AddSingleton(services => new SessionGate(
+            services.GetRequiredService<ClientChannel>(),
+            services.GetRequiredService<ILogger<SessionGate>>(),
+            (method, sessionId, outlet) => services.GetRequiredService<ClosedForks>().BeforeHold(method, sessionId, outlet)));
+        builder.Services.AddSingleton<ClosedForks>();
         builder.Services.AddSingleton<ForkService>();
         builder.Services.AddSingleton(new SessionLedger(dataDir));
         builder.Services.AddSingleton<LineageRecorder>();
@@ -127,17 +133,23 @@ public static class RelayHost
         builder.Services.AddSingleton<ControlRequestHandler>();
         builder.Services.AddHostedService<ControlEndpoint>();
 
-        // Interceptors run in this order. The lost-session guard first: a request it answers reaches no feature. Then
-        // the session tracker, so the others find each session registered; the fork features before the compaction
-        // recorder, so a prompt the host answers itself never reaches it.
+        // Interceptors run in this order. The lost-session guard first: a request it answers reaches no feature (and
+        // no closed fork is reopened for it). Then the closed-fork reopener and the session tracker, so the others find
+        // each session registered; the session gate before the features that act on a session's messages, so that what
+        // it holds back and lets go later reaches them in order; the fork features before the compaction recorder, so a
+        // prompt the host answers itself never reaches it; the fork announcer last, since the updates it holds back have
+        // been through the rest.
         builder.Services.AddSingleton<IMessageInterceptor, LostSessionGuard>();
+        builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<ClosedForks>());
         builder.Services.AddSingleton<IMessageInterceptor, SessionTracker>();
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<SessionRestorer>());
         builder.Services.AddSingleton<IMessageInterceptor, ChoiceRecorder>();
+        builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<SessionGate>());
         builder.Services.AddSingleton<IMessageInterceptor, ForkCommand>();
         builder.Services.AddSingleton<IMessageInterceptor, ForkMethod>();
         builder.Services.AddSingleton<IMessageInterceptor, PreCompactFork>();
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<CompactionRecorder>());
+        builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<ForkAnnouncer>());
         builder.Services.AddHostedService<RelayService>();
         return builder.Build();
     }

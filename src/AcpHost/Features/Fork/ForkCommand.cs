@@ -19,7 +19,7 @@ public sealed partial class ForkCommand(ForkService forks, ILogger<ForkCommand> 
     /// <summary>The command's name, without the slash.</summary>
     public const string Name = "fork";
 
-    private const string Description = "Fork this session: a new session with its full, uncompacted history (AcpHost)";
+    private const string Description = "Fork this session: a new session holding its history as the model has it now (AcpHost)";
 
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.SessionUpdate, AcpMethods.SessionPrompt];
@@ -127,7 +127,7 @@ public sealed partial class ForkCommand(ForkService forks, ILogger<ForkCommand> 
             return;
         }
 
-        string text = $"Forked this session into {result.SessionId}: the new session holds this conversation's full history"
+        string text = $"Forked this session into {result.SessionId}: the new session holds this conversation as the model has it now"
             + (note is null ? "" : $" (note: {note})") + ". Open it to continue from here; this session goes on unchanged.";
         await outlet.NotifyClientAsync(AcpMethods.SessionUpdate, MessageChunk(sessionId, text), cancellationToken).ConfigureAwait(false);
         await ClientReplies.ResultAsync(outlet, promptId, writer =>

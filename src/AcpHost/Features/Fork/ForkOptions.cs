@@ -11,4 +11,11 @@ public sealed class ForkOptions
     /// branch with the full history exists before auto-compact flattens it. Null (the default) turns it off.
     /// </summary>
     public double? BeforeCompactPercent { get; set; }
+
+    /// <summary>
+    /// Close the forks the host makes itself (<c>/fork</c>, before auto-compact, <c>acphost fork</c>) on the agent right
+    /// after making them, so each costs no agent process (about 190 MB of <c>claude</c>) until it is used; the host
+    /// reopens one when the client sends it a message. On by default; off keeps them open, as before issue 13.
+    /// </summary>
+    public bool CloseHostForks { get; set; } = true;
 }

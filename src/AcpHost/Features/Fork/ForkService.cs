@@ -9,10 +9,13 @@ namespace AcpHost.Features.Fork;
 /// <summary>
 /// Forks a session by asking the agent for <c>session/fork</c> under the host's own request id, with the parent's cwd
 /// and MCP servers unless told otherwise, and optionally rooted at a message through JetBrains AIR's
-/// <c>_meta.jetbrains.air.fork</c>. A fork that succeeds is registered with its reason; the lineage recorder then
-/// persists and announces it like every other fork. A refusal changes nothing and comes back as the agent's error.
+/// <c>_meta.jetbrains.air.fork</c>. A fork that succeeds is registered with its reason (the lineage recorder persists
+/// it) and announced before any message of the new session reaches the client. A fork the host made for itself or
+/// for a program (every reason but <see cref="ForkReasons.Client"/>) is then closed on the agent, so that it costs no
+/// agent process until someone uses it (<see cref="ClosedForks"/>). A refusal changes nothing and comes back as the
+/// agent's error.
 /// </summary>
-public sealed class ForkService(SessionRegistry sessions, TimeProvider time)
+public sealed class ForkService(SessionRegistry sessions, TimeProvider time, ForkAnnouncer? announcer = null, ClosedForks? closedForks = null)
 {
     /// <summary>Forks; throws <see cref="AgentUnavailableException"/> when the agent is gone.</summary>
     public async Task<ForkResult> ForkAsync(ForkRequest request, IRelayOutlet outlet, CancellationToken cancellationToken)
@@ -27,22 +30,44 @@ public sealed class ForkService(SessionRegistry sessions, TimeProvider time)
         }
 
         JsonElement? mcpServers = request.McpServers ?? parent?.McpServers;
-        AgentResponse response = await outlet.RequestAgentAsync(AcpMethods.SessionFork, ForkParams(request, cwd, mcpServers), cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccess || response.Result is not { ValueKind: JsonValueKind.Object } result
-            || !result.TryGetProperty("sessionId"u8, out JsonElement id) || id.ValueKind != JsonValueKind.String)
+        announcer?.BeginFork();
+        SessionInfo? fork = null;
+        AgentResponse response;
+        try
+        {
+            response = await outlet.RequestAgentAsync(AcpMethods.SessionFork, ForkParams(request, cwd, mcpServers), cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccess && response.Result is { ValueKind: JsonValueKind.Object } answer
+                && answer.TryGetProperty("sessionId"u8, out JsonElement id) && id.ValueKind == JsonValueKind.String)
+            {
+                fork = new SessionInfo(id.GetString()!, cwd, time.GetUtcNow(), AcpMethods.SessionFork, request.ParentSessionId)
+                {
+                    ForkReason = request.Reason,
+                    McpServers = mcpServers,
+                    UsedTokens = parent?.UsedTokens,
+                    ContextWindow = parent?.ContextWindow,
+                };
+                sessions.Open(fork);
+            }
+        }
+        finally
+        {
+            if (announcer is not null)
+            {
+                await announcer.EndForkAsync(fork, outlet, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (fork is null)
         {
             return new ForkResult(null, request.ParentSessionId, null, response.Error ?? ErrorElement(JsonRpcErrorCodes.InternalError, "The agent's session/fork result has no sessionId"));
         }
 
-        string child = id.GetString()!;
-        sessions.Open(new SessionInfo(child, cwd, time.GetUtcNow(), AcpMethods.SessionFork, request.ParentSessionId)
+        if (request.Reason != ForkReasons.Client && closedForks is not null)
         {
-            ForkReason = request.Reason,
-            McpServers = mcpServers,
-            UsedTokens = parent?.UsedTokens,
-            ContextWindow = parent?.ContextWindow,
-        });
-        return new ForkResult(child, request.ParentSessionId, result, null);
+            await closedForks.CloseAsync(fork.SessionId, outlet, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new ForkResult(fork.SessionId, request.ParentSessionId, response.Result, null);
     }
 
     private static byte[] ForkParams(ForkRequest request, string cwd, JsonElement? mcpServers) => JsonRpcWriter.ToBytes(writer =>

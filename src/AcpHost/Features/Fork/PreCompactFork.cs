@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Features.Sessions;
@@ -9,26 +10,36 @@ using Microsoft.Extensions.Options;
 namespace AcpHost.Features.Fork;
 
 /// <summary>
-/// Forks a session just before auto-compact would flatten it (<c>Fork:BeforeCompactPercent</c>). The agent compacts at
-/// the start of the turn after the one that filled the context, before calling the model; so when a session's fill has
-/// crossed the mark, the host holds that session's next prompt, forks, and only then lets the prompt go on. The fork
-/// holds the full, uncompacted history. A failed fork is logged and the prompt goes on all the same: the user's turn
-/// is never lost to it.
+/// Forks a session before an automatic compaction can flatten it (<c>Fork:BeforeCompactPercent</c>). The agent
+/// compacts at the start of the turn after the one that filled the context, or by itself once the session has sat idle
+/// (agent 0.101.0's idle compaction, with no prompt on the wire); so the host forks as soon as the turn whose
+/// <c>usage_update</c> crossed the mark has ended (its response has been handed on to the client), or at once when the
+/// mark is crossed outside any turn (<see cref="PreCompactPolicy"/>). The fork holds the session's history as the model
+/// has it then. It is the host's own work: it never blocks the relay; only the forked session's next messages wait for
+/// it (<see cref="SessionGate"/>, bounded). A failed fork is logged and the session goes on all the same.
 /// </summary>
 public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
 {
     private readonly ForkService _forks;
     private readonly SessionRegistry _sessions;
+    private readonly SessionGate _gate;
+    private readonly ClientChannel _client;
     private readonly ILogger<PreCompactFork> _log;
     private readonly PreCompactPolicy? _policy;
 
+    // Prompts in flight, by the client's id, to know which session a response ends a turn of. Bounded by the client's
+    // requests in flight; an entry leaves with its response.
+    private readonly ConcurrentDictionary<RequestId, string> _turns = new();
+
     /// <summary>Creates the interceptor; it does nothing unless the setting is on.</summary>
-    public PreCompactFork(ForkService forks, SessionRegistry sessions, IOptions<ForkOptions> options, ILogger<PreCompactFork> log)
+    public PreCompactFork(ForkService forks, SessionRegistry sessions, SessionGate gate, ClientChannel client, IOptions<ForkOptions> options, ILogger<PreCompactFork> log)
     {
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(options);
         _forks = forks;
         _sessions = sessions;
+        _gate = gate;
+        _client = client;
         _log = log;
         if (options.Value.BeforeCompactPercent is { } percent)
         {
@@ -42,35 +53,36 @@ public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
     public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.SessionPrompt];
 
     /// <inheritdoc/>
+    public bool WantsTextChunks => false;
+
+    /// <inheritdoc/>
     public bool Wants(string method, ReadOnlyMemory<byte> line) => _policy is not null;
 
     /// <inheritdoc/>
-    public async ValueTask<InterceptResult> InterceptAsync(InterceptContext context, CancellationToken cancellationToken)
+    public ValueTask<InterceptResult> InterceptAsync(InterceptContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (_policy is null || context.Direction != Direction.FromClient || context.Info.Kind != MessageKind.Request
-            || JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.RequestEnvelopePromptParams)?.Params?.SessionId is not { } sessionId
-            || !_policy.TakeDue(sessionId))
+        if (_policy is null || context.Info.Id is not { } id)
         {
-            return InterceptResult.Forward;
+            return ValueTask.FromResult(InterceptResult.Forward);
         }
 
-        SessionInfo? session = _sessions.Find(sessionId);
-        ForkingBeforeCompact(_log, sessionId, session?.UsedTokens, session?.ContextWindow, _policy.Percent);
-        try
+        if (context.Direction == Direction.FromClient && context.Info.Kind == MessageKind.Request)
         {
-            ForkResult result = await _forks.ForkAsync(new ForkRequest(sessionId, ForkReasons.PreCompact), context.Outlet, cancellationToken).ConfigureAwait(false);
-            if (!result.Succeeded)
+            if (JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.RequestEnvelopePromptParams)?.Params?.SessionId is { } sessionId
+                && _turns.TryAdd(id, sessionId))
             {
-                ForkFailed(_log, sessionId, result.Error?.GetRawText() ?? "");
+                _policy.TurnStarted(sessionId);
             }
         }
-        catch (AgentUnavailableException ex)
+        else if (context.Direction == Direction.FromAgent && context.Info.Kind == MessageKind.Response
+            && _turns.TryRemove(id, out string? sessionId) && _policy.TurnEnded(sessionId))
         {
-            ForkFailed(_log, sessionId, ex.Message);
+            // Held before the response goes on: the client's next message for this session waits for the fork.
+            StartFork(sessionId, context.Outlet);
         }
 
-        return InterceptResult.Forward;
+        return ValueTask.FromResult(InterceptResult.Forward);
     }
 
     /// <inheritdoc/>
@@ -80,7 +92,13 @@ public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
         _sessions.SessionOpened -= OnOpened;
     }
 
-    private void OnUsage(SessionInfo session) => _policy?.Observe(session.SessionId, session.UsedTokens, session.ContextWindow);
+    private void OnUsage(SessionInfo session)
+    {
+        if (_policy?.Observe(session.SessionId, session.UsedTokens, session.ContextWindow) == true && _client.Outlet is { } outlet)
+        {
+            StartFork(session.SessionId, outlet);
+        }
+    }
 
     private void OnOpened(SessionInfo session)
     {
@@ -90,9 +108,37 @@ public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
         }
     }
 
-    [LoggerMessage(EventId = 410, Level = LogLevel.Information, Message = "Session {SessionId} is at {Used}/{Size} tokens (mark {Percent}%): forking it before its next prompt, ahead of auto-compact")]
+    private void StartFork(string sessionId, IRelayOutlet outlet)
+    {
+        IDisposable hold = _gate.Hold(sessionId);
+        SessionInfo? session = _sessions.Find(sessionId);
+        ForkingBeforeCompact(_log, sessionId, session?.UsedTokens, session?.ContextWindow, _policy!.Percent);
+        _ = Task.Run(() => ForkAsync(sessionId, outlet, hold));
+    }
+
+    private async Task ForkAsync(string sessionId, IRelayOutlet outlet, IDisposable hold)
+    {
+        using (hold)
+        {
+            try
+            {
+                using var bounded = new CancellationTokenSource(_gate.HoldTimeout);
+                ForkResult result = await _forks.ForkAsync(new ForkRequest(sessionId, ForkReasons.PreCompact), outlet, bounded.Token).ConfigureAwait(false);
+                if (!result.Succeeded)
+                {
+                    ForkFailed(_log, sessionId, result.Error?.GetRawText() ?? "");
+                }
+            }
+            catch (Exception ex) when (ex is AgentUnavailableException or OperationCanceledException)
+            {
+                ForkFailed(_log, sessionId, ex.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 410, Level = LogLevel.Information, Message = "Session {SessionId} is at {Used}/{Size} tokens (mark {Percent}%): forking it now, ahead of any automatic compaction")]
     private static partial void ForkingBeforeCompact(ILogger logger, string sessionId, long? used, long? size, double percent);
 
-    [LoggerMessage(EventId = 411, Level = LogLevel.Warning, Message = "The fork of {SessionId} before auto-compact failed: {Error}; the prompt goes on")]
+    [LoggerMessage(EventId = 411, Level = LogLevel.Warning, Message = "The fork of {SessionId} before auto-compact failed: {Error}; the session goes on")]
     private static partial void ForkFailed(ILogger logger, string sessionId, string error);
 }

@@ -1,10 +1,12 @@
 namespace AcpHost.Features.Fork;
 
 /// <summary>
-/// Decides when to fork before auto-compact. A session's fill at or above the mark makes a fork due once; after the
-/// fork the session is disarmed until its fill drops below the mark again (a compaction), so one crossing gives one
-/// fork. Sessions made by a pre-compact fork start disarmed: they are the preserved copy, as full as their parent.
-/// Pure state, thread-safe.
+/// Decides when to fork before an automatic compaction. A session whose fill reaches the mark is forked once: at once
+/// when no turn of it is running, else as soon as the turn that crossed the mark has ended (the agent compacts at the
+/// start of the next turn, or on its own after the session has sat idle, so the end of the turn is the last moment the
+/// history is whole). After that the session is disarmed until its fill drops below the mark again (a compaction), so
+/// one crossing gives one fork. Sessions made by a pre-compact fork start disarmed: they are the preserved copy, as full
+/// as their parent. Pure state, thread-safe.
 /// </summary>
 public sealed class PreCompactPolicy(double percent)
 {
@@ -14,12 +16,12 @@ public sealed class PreCompactPolicy(double percent)
     /// <summary>The mark, in percent of the context window.</summary>
     public double Percent { get; } = percent;
 
-    /// <summary>A <c>usage_update</c> of a session.</summary>
-    public void Observe(string sessionId, long? used, long? size)
+    /// <summary>A <c>usage_update</c> of a session. True when the session is to be forked now (no turn of it runs).</summary>
+    public bool Observe(string sessionId, long? used, long? size)
     {
         if (used is not { } tokens || size is not > 0)
         {
-            return;
+            return false;
         }
 
         bool full = tokens * 100.0 / size.Value >= Percent;
@@ -30,27 +32,43 @@ public sealed class PreCompactPolicy(double percent)
             {
                 state.Armed = true;
                 state.Due = false;
+                return false;
             }
-            else if (state.Armed)
-            {
-                state.Due = true;
-            }
-        }
-    }
 
-    /// <summary>True, once, when the session should be forked before its next prompt goes on; it is then disarmed.</summary>
-    public bool TakeDue(string sessionId)
-    {
-        lock (_lock)
-        {
-            if (!_sessions.TryGetValue(sessionId, out State? state) || !state.Due)
+            if (!state.Armed)
             {
                 return false;
             }
 
-            state.Due = false;
             state.Armed = false;
-            return true;
+            state.Due = state.Turns > 0;
+            return !state.Due;
+        }
+    }
+
+    /// <summary>A prompt of the session went to the agent.</summary>
+    public void TurnStarted(string sessionId)
+    {
+        lock (_lock)
+        {
+            StateOf(sessionId).Turns++;
+        }
+    }
+
+    /// <summary>A prompt of the session was answered. True, once, when the turn crossed the mark: fork now.</summary>
+    public bool TurnEnded(string sessionId)
+    {
+        lock (_lock)
+        {
+            if (!_sessions.TryGetValue(sessionId, out State? state))
+            {
+                return false;
+            }
+
+            state.Turns = Math.Max(0, state.Turns - 1);
+            bool due = state.Due;
+            state.Due = false;
+            return due;
         }
     }
 
@@ -80,5 +98,7 @@ public sealed class PreCompactPolicy(double percent)
         public bool Armed { get; set; } = true;
 
         public bool Due { get; set; }
+
+        public int Turns { get; set; }
     }
 }

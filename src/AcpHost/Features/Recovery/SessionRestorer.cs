@@ -13,16 +13,23 @@ namespace AcpHost.Features.Recovery;
 /// offers no resume) with the cwd and MCP servers it was opened with, so the client's session ids keep working, gives
 /// each the client's choices back (<see cref="ChoiceReplay"/>; the client's <c>authenticate</c> right after
 /// <c>initialize</c>), and announces <c>_acphost/agent_restarted</c>. A <c>session/load</c> replays the conversation
-/// as updates; the client already has it, so those are not forwarded. A session the agent will not take back is listed
-/// by id in the announcement and kept in <see cref="LostSessions"/>: its next use gets an error saying why.
+/// as updates; the client already has it, so those are not forwarded. Forks the host closed on the agent stay closed
+/// (they are reopened when used, as before). A session the agent will not take back is listed by id in the
+/// announcement and kept in <see cref="LostSessions"/>: its next use gets an error saying why.
 /// </summary>
 /// <param name="sessions">The sessions to reopen.</param>
 /// <param name="choices">The client's choices to give back to each reopened session.</param>
 /// <param name="lostSessions">The sessions the new agent would not take back.</param>
 /// <param name="log">The log.</param>
 /// <param name="turns">The turns the compaction recorder follows: the old agent's prompts are all answered now.</param>
+/// <param name="closedForks">The forks the host closed on the agent: not reopened until used.</param>
 public sealed partial class SessionRestorer(
-    SessionRegistry sessions, ChoiceReplay choices, LostSessions lostSessions, ILogger<SessionRestorer> log, Compaction.SessionTurns? turns = null)
+    SessionRegistry sessions,
+    ChoiceReplay choices,
+    LostSessions lostSessions,
+    ILogger<SessionRestorer> log,
+    Compaction.SessionTurns? turns = null,
+    Fork.ClosedForks? closedForks = null)
     : IMessageInterceptor
 {
     // The session a session/load is replaying right now, if any: sessions are reopened one at a time. A plain field,
@@ -74,7 +81,8 @@ public sealed partial class SessionRestorer(
             await choices.AuthenticateAsync(relay, cancellationToken).ConfigureAwait(false);
 
             // A session lost in an earlier restart is no longer in the registry: the client was told once.
-            foreach (SessionInfo session in sessions.All.OrderBy(session => session.OpenedAt))
+            // A fork the host closed stays closed on the new agent too: it is reopened when it is used, like before.
+            foreach (SessionInfo session in sessions.All.Where(s => closedForks?.IsClosed(s.SessionId) != true).OrderBy(s => s.OpenedAt))
             {
                 string? why = method is null
                     ? unopenable

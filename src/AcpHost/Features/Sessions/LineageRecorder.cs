@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Threading.Channels;
-using AcpHost.Acp;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,9 +9,9 @@ namespace AcpHost.Features.Sessions;
 /// Keeps the family tree: every session the host relays is appended to the session ledger when it opens, and again
 /// as its context fill changes: at most every <see cref="UsageInterval"/>, and a change held back by that is written by
 /// a sweep every <see cref="SweepInterval"/>, so what <c>acphost sessions</c> shows while hosts run is never more than
-/// <see cref="MaxStaleness"/> behind (and exact once the host exits). Every fork, whoever made it, is logged and
-/// announced to the client with <c>_acphost/session_forked</c>. Disk writes happen on a background loop, never on the
-/// relay's.
+/// <see cref="MaxStaleness"/> behind (and exact once the host exits). (Forks are announced by the
+/// <see cref="ForkAnnouncer"/>, on the relay's own path, so the announcement comes first.) Disk writes happen on a
+/// background loop, never on the relay's.
 /// </summary>
 public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
 {
@@ -30,25 +28,21 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
 
     private readonly SessionRegistry _sessions;
     private readonly SessionLedger _ledger;
-    private readonly ClientChannel _client;
     private readonly TimeProvider _time;
     private readonly ILogger<LineageRecorder> _log;
-    private readonly Channel<(SessionInfo Session, bool Opened)> _toWrite = Channel.CreateBounded<(SessionInfo, bool)>(new BoundedChannelOptions(4096) { SingleReader = true });
+    private readonly Channel<(SessionInfo Session, bool Opened)> _toWrite = Channel.CreateBounded<(SessionInfo Session, bool Opened)>(new BoundedChannelOptions(4096) { SingleReader = true });
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastWritten = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _unwritten = new(StringComparer.Ordinal);
     private readonly Task _writing;
-    private readonly HostEvents? _events;
     private readonly ITimer _sweep;
     private int _disposed;
 
     /// <summary>Creates the recorder and starts following the registry.</summary>
-    public LineageRecorder(SessionRegistry sessions, SessionLedger ledger, ClientChannel client, TimeProvider time, ILogger<LineageRecorder> log, HostEvents? events = null)
+    public LineageRecorder(SessionRegistry sessions, SessionLedger ledger, TimeProvider time, ILogger<LineageRecorder> log)
     {
-        _events = events;
         ArgumentNullException.ThrowIfNull(sessions);
         _sessions = sessions;
         _ledger = ledger;
-        _client = client;
         _time = time;
         _log = log;
         _sessions.SessionOpened += OnOpened;
@@ -143,12 +137,6 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
             {
                 LedgerWriteFailed(_log, ex, session.SessionId);
             }
-
-            // Announced only when made now: a fork reopened later was announced when it was made.
-            if (opened && written.ParentSessionId is { } parent)
-            {
-                await AnnounceForkAsync(session, parent).ConfigureAwait(false);
-            }
         }
     }
 
@@ -180,33 +168,6 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
         return session;
     }
 
-    private async Task AnnounceForkAsync(SessionInfo session, string parent)
-    {
-        string reason = session.ForkReason ?? Fork.ForkReasons.Client;
-        SessionForked(_log, session.SessionId, parent, reason, session.Cwd);
-        var notification = new SessionForkedNotification
-        {
-            SessionId = session.SessionId,
-            ParentSessionId = parent,
-            Reason = reason,
-            UsedTokens = session.UsedTokens ?? _sessions.Find(parent)?.UsedTokens,
-            ContextWindow = session.ContextWindow ?? _sessions.Find(parent)?.ContextWindow,
-        };
-        byte[] payload = JsonSerializer.SerializeToUtf8Bytes(notification, SessionsJsonContext.Default.SessionForkedNotification);
-        await _client.NotifyAsync(AcpMethods.HostSessionForked, payload, CancellationToken.None).ConfigureAwait(false);
-        _events?.Publish(Control.ControlMethods.ForkEventName, JsonSerializer.SerializeToUtf8Bytes(
-            new Control.ForkEvent
-            {
-                SessionId = notification.SessionId,
-                ParentSessionId = notification.ParentSessionId,
-                Reason = notification.Reason,
-                UsedTokens = notification.UsedTokens,
-                ContextWindow = notification.ContextWindow,
-                At = session.OpenedAt,
-            },
-            Control.ControlJsonContext.Default.ForkEvent));
-    }
-
     private static SessionRecord ToRecord(SessionInfo session) => new()
     {
         SessionId = session.SessionId,
@@ -218,9 +179,6 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
         ContextWindow = session.ContextWindow,
         Compactions = session.Compactions,
     };
-
-    [LoggerMessage(EventId = 210, Level = LogLevel.Information, Message = "Session forked: {SessionId} from {ParentSessionId} (reason {Reason}, cwd {Cwd})")]
-    private static partial void SessionForked(ILogger logger, string sessionId, string parentSessionId, string reason, string cwd);
 
     [LoggerMessage(EventId = 211, Level = LogLevel.Error, Message = "Could not write session {SessionId} to the session ledger")]
     private static partial void LedgerWriteFailed(ILogger logger, Exception exception, string sessionId);

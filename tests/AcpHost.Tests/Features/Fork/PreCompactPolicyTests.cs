@@ -7,60 +7,79 @@ public class PreCompactPolicyTests
     private const int Timeout = 5_000;
 
     [Fact(Timeout = Timeout)]
-    public async Task Crossing_MakesOneForkDue()
+    public async Task Observe_CrossingOutsideATurn_ForksAtOnce()
     {
         var policy = new PreCompactPolicy(90);
 
-        policy.Observe("s", 500_000, 1_000_000);
-        Assert.False(policy.TakeDue("s"));
-        policy.Observe("s", 900_000, 1_000_000);
-
-        Assert.True(policy.TakeDue("s"));
-        Assert.False(policy.TakeDue("s"));
+        Assert.False(policy.Observe("s", 500_000, 1_000_000));
+        Assert.True(policy.Observe("s", 900_000, 1_000_000));
+        Assert.False(policy.Observe("s", 910_000, 1_000_000));
         await Task.CompletedTask;
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task StayingAboveTheMark_DoesNotForkAgain_UntilTheFillDropsBelowIt()
+    public async Task TurnEnded_AfterTheTurnThatCrossed_ForksOnce()
     {
         var policy = new PreCompactPolicy(90);
-        policy.Observe("s", 950_000, 1_000_000);
-        Assert.True(policy.TakeDue("s"));
+        policy.TurnStarted("s");
 
-        policy.Observe("s", 960_000, 1_000_000);
-        policy.Observe("s", 990_000, 1_000_000);
-        Assert.False(policy.TakeDue("s"));
+        Assert.False(policy.Observe("s", 950_000, 1_000_000));
+        Assert.True(policy.TurnEnded("s"));
 
-        policy.Observe("s", 2_500, 1_000_000); // a compaction
-        policy.Observe("s", 940_000, 1_000_000);
-        Assert.True(policy.TakeDue("s"));
+        policy.TurnStarted("s");
+        Assert.False(policy.Observe("s", 960_000, 1_000_000));
+        Assert.False(policy.TurnEnded("s"));
         await Task.CompletedTask;
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task Sessions_AreIndependent()
+    public async Task TurnEnded_TurnThatStayedBelowTheMark_DoesNotFork()
+    {
+        var policy = new PreCompactPolicy(90);
+        policy.TurnStarted("s");
+
+        policy.Observe("s", 100_000, 1_000_000);
+
+        Assert.False(policy.TurnEnded("s"));
+        Assert.False(policy.TurnEnded("unknown"));
+        await Task.CompletedTask;
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Observe_StayingAboveTheMark_RearmsOnlyAfterTheFillDropsBelowIt()
+    {
+        var policy = new PreCompactPolicy(90);
+        Assert.True(policy.Observe("s", 950_000, 1_000_000));
+
+        Assert.False(policy.Observe("s", 960_000, 1_000_000));
+        Assert.False(policy.Observe("s", 990_000, 1_000_000));
+
+        Assert.False(policy.Observe("s", 2_500, 1_000_000)); // a compaction
+        Assert.True(policy.Observe("s", 940_000, 1_000_000));
+        await Task.CompletedTask;
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Observe_Sessions_AreIndependent()
     {
         var policy = new PreCompactPolicy(80);
-        policy.Observe("a", 850, 1000);
-        policy.Observe("b", 100, 1000);
+        policy.TurnStarted("b");
 
-        Assert.False(policy.TakeDue("b"));
-        Assert.True(policy.TakeDue("a"));
-        Assert.False(policy.TakeDue("unknown"));
+        Assert.False(policy.Observe("b", 850, 1000));
+        Assert.True(policy.Observe("a", 850, 1000));
+        Assert.True(policy.TurnEnded("b"));
         await Task.CompletedTask;
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task DisarmedSession_IsNotForkedUntilItDropsBelowTheMark()
+    public async Task Disarm_SessionIsNotForkedUntilItDropsBelowTheMark()
     {
         var policy = new PreCompactPolicy(90);
         policy.Disarm("copy");
 
-        policy.Observe("copy", 990_000, 1_000_000);
-        Assert.False(policy.TakeDue("copy"));
-        policy.Observe("copy", 1_000, 1_000_000);
-        policy.Observe("copy", 990_000, 1_000_000);
-        Assert.True(policy.TakeDue("copy"));
+        Assert.False(policy.Observe("copy", 990_000, 1_000_000));
+        Assert.False(policy.Observe("copy", 1_000, 1_000_000));
+        Assert.True(policy.Observe("copy", 990_000, 1_000_000));
         await Task.CompletedTask;
     }
 
@@ -68,13 +87,11 @@ public class PreCompactPolicyTests
     [InlineData(null, 1000L)]
     [InlineData(900L, null)]
     [InlineData(900L, 0L)]
-    public async Task UnknownFill_IsIgnored(long? used, long? size)
+    public async Task Observe_UnknownFill_IsIgnored(long? used, long? size)
     {
         var policy = new PreCompactPolicy(50);
 
-        policy.Observe("s", used, size);
-
-        Assert.False(policy.TakeDue("s"));
+        Assert.False(policy.Observe("s", used, size));
         await Task.CompletedTask;
     }
 }

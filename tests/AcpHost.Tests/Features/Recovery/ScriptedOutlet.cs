@@ -38,6 +38,15 @@ internal sealed class ScriptedOutlet : IRelayOutlet
         return Task.FromResult(AgentResponse.Parse(Encoding.UTF8.GetBytes(answer)));
     }
 
+    /// <summary>Records a held client message let go, as it would reach the agent.</summary>
+    public List<string> Resumed { get; } = [];
+
+    public ValueTask<bool> ResumeClientMessageAsync(ReadOnlyMemory<byte> line, IMessageInterceptor heldBy, CancellationToken cancellationToken)
+    {
+        Resumed.Add(Encoding.UTF8.GetString(line.Span));
+        return ValueTask.FromResult(true);
+    }
+
     /// <summary>
     /// Hands <paramref name="line"/> to <paramref name="interceptor"/> as the relay would, this outlet its outlet; a
     /// response needs the <paramref name="method"/> of the request it answers.

@@ -15,7 +15,7 @@ public sealed class LineageRecorderTests : IAsyncDisposable
     private readonly LineageRecorder _lineage;
 
     public LineageRecorderTests() =>
-        _lineage = new LineageRecorder(_sessions, new SessionLedger(_folder), new ClientChannel(), TimeProvider.System, new ListLogger<LineageRecorder>());
+        _lineage = new LineageRecorder(_sessions, new SessionLedger(_folder), TimeProvider.System, new ListLogger<LineageRecorder>());
 
     public async ValueTask DisposeAsync()
     {

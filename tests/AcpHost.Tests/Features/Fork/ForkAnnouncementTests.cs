@@ -1,0 +1,92 @@
+using System.Text.Json;
+using AcpHost.Tests.Support;
+
+namespace AcpHost.Tests.Features.Fork;
+
+/// <summary><c>_acphost/session_forked</c> reaches the client before any message of the new session.</summary>
+public sealed class ForkAnnouncementTests
+{
+    private const int Timeout = 20_000;
+
+    private static string Commands(string sessionId) =>
+        "{\"jsonrpc\":\"2.0\",\"method\":\"session/update\",\"params\":{\"sessionId\":\"" + sessionId + "\",\"update\":{\"sessionUpdate\":\"available_commands_update\",\"availableCommands\":[{\"name\":\"compact\",\"description\":\"Compact\"}]}}}";
+
+    private static string SessionOf(JsonElement message) =>
+        message.GetProperty("params").GetProperty("sessionId").GetString()!;
+
+    [Fact(Timeout = Timeout)]
+    public async Task HostFork_AgentSendsTheForksCommandsRightAfterItsResponse_AnnouncementComesFirst()
+    {
+        await using var rig = new ForkRig();
+        RelayHarness harness = rig.Harness;
+        await rig.OpenSessionAsync();
+
+        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":"f1","method":"_acphost/session/fork","params":{"sessionId":"parent"}}""");
+        JsonElement fork = await rig.AgentReadsHostRequestAsync("session/fork");
+
+        // As the agent does: the response and the fork's command list in one write.
+        await harness.Agent.SayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + fork.GetProperty("id").GetString() + "\",\"result\":{\"sessionId\":\"child\"}}\n" + Commands("child"));
+
+        List<JsonElement> toClient = await rig.ClientReadsAsync(3);
+        Assert.Equal("_acphost/session_forked", ForkRig.MethodOf(toClient[0]));
+        Assert.Equal("session/update", ForkRig.MethodOf(toClient[1]));
+        Assert.Equal("child", SessionOf(toClient[1]));
+
+        // The held update went through the other features first: it carries the host's /fork command.
+        Assert.Contains(toClient[1].GetProperty("params").GetProperty("update").GetProperty("availableCommands").EnumerateArray(), c => c.GetProperty("name").GetString() == "fork");
+        Assert.Equal("f1", toClient[2].GetProperty("id").GetString());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task ClientSessionFork_UpdatesBeforeAndAfterTheResponse_AnnouncementComesFirst()
+    {
+        await using var rig = new ForkRig();
+        RelayHarness harness = rig.Harness;
+        await rig.OpenSessionAsync();
+        const string response = """{"jsonrpc":"2.0","id":4,"result":{"sessionId":"child"}}""";
+
+        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":4,"method":"session/fork","params":{"sessionId":"parent","cwd":"/work","mcpServers":[]}}""");
+        await harness.Agent.ReadFromRelay.NextAsync();
+        await harness.Agent.SayAsync(Commands("child"));
+        await harness.Agent.SayAsync(response);
+        await harness.Agent.SayAsync(Commands("child"));
+
+        List<JsonElement> toClient = await rig.ClientReadsAsync(4);
+        Assert.Equal(["_acphost/session_forked", "session/update", null, "session/update"], toClient.Select(ForkRig.MethodOf));
+        Assert.Equal(("child", "parent", "client"), (SessionOf(toClient[0]), toClient[0].GetProperty("params").GetProperty("parentSessionId").GetString(), toClient[0].GetProperty("params").GetProperty("reason").GetString()));
+        Assert.Equal(response, toClient[2].GetRawText());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Update_OfAKnownSessionWhileAForkIsInFlight_IsNotHeld()
+    {
+        await using var rig = new ForkRig();
+        RelayHarness harness = rig.Harness;
+        await rig.OpenSessionAsync();
+        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":"f2","method":"_acphost/session/fork","params":{"sessionId":"parent"}}""");
+        JsonElement fork = await rig.AgentReadsHostRequestAsync("session/fork");
+
+        await harness.Agent.SayAsync(Commands("parent"));
+
+        Assert.Equal("parent", SessionOf(ForkRig.Parse(await harness.ToClient.NextAsync())));
+        await rig.AgentAnswersAsync(fork, """{"sessionId":"child"}""");
+        Assert.Equal(["_acphost/session_forked", null], (await rig.ClientReadsAsync(2)).Select(ForkRig.MethodOf));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task HostFork_Refused_HeldUpdatesGoOn()
+    {
+        await using var rig = new ForkRig();
+        RelayHarness harness = rig.Harness;
+        await rig.OpenSessionAsync();
+        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":"f3","method":"_acphost/session/fork","params":{"sessionId":"parent"}}""");
+        JsonElement fork = await rig.AgentReadsHostRequestAsync("session/fork");
+
+        await harness.Agent.SayAsync(Commands("stranger"));
+        await harness.Agent.SayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + fork.GetProperty("id").GetString() + "\",\"error\":{\"code\":-32603,\"message\":\"no\"}}");
+
+        List<JsonElement> toClient = await rig.ClientReadsAsync(2);
+        Assert.Contains(toClient, m => ForkRig.MethodOf(m) == "session/update" && SessionOf(m) == "stranger");
+        Assert.Contains(toClient, m => m.TryGetProperty("error", out _));
+    }
+}
