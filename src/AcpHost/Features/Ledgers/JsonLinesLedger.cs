@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AcpHost.Relay.Transport;
 
 namespace AcpHost.Features.Ledgers;
 
@@ -12,8 +13,6 @@ namespace AcpHost.Features.Ledgers;
 public sealed class JsonLinesLedger<T>
     where T : class
 {
-    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     // Long enough for another host's write and fsync on a slow disk; short enough that a stuck lock is reported.
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
@@ -145,27 +144,16 @@ public sealed class JsonLinesLedger<T>
         }
         else
         {
-            // A ledger names the sessions the user ran: keep it to its owner. Only applies when created here.
-            Directory.CreateDirectory(folder, OwnerOnlyFolder);
+            // A ledger names the sessions the user ran: keep it to its owner, in a folder that is the user's own.
+            OwnFiles.EnsurePrivateFolder(folder);
         }
     }
 
     // Called with the lock held, so the end of the file cannot move under it.
     private void WriteLine(byte[] json)
     {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.OpenOrCreate,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.ReadWrite | FileShare.Delete,
-            BufferSize = 0,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = OwnerOnlyFile;
-        }
-
-        using var file = new FileStream(FilePath, options);
+        // No-follow: a symlink planted at the ledger's path must not receive the user's records.
+        using FileStream file = OwnFiles.OpenNoFollow(FilePath, FileAccess.ReadWrite, bufferSize: 0);
         long length = file.Length;
         bool torn = false;
         if (length > 0)
