@@ -7,8 +7,8 @@ namespace AcpHost.Relay.Transport;
 /// <summary>
 /// The host's own files and folders (ledgers, logs, trace, control sockets): folders must belong to this user and are
 /// kept to it (0700), files are opened without following a symlink and kept to their owner (0600), so another local
-/// user can neither read them nor make the host write or chmod something of theirs. Where the platform has no such
-/// notion (Windows) the checks pass.
+/// user can neither read them nor make the host write or chmod something of theirs. The owner and no-follow checks use
+/// Linux's <c>statx</c> and <c>open</c> flags; elsewhere files and folders are still created owner-only, unchecked.
 /// </summary>
 public static partial class OwnFiles
 {
@@ -33,6 +33,12 @@ public static partial class OwnFiles
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(path);
+            return;
+        }
+
+        if (!OperatingSystem.IsLinux())
+        {
+            Directory.CreateDirectory(path, PrivateFolder);
             return;
         }
 
@@ -88,9 +94,15 @@ public static partial class OwnFiles
     public static FileStream OpenNoFollow(string path, FileAccess access, bool append = false, int bufferSize = 4096)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (OperatingSystem.IsWindows())
+        if (!OperatingSystem.IsLinux())
         {
-            return new FileStream(path, append ? FileMode.Append : FileMode.OpenOrCreate, access, FileShare.ReadWrite, bufferSize);
+            var options = new FileStreamOptions { Mode = append ? FileMode.Append : FileMode.OpenOrCreate, Access = access, Share = FileShare.ReadWrite, BufferSize = bufferSize };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = PrivateFile;
+            }
+
+            return new FileStream(path, options);
         }
 
         int flags = (access == FileAccess.Write ? 1 : access == FileAccess.ReadWrite ? 2 : 0) | OCreat | OCloexec | NoFollowFlag() | (append ? OAppend : 0);
