@@ -24,56 +24,93 @@ public static class IdRewriter
     }
 
     /// <summary>
-    /// Finds <c>params.requestId</c> of a <c>$/cancel_request</c> line: its value and where it sits.
-    /// Returns false when the line has no such string or integer member.
+    /// Finds <c>params.requestId</c> of a <c>$/cancel_request</c> line as the agent's <c>JSON.parse</c> reads it: the
+    /// last <c>params</c> member, and in it the last <c>requestId</c> (exact-case names, escapes decoded). Returns false
+    /// when that value is not a string or an integer (the agent then names no request of ours).
     /// </summary>
     public static bool TryFindCancelTarget(ReadOnlySpan<byte> line, out RequestId requestId, out long start, out long length)
     {
         requestId = default;
         start = -1;
         length = 0;
-        var reader = new Utf8JsonReader(line);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        long paramsStart = LastMemberStart(line, "params"u8);
+        if (paramsStart < 0 || line[(int)paramsStart] != (byte)'{')
         {
             return false;
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        long targetStart = LastMemberStart(line[(int)paramsStart..], "requestId"u8);
+        if (targetStart < 0)
         {
-            bool isParams = reader.ValueTextEquals("params"u8);
-            reader.Read();
-            if (!isParams || reader.TokenType != JsonTokenType.StartObject)
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(line[(int)(paramsStart + targetStart)..]);
+        if (!reader.Read() || !TryReadId(ref reader, out requestId))
+        {
+            return false;
+        }
+
+        start = paramsStart + targetStart;
+        length = reader.BytesConsumed;
+        return true;
+    }
+
+    /// <summary>
+    /// Where the value of the last member named <paramref name="name"/> of the object at the start of
+    /// <paramref name="json"/> begins, or -1. Later duplicates win, as in <c>JSON.parse</c>.
+    /// </summary>
+    private static long LastMemberStart(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 512 });
+        long found = -1;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                reader.Skip();
-                continue;
+                return -1;
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                bool isTarget = reader.ValueTextEquals("requestId"u8);
+                bool match = reader.ValueTextEquals(name);
                 reader.Read();
-                if (isTarget && TryReadId(ref reader, out requestId))
+                if (match)
                 {
-                    start = reader.TokenStartIndex;
-                    length = reader.BytesConsumed - start;
-                    return true;
+                    found = reader.TokenStartIndex;
                 }
 
                 reader.Skip();
             }
-
-            return false;
+        }
+        catch (JsonException)
+        {
+            // Only a slice that starts inside a larger document ends in unexpected bytes; the line itself was
+            // classified as valid JSON before it got here.
         }
 
-        return false;
+        return found;
     }
 
     private static bool TryReadId(ref Utf8JsonReader reader, out RequestId id)
     {
         switch (reader.TokenType)
         {
+            case JsonTokenType.String when reader.ValueIsEscaped:
+                // A lone surrogate escape decodes to no string; the agent's is then no request of ours either.
+                try
+                {
+                    id = new RequestId(reader.GetString()!);
+                    return true;
+                }
+                catch (InvalidOperationException)
+                {
+                    id = default;
+                    return false;
+                }
+
             case JsonTokenType.String:
-                id = new RequestId(reader.GetString()!);
+                id = RequestId.FromUtf8(reader.ValueSpan);
                 return true;
             case JsonTokenType.Number when reader.TryGetInt64(out long number):
                 id = new RequestId(number);

@@ -115,6 +115,7 @@ public static partial class MessageClassifier
         }
 
         scan.Method = MethodNames.Get(line[(i + 1)..end]);
+        scan.MethodWrongType = false;
         return end + 1;
     }
 
@@ -127,6 +128,7 @@ public static partial class MessageClassifier
 
         int end;
         byte first = line[i];
+        scan.StartId(i);
         if (first == (byte)'"')
         {
             end = ScanString(line, i, out bool escaped);
@@ -157,11 +159,9 @@ public static partial class MessageClassifier
                 return -1;
             }
 
-            scan.Id = new RequestId(number);
+            scan.SetNumberId(number);
         }
 
-        scan.IdPresent = true;
-        scan.IdStart = i;
         scan.IdLength = end - i;
         return end;
     }

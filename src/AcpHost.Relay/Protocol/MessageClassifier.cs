@@ -102,12 +102,15 @@ public static partial class MessageClassifier
         if (reader.ValueTextEquals("method"u8))
         {
             reader.Read();
+            // A later duplicate replaces an earlier one, as in JSON.parse.
+            scan.MethodWrongType = false;
             if (reader.TokenType == JsonTokenType.String)
             {
                 scan.Method = MethodNames.Get(ref reader);
             }
             else
             {
+                scan.Method = null;
                 scan.MethodWrongType = true;
                 reader.Skip();
             }
@@ -130,15 +133,14 @@ public static partial class MessageClassifier
 
     private static void ReadId(ref Utf8JsonReader reader, ref TopLevel scan)
     {
-        scan.IdPresent = true;
-        scan.IdStart = reader.TokenStartIndex;
+        scan.StartId(reader.TokenStartIndex);
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
                 scan.Id = new RequestId(reader.GetString()!);
                 break;
             case JsonTokenType.Number when reader.TryGetInt64(out long number):
-                scan.Id = new RequestId(number);
+                scan.SetNumberId(number);
                 break;
             case JsonTokenType.Null:
                 scan.IdNull = true;
@@ -162,6 +164,11 @@ public static partial class MessageClassifier
         if (scan.IdWrongType)
         {
             return Invalid(JsonRpcErrorCodes.InvalidRequest, "Invalid request: \"id\" must be a string or an integer", scan);
+        }
+
+        if (scan.IdInexact)
+        {
+            return Invalid(JsonRpcErrorCodes.InvalidRequest, InexactIdMessage, scan);
         }
 
         if (scan.MethodWrongType)
@@ -192,6 +199,14 @@ public static partial class MessageClassifier
         return Invalid(JsonRpcErrorCodes.InvalidRequest, "Invalid request: neither a request, a notification nor a response", scan);
     }
 
+    /// <summary>
+    /// The agent reads every JSON number as a double: an integer id beyond 2^53 − 1 would come back as another number
+    /// (2^53 + 1 echoes as 2^53), so its answer would be lost or reach another request. Refused up front instead.
+    /// </summary>
+    private const long MaxExactId = (1L << 53) - 1;
+
+    private const string InexactIdMessage = "Invalid request: an integer \"id\" must lie within ±(2^53 − 1); the agent reads numbers as doubles and would not echo a larger one exactly";
+
     private static MessageInfo Invalid(int code, string message, in TopLevel scan) =>
         new(MessageKind.Invalid, scan.Method, scan.Id, scan.Id is null ? -1 : scan.IdStart, scan.IdLength, false, new MessageError(code, message),
             looksLikeResponse: scan.Method is null && (scan.HasResult || scan.HasError));
@@ -215,7 +230,25 @@ public static partial class MessageClassifier
         public bool IdWrongType;
         public long IdStart;
         public long IdLength;
+        public bool IdInexact;
         public bool HasResult;
         public bool HasError;
+
+        /// <summary>Begins reading an id: a later duplicate replaces everything an earlier one set, as in JSON.parse.</summary>
+        public void StartId(long start)
+        {
+            Id = null;
+            IdPresent = true;
+            IdNull = false;
+            IdWrongType = false;
+            IdInexact = false;
+            IdStart = start;
+        }
+
+        public void SetNumberId(long number)
+        {
+            Id = new RequestId(number);
+            IdInexact = number is > MaxExactId or < -MaxExactId;
+        }
     }
 }

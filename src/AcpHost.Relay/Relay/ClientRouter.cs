@@ -50,6 +50,14 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
 
     private async ValueTask<bool> RouteAsync(MessageInfo info, ReadOnlyMemory<byte> line, IMessageInterceptor? heldBy, CancellationToken cancellationToken)
     {
+        // One response per id: a request reusing an id in flight is refused before any feature sees it, so the host
+        // never answers (a /fork, say) on top of the agent's answer to the first.
+        if (info.Kind == MessageKind.Request && relay.Pending.IsInFlight(info.Id!.Value))
+        {
+            var duplicate = new MessageError(JsonRpcErrorCodes.InvalidRequest, $"Invalid request: id {info.Id.Value} is already in use by a request in flight");
+            return await relay.RejectClientMessageAsync(info.Id, duplicate, cancellationToken).ConfigureAwait(false);
+        }
+
         if (info.HasMethod && relay.Interceptors.TryGet(info.Method, out IMessageInterceptor[] interceptors))
         {
             int first = heldBy is null ? 0 : Array.IndexOf(interceptors, heldBy) + 1;
@@ -97,12 +105,6 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
     private async ValueTask<bool> ForwardRequestAsync(MessageInfo info, ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
         RequestId clientId = info.Id!.Value;
-        if (relay.Pending.IsInFlight(clientId))
-        {
-            var duplicate = new MessageError(JsonRpcErrorCodes.InvalidRequest, $"Invalid request: id {clientId} is already in use by a request in flight");
-            return await relay.RejectClientMessageAsync(clientId, duplicate, cancellationToken).ConfigureAwait(false);
-        }
-
         RequestId agentId = HostIdSpace.Contains(clientId) ? relay.Ids.Next() : clientId;
         if (!relay.Pending.TryAdd(new PendingRequest(clientId, agentId, info.Method!)))
         {

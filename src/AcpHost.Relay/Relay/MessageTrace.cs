@@ -1,4 +1,5 @@
 using System.Globalization;
+using AcpHost.Relay.Transport;
 
 namespace AcpHost.Relay.Relay;
 
@@ -48,25 +49,9 @@ public sealed class MessageTrace : IDisposable
             Directory.CreateDirectory(folder);
         }
 
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.Append,
-            Access = FileAccess.Write,
-            Share = FileShare.Read,
-            BufferSize = 64 * 1024,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        var file = new FileStream(path, options);
-        if (!OperatingSystem.IsWindows())
-        {
-            // An existing file keeps its mode on open; tighten it, since it is about to hold messages.
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
+        // No-follow, and the mode of an existing file tightened on its descriptor: a symlink planted at the trace path
+        // must neither receive the messages nor have its target chmod-ed.
+        FileStream file = OwnFiles.OpenNoFollow(path, FileAccess.Write, append: true, bufferSize: 64 * 1024);
         return new MessageTrace(file, time ?? TimeProvider.System);
     }
 

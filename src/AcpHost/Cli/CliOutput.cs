@@ -16,6 +16,8 @@ internal static class CliOutput
     public static void Line(ParseResult parse, string text)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        parse.InvocationConfiguration.Output.WriteLine(text);
+        // Every line for people passes here (JSON too, which holds no raw control characters): a path from a
+        // transcript must never reach the terminal as an escape sequence.
+        parse.InvocationConfiguration.Output.WriteLine(TerminalText.EscapeLines(text));
     }
 }

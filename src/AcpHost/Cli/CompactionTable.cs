@@ -51,7 +51,7 @@ internal static class CompactionTable
 
     private static string Summary(IReadOnlyList<CompactionRecord> records)
     {
-        long flattened = records.Sum(record => record.PreTokens ?? 0);
+        long flattened = Features.PostMortem.TokenMath.Sum(records.Select(record => record.PreTokens ?? 0));
         int uncounted = records.Count(record => record.PreTokens is null);
         string text = string.Create(
             CultureInfo.InvariantCulture,

@@ -95,7 +95,7 @@ internal sealed class EventWatcher(string dataDir, Func<string, string?>? enviro
         {
             // Watching ends.
         }
-        catch (Exception ex) when (ex is IOException or SocketException or TimeoutException or ControlErrorException)
+        catch (Exception ex) when (ex is IOException or SocketException or TimeoutException or ControlErrorException or UnauthorizedAccessException)
         {
             // Stale, not answering, or gone: the next scan tries the socket again for as long as its file is there.
         }
@@ -106,7 +106,7 @@ internal sealed class EventWatcher(string dataDir, Func<string, string?>? enviro
         await _writeLock.WaitAsync(stop.Token).ConfigureAwait(false);
         try
         {
-            await writer.WriteLineAsync(line).ConfigureAwait(false);
+            await writer.WriteLineAsync(TerminalText.EscapeLines(line)).ConfigureAwait(false);
             await writer.FlushAsync(stop.Token).ConfigureAwait(false);
         }
         catch (IOException)

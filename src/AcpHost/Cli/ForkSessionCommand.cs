@@ -41,7 +41,7 @@ internal static class ForkSessionCommand
             }
 
             string parent = parse.GetValue(sessionId)!;
-            IReadOnlyList<(string SocketPath, HostStatus Status)> hosts = await ControlClient.DiscoverAsync(dataDir, environment, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<(string SocketPath, HostStatus Status)> hosts = await ControlClient.DiscoverAsync(dataDir, environment, reason => error.WriteLine(TerminalText.Escape("acphost: " + reason)), cancellationToken).ConfigureAwait(false);
 
             // A session is relayed by one host; should two have loaded it, the one started first is asked.
             (string SocketPath, HostStatus Status)? relay = hosts

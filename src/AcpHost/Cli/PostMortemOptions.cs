@@ -75,13 +75,13 @@ internal sealed class PostMortemOptions
     {
         foreach (UnreadableFile file in scan.Unreadable)
         {
-            await error.WriteLineAsync($"acphost: cannot read {file.Path}: {file.Reason}").ConfigureAwait(false);
+            await error.WriteLineAsync(TerminalText.Escape($"acphost: cannot read {file.Path}: {file.Reason}")).ConfigureAwait(false);
         }
 
         await error.WriteLineAsync(string.Create(
             System.Globalization.CultureInfo.InvariantCulture,
             $"acphost: scanned {scan.Files:N0} transcripts ({scan.Bytes / (1024.0 * 1024):N1} MB) in {scan.Elapsed.TotalSeconds:N2} s; {scan.MalformedLines:N0} malformed lines skipped")).ConfigureAwait(false);
-        return scan.Files > 0 || scan.Unreadable.Count(file => file.Reason == TranscriptScanner.Missing) < roots;
+        return scan.Files > 0 || scan.Unreadable.Count(file => file.Reason is TranscriptScanner.Missing or TranscriptScanner.NotRegular) < roots;
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ internal static class PsCommand
             }
 
             IReadOnlyList<(string SocketPath, HostStatus Status)> hosts =
-                await ControlClient.DiscoverAsync(dataDir, environment, cancellationToken).ConfigureAwait(false);
+                await ControlClient.DiscoverAsync(dataDir, environment, reason => parse.InvocationConfiguration.Error.WriteLine(TerminalText.Escape("acphost: " + reason)), cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 CliOutput.Line(parse, HostJson.Write(hosts));

@@ -50,7 +50,7 @@ internal static class ScanTable
         yield return "";
         yield return string.Create(
             CultureInfo.InvariantCulture,
-            $"{scan.Rows.Count:N0} {(scan.Rows.Count == 1 ? "compaction" : "compactions")} in {scan.Summary.Sum(s => s.Sessions):N0} sessions, {scan.Summary.Sum(s => s.TotalFlattened):N0} tokens flattened");
+            $"{scan.Rows.Count:N0} {(scan.Rows.Count == 1 ? "compaction" : "compactions")} in {scan.Summary.Sum(s => s.Sessions):N0} sessions, {TokenMath.Sum(scan.Summary.Select(s => s.TotalFlattened)):N0} tokens flattened");
     }
 
     private static string Number(long? value) => value is { } number ? number.ToString("N0", CultureInfo.InvariantCulture) : Unknown;

@@ -5,7 +5,8 @@ internal static class TextColumns
 {
     public static IEnumerable<string> Lines(string[] headers, bool[] rightAligned, IEnumerable<string[]> rows)
     {
-        List<string[]> all = [headers, .. rows];
+        // Escaped before measuring: a cell holding a newline or ESC would otherwise break the table and the terminal.
+        List<string[]> all = [headers, .. rows.Select(row => row.Select(TerminalText.Escape).ToArray())];
         int[] widths = new int[headers.Length];
         foreach (string[] row in all)
         {

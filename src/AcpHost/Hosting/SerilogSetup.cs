@@ -41,20 +41,56 @@ public static class SerilogSetup
             logger.ReadFrom.Configuration(configuration, new ConfigurationReaderOptions { SectionName = SectionName });
         }
 
-        return logger
+        // At trace level the log holds prompt text: the folder is the user's own and 0700, today's file 0600 and not
+        // a symlink. Serilog creates later days' files itself (its shared mode takes no hooks): inside a 0700 folder
+        // no other user can reach them either way.
+        string? refused = PrepareLogFolder(dataDir);
+        logger
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("ProcessId", Environment.ProcessId)
-            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: ConsoleTemplate, theme: Theme(), formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .WriteTo.File(
+            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: ConsoleTemplate, theme: Theme(), formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        if (refused is null)
+        {
+            logger.WriteTo.File(
                 Path.Combine(DataDirectory.Logs(dataDir), "acphost-.log"),
                 outputTemplate: FileTemplate,
                 rollingInterval: RollingInterval.Day,
                 retainedFileCountLimit: retained,
                 shared: true,
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .CreateLogger();
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        Serilog.Core.Logger created = logger.CreateLogger();
+        if (refused is not null)
+        {
+            created.Warning("Not writing a log file: {Reason}", refused);
+        }
+
+        return created;
+    }
+
+    /// <summary>Makes the logs folder private and today's log file 0600; the reason when the folder cannot be used.</summary>
+    private static string? PrepareLogFolder(string dataDir)
+    {
+        string folder = DataDirectory.Logs(dataDir);
+        try
+        {
+            Relay.Transport.OwnFiles.EnsurePrivateFolder(folder);
+
+            // The name Serilog's daily rolling gives today's file (local date, as Serilog uses).
+            string today = Path.Combine(folder, "acphost-" + DateTime.Now.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture) + ".log");
+            using (Relay.Transport.OwnFiles.OpenNoFollow(today, FileAccess.Write, append: true))
+            {
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ex.Message;
+        }
     }
 
     // Colours help a person at a terminal; an editor capturing stderr would only see escape codes.

@@ -100,6 +100,15 @@ public sealed class ControlClient : IAsyncDisposable
             throw;
         }
 
+        // The kernel's word on who listens: a socket file can be renamed or its folder replaced, the peer's uid cannot.
+        if (OperatingSystem.IsLinux() && UnixPeer.CredentialsOf(socket)?.Uid is var peerUid && peerUid != UnixPeer.EffectiveUserId())
+        {
+            socket.Dispose();
+            throw new UnauthorizedAccessException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The control socket {socketPath} is served by uid {peerUid?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, not by you (uid {UnixPeer.EffectiveUserId()}); refusing to talk to it"));
+        }
+
         return new ControlClient(socketPath, socket, limit);
     }
 
@@ -109,19 +118,20 @@ public sealed class ControlClient : IAsyncDisposable
     /// not answer and answers that make no sense are skipped.
     /// </summary>
     public static Task<IReadOnlyList<(string SocketPath, HostStatus Status)>> DiscoverAsync(string dataDir, CancellationToken cancellationToken = default) =>
-        DiscoverAsync(dataDir, environment: null, cancellationToken);
+        DiscoverAsync(dataDir, environment: null, cancellationToken: cancellationToken);
 
     /// <inheritdoc cref="DiscoverAsync(string, CancellationToken)"/>
     /// <param name="dataDir">The data directory, whose <c>run/</c> folder is one place sockets live.</param>
     /// <param name="environment">Where to read <c>XDG_RUNTIME_DIR</c> (the process environment when null).</param>
     /// <param name="cancellationToken">Stops the search.</param>
+    /// <param name="refused">Told why a folder or socket that another user could control was ignored.</param>
     public static async Task<IReadOnlyList<(string SocketPath, HostStatus Status)>> DiscoverAsync(
-        string dataDir, Func<string, string?>? environment, CancellationToken cancellationToken = default)
+        string dataDir, Func<string, string?>? environment, Action<string>? refused = null, CancellationToken cancellationToken = default)
     {
         List<string> sockets;
         try
         {
-            sockets = ControlPaths.FindSockets(dataDir, environment).ToList();
+            sockets = ControlPaths.FindSockets(dataDir, environment, refused).ToList();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -203,7 +213,7 @@ public sealed class ControlClient : IAsyncDisposable
                 return (socketPath, await client.StatusAsync(cancellationToken).ConfigureAwait(false));
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or TimeoutException or ControlErrorException or InvalidDataException)
+        catch (Exception ex) when (ex is IOException or SocketException or TimeoutException or ControlErrorException or InvalidDataException or UnauthorizedAccessException)
         {
             return null;
         }

@@ -18,7 +18,6 @@ namespace AcpHost.Features.Control;
 /// </summary>
 public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
 {
-    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private readonly CancellationTokenSource _stopping = new();
@@ -74,8 +73,8 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
         try
         {
             string folder = Path.GetDirectoryName(path)!;
-            Directory.CreateDirectory(folder, OwnerOnlyFolder);
-            File.SetUnixFileMode(folder, OwnerOnlyFolder);
+            // Refuses a folder another user made (the /tmp fallback is open to anyone) instead of chmod-ing it.
+            OwnFiles.EnsurePrivateFolder(folder);
             RemoveStaleSockets(folder);
             File.Delete(path);
             var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

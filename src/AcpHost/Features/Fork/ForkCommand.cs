@@ -29,8 +29,15 @@ public sealed partial class ForkCommand(ForkService forks, ILogger<ForkCommand> 
     public bool WantsTextChunks => false;
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A prompt the agent reads as <c>/fork</c> holds the bytes <c>/fork</c> unless one of its characters is escaped
+    /// (<c>\u002ffork</c>, <c>\/fork</c>, <c>/\u0066ork</c>): such prompts are decoded too, so the cheap look never
+    /// misses a command the agent would see.
+    /// </remarks>
     public bool Wants(string method, ReadOnlyMemory<byte> line) =>
-        method == AcpMethods.SessionUpdate ? line.Span.IndexOf("\"available_commands_update\""u8) >= 0 : line.Span.IndexOf("/fork"u8) >= 0;
+        method == AcpMethods.SessionUpdate
+            ? line.Span.IndexOf("\"available_commands_update\""u8) >= 0
+            : line.Span.IndexOf("/fork"u8) >= 0 || line.Span.IndexOf("\\u"u8) >= 0 || line.Span.IndexOf("\\/"u8) >= 0;
 
     /// <inheritdoc/>
     public async ValueTask<InterceptResult> InterceptAsync(InterceptContext context, CancellationToken cancellationToken)
@@ -43,9 +50,27 @@ public sealed partial class ForkCommand(ForkService forks, ILogger<ForkCommand> 
                 : InterceptResult.Forward;
         }
 
-        if (context.Direction != Direction.FromClient || context.Info.Kind != MessageKind.Request
-            || JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.RequestEnvelopePromptParams)?.Params is not { SessionId: { } sessionId } prompt
-            || !TryReadCommand(prompt, out string? note))
+        if (context.Direction != Direction.FromClient || context.Info.Kind != MessageKind.Request)
+        {
+            return InterceptResult.Forward;
+        }
+
+        PromptParams? read;
+        try
+        {
+            read = JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.RequestEnvelopePromptParams)?.Params;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // The host cannot tell whether the agent would read /fork here (a lone surrogate escape, a member of an
+            // unexpected type): refused rather than guessed, so the two never act on different readings.
+            UnreadablePrompt(log, ex.Message);
+            await ClientReplies.ErrorAsync(context.Outlet, context.Info.Id!.Value, JsonRpcErrorCodes.InvalidRequest,
+                "Invalid request: the prompt could not be read unambiguously: " + ex.Message, cancellationToken).ConfigureAwait(false);
+            return InterceptResult.Consume;
+        }
+
+        if (read is not { SessionId: { } sessionId } prompt || !TryReadCommand(prompt, out string? note))
         {
             return InterceptResult.Forward;
         }
@@ -151,6 +176,9 @@ public sealed partial class ForkCommand(ForkService forks, ILogger<ForkCommand> 
         writer.WriteEndObject();
         writer.WriteEndObject();
     });
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Refused a session/prompt that could not be read unambiguously: {Reason}")]
+    private static partial void UnreadablePrompt(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "The agent refused to fork {SessionId} for /fork: {Error}")]
     private static partial void ForkRefused(ILogger logger, string sessionId, string error);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AcpHost.Relay.Transport;
 
 namespace AcpHost.Features.Ledgers;
 
@@ -12,8 +13,6 @@ namespace AcpHost.Features.Ledgers;
 public sealed class JsonLinesLedger<T>
     where T : class
 {
-    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     // Long enough for another host's write and fsync on a slow disk; short enough that a stuck lock is reported.
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
@@ -149,8 +148,8 @@ public sealed class JsonLinesLedger<T>
         }
         else
         {
-            // A ledger names the sessions the user ran: keep it to its owner. Only applies when created here.
-            Directory.CreateDirectory(folder, OwnerOnlyFolder);
+            // A ledger names the sessions the user ran: keep it to its owner, in a folder that is the user's own.
+            OwnFiles.EnsurePrivateFolder(folder);
         }
     }
 
@@ -170,14 +169,11 @@ public sealed class JsonLinesLedger<T>
 
         IReadOnlyList<T> records = Read().Records;
         string temporary = FilePath + ".compacting";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = OwnerOnlyFile;
-        }
-
+        // A leftover from a compaction that was killed goes first (deleting a link removes the link, never its target);
+        // the new file is the host's own, created 0600 without following links.
+        File.Delete(temporary);
         long folded;
-        using (var file = new FileStream(temporary, options))
+        using (FileStream file = OwnFiles.OpenNoFollow(temporary, FileAccess.Write))
         {
             foreach (T record in records)
             {
@@ -205,19 +201,8 @@ public sealed class JsonLinesLedger<T>
     // Called with the lock held, so the end of the file cannot move under it. Returns the file's new length.
     private long WriteLine(byte[] json)
     {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.OpenOrCreate,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.ReadWrite | FileShare.Delete,
-            BufferSize = 0,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = OwnerOnlyFile;
-        }
-
-        using var file = new FileStream(FilePath, options);
+        // No-follow: a symlink planted at the ledger's path must not receive the user's records.
+        using FileStream file = OwnFiles.OpenNoFollow(FilePath, FileAccess.ReadWrite, bufferSize: 0);
         long length = file.Length;
         bool torn = false;
         if (length > 0)

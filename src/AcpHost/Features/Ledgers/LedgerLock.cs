@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using AcpHost.Relay.Transport;
 
 namespace AcpHost.Features.Ledgers;
 
@@ -80,6 +81,7 @@ internal sealed class LedgerLock : IDisposable
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
+        OwnFiles.RefuseUnlessOwnFileOrAbsent(path);
         long started = Stopwatch.GetTimestamp();
         int delayMs = 1;
         while (true)

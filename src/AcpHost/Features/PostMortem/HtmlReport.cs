@@ -66,7 +66,7 @@ public static class HtmlReport
 
     private static string Totals(ScanResult scan)
     {
-        long flattened = scan.Summary.Sum(s => s.TotalFlattened);
+        long flattened = TokenMath.Sum(scan.Summary.Select(s => s.TotalFlattened));
         int auto = scan.Rows.Count(row => row.Trigger == "auto");
         int idle = scan.Rows.Count(row => row.Trigger == "idle");
         return string.Create(

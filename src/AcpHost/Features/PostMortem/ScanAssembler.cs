@@ -89,7 +89,7 @@ internal static class ScanAssembler
             Summary = Summarize(kept, shown),
             Sessions = [.. kept.Where(s => s.Points.Count > 0 || s.Rows.Count > 0).Select(s => s.Build()).OrderBy(s => s.SessionId, StringComparer.Ordinal)],
             Files = files.Count(file => file.Error is null),
-            Bytes = files.Sum(file => file.Bytes),
+            Bytes = TokenMath.Sum(files.Select(file => file.Bytes)),
             MalformedLines = files.Sum(file => file.MalformedLines),
             Unreadable = unreadable,
             Elapsed = elapsed,
@@ -113,7 +113,7 @@ internal static class ScanAssembler
                     byProject[project].Count(row => row.Trigger == CompactionTriggers.Idle),
                     Median(pre),
                     pre.Count == 0 ? null : pre[^1],
-                    pre.Sum());
+                    TokenMath.Sum(pre));
             })
             .OrderByDescending(summary => summary.TotalFlattened)
             .ThenByDescending(summary => summary.Sessions)
@@ -124,7 +124,7 @@ internal static class ScanAssembler
     {
         0 => null,
         var n when n % 2 == 1 => sorted[n / 2],
-        var n => (sorted[(n / 2) - 1] + sorted[n / 2]) / 2,
+        var n => TokenMath.Midpoint(sorted[(n / 2) - 1], sorted[n / 2]),
     };
 
     private static SessionBuilder Session(Dictionary<string, SessionBuilder> sessions, string id, string project)

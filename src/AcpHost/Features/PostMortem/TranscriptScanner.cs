@@ -7,11 +7,16 @@ namespace AcpHost.Features.PostMortem;
 /// <summary>
 /// Scans Claude Code transcripts for compactions and context fill: every <c>*.jsonl</c> under the roots, the largest
 /// files first, as many at once as there are cores. A file that cannot be read is reported, never fatal.
+/// Only regular files are read (a FIFO or <c>/dev/zero</c> named <c>.jsonl</c> would block or never end), and symlinked
+/// folders are not descended into, so a symlink loop cannot make the walk endless; a symlinked file is read once.
 /// </summary>
 public static class TranscriptScanner
 {
     /// <summary>The reason given for a root that does not exist.</summary>
     public const string Missing = "no such file or folder";
+
+    /// <summary>The reason given for a FIFO, device or socket: reading one could block for ever or never end.</summary>
+    public const string NotRegular = "not a regular file (skipped)";
 
     /// <summary>Scans, then assembles the rows, summaries and fill series (see <see cref="ScanAssembler"/>).</summary>
     public static async Task<ScanResult> ScanAsync(ScanOptions options, CancellationToken cancellationToken)
@@ -48,11 +53,7 @@ public static class TranscriptScanner
             string root = Path.GetFullPath(given);
             if (File.Exists(root))
             {
-                if (seen.Add(root))
-                {
-                    files.Add((root, Path.GetDirectoryName(root) ?? root, new FileInfo(root).Length));
-                }
-
+                AddIfRegular(root, Path.GetDirectoryName(root) ?? root, files, seen, unreadable);
                 continue;
             }
 
@@ -64,21 +65,18 @@ public static class TranscriptScanner
 
             try
             {
-                // Lengths come with the directory entries: no second system call per file.
-                var entries = new FileSystemEnumerable<(string Path, long Length)>(
+                var entries = new FileSystemEnumerable<string>(
                     root,
-                    static (ref FileSystemEntry entry) => (entry.ToFullPath(), entry.Length),
+                    static (ref FileSystemEntry entry) => entry.ToFullPath(),
                     new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 })
                 {
                     ShouldIncludePredicate = static (ref FileSystemEntry entry) =>
                         !entry.IsDirectory && entry.FileName.EndsWith(".jsonl", StringComparison.Ordinal),
+                    ShouldRecursePredicate = static (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
                 };
-                foreach ((string path, long length) in entries)
+                foreach (string path in entries)
                 {
-                    if (seen.Add(path))
-                    {
-                        files.Add((path, root, length));
-                    }
+                    AddIfRegular(path, root, files, seen, unreadable);
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -88,5 +86,33 @@ public static class TranscriptScanner
         }
 
         return files;
+    }
+
+    /// <summary>
+    /// Adds a regular file (after following a symlink), once by its real path; reports anything else. The directory
+    /// entry cannot tell a FIFO or a device from a file, so each candidate costs one status call.
+    /// </summary>
+    private static void AddIfRegular(string path, string root, List<(string, string, long)> files, HashSet<string> seen, List<UnreadableFile> unreadable)
+    {
+        try
+        {
+            if (AcpHost.Relay.Transport.UnixFileStatus.Of(path, followSymlink: true) is { } status
+                && status.Type != AcpHost.Relay.Transport.UnixFileType.Regular)
+            {
+                unreadable.Add(new UnreadableFile(path, NotRegular));
+                return;
+            }
+
+            var file = new FileInfo(path);
+            string real = file.LinkTarget is null ? path : (file.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path);
+            if (seen.Add(real))
+            {
+                files.Add((path, root, new FileInfo(real).Length));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            unreadable.Add(new UnreadableFile(path, ex.Message));
+        }
     }
 }

@@ -134,7 +134,7 @@ public static class UsageLineParser
                 reader.Read();
                 if (counted && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long tokens))
                 {
-                    sum += tokens;
+                    sum = TokenMath.Add(sum, tokens);
                     any = true;
                 }
 

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using AcpHost.Features.Control;
+using AcpHost.Relay.Transport;
 
 namespace AcpHost.Tests.Features.Control;
 
@@ -25,9 +26,11 @@ internal sealed class FakeControlServer : IAsyncDisposable
     {
         SocketPath = socketPath;
         Status = status;
-        Directory.CreateDirectory(Path.GetDirectoryName(socketPath)!);
+        // Private, as a real host makes them: clients ignore folders and sockets another user could reach.
+        Directory.CreateDirectory(Path.GetDirectoryName(socketPath)!, OwnFiles.PrivateFolder);
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _listener.Bind(new UnixDomainSocketEndPoint(socketPath));
+        File.SetUnixFileMode(socketPath, OwnFiles.PrivateFile);
         _listener.Listen(16);
         _accepting = Task.Run(AcceptAsync);
     }
@@ -55,10 +58,11 @@ internal sealed class FakeControlServer : IAsyncDisposable
     /// <summary>Leaves a socket file nobody listens on, as a host that was killed does.</summary>
     public static string LeaveStaleSocket(string folder, int pid)
     {
-        Directory.CreateDirectory(folder);
+        Directory.CreateDirectory(folder, OwnFiles.PrivateFolder);
         string path = Path.Combine(folder, pid + ".sock");
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(path));
+        File.SetUnixFileMode(path, OwnFiles.PrivateFile);
         return path;
     }
 
