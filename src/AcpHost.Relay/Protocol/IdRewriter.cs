@@ -73,14 +73,30 @@ public static class IdRewriter
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                id = new RequestId(reader.GetString()!);
-                return true;
+                return TryReadString(ref reader, out id);
             case JsonTokenType.Number when reader.TryGetInt64(out long number):
                 id = new RequestId(number);
                 return true;
             default:
                 id = default;
                 return false;
+        }
+    }
+
+    private static bool TryReadString(ref Utf8JsonReader reader, out RequestId id)
+    {
+        try
+        {
+            id = new RequestId(reader.GetString()!);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escape that leaves half a surrogate pair ("\ud800"): JSON.parse keeps it, .NET cannot make a string of
+            // it. Such an id is never the host's (all ASCII) nor an aliased client id (the classifier refuses those),
+            // so the line needs no rewrite and goes on as it came.
+            id = default;
+            return false;
         }
     }
 }

@@ -54,6 +54,8 @@ public sealed class JsonRpcRelay : IRelayOutlet
         ToClient = new LineWriter(clientOutput);
         _toAgent = new LineWriter(agent.Input);
         Interceptors = new InterceptorTable(interceptors);
+        Warnings = new RelayWarnings(log);
+        Work = new HostWork(log);
 
         // Asked once: the logging level is set at start-up, and the hot path should not ask the logger per line.
         _tracing = trace is not null || log.IsEnabled(LogLevel.Trace);
@@ -69,6 +71,10 @@ public sealed class JsonRpcRelay : IRelayOutlet
     internal LineWriter ToAgent => _toAgent;
 
     internal InterceptorTable Interceptors { get; }
+
+    internal RelayWarnings Warnings { get; }
+
+    internal HostWork Work { get; }
 
     internal PendingRequests Pending { get; } = new();
 
@@ -91,30 +97,48 @@ public sealed class JsonRpcRelay : IRelayOutlet
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using CancellationTokenRegistration registration = stoppingToken.Register(() => stopped.TrySetResult());
 
+        // The client's end of input, seen even while the pump is stuck writing to an agent that stopped reading.
+        Task inputEnded = (_clientInput as IInputEnd)?.Ended ?? stopped.Task;
+
         RelayOutcome outcome;
         int restarts = 0;
         while (true)
         {
             IAgentConnection agent = _agent;
-            Task first = await Task.WhenAny(clientPump, agentPump, agent.Exited, stopped.Task).ConfigureAwait(false);
+            Task first = await Task.WhenAny(clientPump, agentPump, agent.Exited, stopped.Task, inputEnded).ConfigureAwait(false);
+            if (first == inputEnded && !stopped.Task.IsCompleted)
+            {
+                // The pump normally delivers what came before the end at once and stops. One stuck writing to an agent
+                // that stopped reading has the grace period; then the agent is ended without more.
+                inputEnded = stopped.Task;
+                if (await Task.WhenAny(clientPump, Task.Delay(Options.ShutdownGrace, stoppingToken)).ConfigureAwait(false) != clientPump)
+                {
+                    RelayLog.ClientInputStuck(Log);
+                    outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump, TimeSpan.Zero).ConfigureAwait(false);
+                    break;
+                }
+
+                continue;
+            }
+
             if (first == clientPump)
             {
                 RelayLog.ClientClosed(Log);
-                outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump).ConfigureAwait(false);
+                outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump, Options.ShutdownGrace).ConfigureAwait(false);
                 break;
             }
 
             if (first == stopped.Task)
             {
                 RelayLog.StopRequested(Log);
-                outcome = await ShutDownAsync(RelayEnd.Stopped, agentPump).ConfigureAwait(false);
+                outcome = await ShutDownAsync(RelayEnd.Stopped, agentPump, Options.ShutdownGrace).ConfigureAwait(false);
                 break;
             }
 
             if (first == agentPump && agentPump.IsCompletedSuccessfully && agentPump.Result == PumpEnd.OutputGone)
             {
                 RelayLog.ClientGone(Log);
-                outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump).ConfigureAwait(false);
+                outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump, Options.ShutdownGrace).ConfigureAwait(false);
                 break;
             }
 
@@ -136,8 +160,10 @@ public sealed class JsonRpcRelay : IRelayOutlet
             }
         }
 
-        // Client messages waiting for a restart that will not come get their errors now.
+        // Client messages waiting for a restart that will not come get their errors now, and the host's own answers
+        // in the making (their agent requests failed with the agent) are written before the client's output closes.
         _agentReady.TrySetResult(false);
+        await Work.StopAsync(Options.DrainTimeout).ConfigureAwait(false);
 
         // The client pump may sit in a read of the editor's stdin that cannot be interrupted; it is left behind.
         await pumps.CancelAsync().ConfigureAwait(false);
@@ -169,21 +195,31 @@ public sealed class JsonRpcRelay : IRelayOutlet
         var buffer = new ArrayBufferWriter<byte>(128 + paramsJson.Length);
         JsonRpcWriter.WriteRequest(buffer, id, method, paramsJson.Span);
         Trace(MessageTrace.HostToAgent, buffer.WrittenSpan);
-        if (!await ToAgent.WriteLineAsync(buffer.WrittenMemory, flush: true, cancellationToken).ConfigureAwait(false))
-        {
-            HostRequests.Abandon(id);
-            throw new AgentUnavailableException($"The agent is not reading its input; '{method}' was not sent");
-        }
 
+        // Every wait is bounded: an agent that never answers (or never reads) must not hold whoever asked for ever.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(Options.HostRequestTimeout);
         try
         {
-            return await response.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!await ToAgent.WriteLineAsync(buffer.WrittenMemory, flush: true, bounded.Token).ConfigureAwait(false))
+            {
+                HostRequests.Abandon(id);
+                throw new AgentUnavailableException($"The agent is not reading its input; '{method}' was not sent");
+            }
+
+            return await response.WaitAsync(bounded.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (bounded.IsCancellationRequested)
         {
             HostRequests.Abandon(id);
             await CancelAgentRequestAsync(id).ConfigureAwait(false);
-            throw;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            RelayLog.HostRequestTimedOut(Log, method, Options.HostRequestTimeout);
+            throw new AgentUnavailableException($"The agent did not answer '{method}' within {Options.HostRequestTimeout.TotalSeconds:0.###} s");
         }
     }
 
@@ -201,7 +237,7 @@ public sealed class JsonRpcRelay : IRelayOutlet
 
     internal async ValueTask<bool> RejectClientMessageAsync(RequestId? id, MessageError error, CancellationToken cancellationToken)
     {
-        RelayLog.ClientMessageRejected(Log, error.Message, error.Code, id?.ToString() ?? "null");
+        Warnings.ClientMessageRejected(error.Message, error.Code, id?.ToString() ?? "null");
         return await ReplyToClientAsync(id, error, cancellationToken).ConfigureAwait(false);
     }
 
@@ -226,7 +262,7 @@ public sealed class JsonRpcRelay : IRelayOutlet
     {
         AgentExit exit = _agentLoss ?? new AgentExit(-1, [], KilledByHost: false);
         var buffer = new ArrayBufferWriter<byte>(512);
-        WriteAgentGoneError(buffer, clientId, exit);
+        AgentGoneError.Write(buffer, clientId, exit);
         return await SendToClientAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
     }
 
@@ -270,6 +306,11 @@ public sealed class JsonRpcRelay : IRelayOutlet
             switch (result.Action)
             {
                 case InterceptAction.Consume:
+                    if (result.Continuation is { } answer)
+                    {
+                        Work.Start(answer, method);
+                    }
+
                     return new Intercepted(true, info, line);
                 case InterceptAction.Replace:
                     line = result.Replacement;
@@ -373,7 +414,7 @@ public sealed class JsonRpcRelay : IRelayOutlet
         return pump;
     }
 
-    private async Task<RelayOutcome> ShutDownAsync(RelayEnd end, Task<PumpEnd> agentPump)
+    private async Task<RelayOutcome> ShutDownAsync(RelayEnd end, Task<PumpEnd> agentPump, TimeSpan grace)
     {
         // Closing the agent's input waits for its writer, which a flush to an agent that stopped reading can hold;
         // the kill at the end of the grace period breaks that flush, so the close is awaited only after it.
@@ -381,11 +422,11 @@ public sealed class JsonRpcRelay : IRelayOutlet
 
         // Whatever the agent still writes is relayed while it winds down, for at most the grace period.
         _agentReady.TrySetResult(true);
-        AgentExit exit = await _agent.ShutdownAsync(Options.ShutdownGrace).ConfigureAwait(false);
+        AgentExit exit = await _agent.ShutdownAsync(grace).ConfigureAwait(false);
         await WithinAsync(closing, Options.DrainTimeout).ConfigureAwait(false);
         if (exit.KilledByHost)
         {
-            RelayLog.AgentKilled(Log, Options.ShutdownGrace);
+            RelayLog.AgentKilled(Log, grace);
         }
         else
         {
@@ -416,7 +457,7 @@ public sealed class JsonRpcRelay : IRelayOutlet
         AgentExit exit = await _agent.ShutdownAsync(TimeSpan.Zero).ConfigureAwait(false);
         if (Log.IsEnabled(LogLevel.Error))
         {
-            RelayLog.AgentLost(Log, exit.ExitCode, string.Join(" | ", exit.LastStderrLines.TakeLast(5)));
+            RelayLog.AgentLost(Log, exit.ExitCode, string.Join(" | ", StderrQuote.Last([.. exit.LastStderrLines.TakeLast(5)])));
         }
 
         int unanswered = await FailPendingAsync(exit).ConfigureAwait(false);
@@ -489,26 +530,16 @@ public sealed class JsonRpcRelay : IRelayOutlet
         var message = new ArrayBufferWriter<byte>(160);
         JsonRpcWriter.WriteNotification(message, CancelRequest.Method, parameters);
         Trace(MessageTrace.HostToAgent, message.WrittenSpan);
-        await ToAgent.WriteLineAsync(message.WrittenMemory, flush: true, CancellationToken.None).ConfigureAwait(false);
-    }
 
-    private static void WriteAgentGoneError(IBufferWriter<byte> output, RequestId id, AgentExit exit)
-    {
-        string message = exit.ExitCode >= 0
-            ? $"The agent exited (code {exit.ExitCode}) before answering"
-            : "The agent is gone; the request was not delivered";
-        JsonRpcWriter.WriteError(output, id, JsonRpcErrorCodes.InternalError, message, writer =>
+        // Bounded too: the request being given up on may be the very write an agent that stopped reading is holding.
+        using var bounded = new CancellationTokenSource(Options.DrainTimeout);
+        try
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("exitCode"u8, exit.ExitCode);
-            writer.WriteStartArray("stderr"u8);
-            foreach (string line in exit.LastStderrLines)
-            {
-                writer.WriteStringValue(line);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        });
+            await ToAgent.WriteLineAsync(message.WrittenMemory, flush: true, bounded.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (bounded.IsCancellationRequested)
+        {
+            // The agent is not reading: the cancel is dropped, or stays queued and goes if it reads again.
+        }
     }
 }

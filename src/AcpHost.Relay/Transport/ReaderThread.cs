@@ -30,6 +30,7 @@ public static class ReaderThread
     /// fails, or the returned reader is completed. An I/O error counts as the end of the input; any other failure
     /// is handed to the pump, whose read throws it. With a <paramref name="spin"/>, each read is preceded by its
     /// bounded wait, so data arriving within it does not have to wake a sleeping thread (see <see cref="ReadinessSpin"/>).
+    /// The reader returned is an <see cref="IInputEnd"/>: it tells when the stream ended, before the pump reads that far.
     /// </summary>
     public static PipeReader Start(Stream source, string name, ReadinessSpin? spin = null)
     {
@@ -43,9 +44,21 @@ public static class ReaderThread
             useSynchronizationContext: false));
 
         // A background thread: a read of the editor's stdin cannot be interrupted and must not keep the host alive.
-        var thread = new Thread(() => Run(source, pipe.Writer, spin)) { IsBackground = true, Name = name };
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run(source, pipe.Writer, spin);
+            }
+            finally
+            {
+                ended.TrySetResult();
+            }
+        })
+        { IsBackground = true, Name = name };
         thread.Start();
-        return pipe.Reader;
+        return new EndAwarePipeReader(pipe.Reader, ended.Task);
     }
 
     private static void Run(Stream source, PipeWriter writer, ReadinessSpin? spin)
