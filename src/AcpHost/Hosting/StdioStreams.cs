@@ -38,7 +38,7 @@ public sealed class StdioStreams
         PipeCapacity.TryGrow(0);
         PipeCapacity.TryGrow(1);
         return new StdioStreams(
-            ReaderThread.Start(stdin, "acphost client stdin", ReadinessSpin.For(new SafeFileHandle(0, ownsHandle: false), readSpin)),
+            ReaderThread.Start(stdin, "acphost client stdin", ReadinessSpin.For(new SafeFileHandle(0, ownsHandle: false), readSpin), HangUpProbe.For(new SafeFileHandle(0, ownsHandle: false))),
             PipeWriter.Create(new BlockingWriteStream(stdout), new StreamPipeWriterOptions(minimumBufferSize: BufferSize)));
     }
 
