@@ -77,4 +77,20 @@ public sealed class ForkWithoutAnswerTests
         Assert.Equal("$/cancel_request", cancel.GetProperty("method").GetString());
         Assert.Equal(forkId, cancel.GetProperty("params").GetProperty("requestId").GetString());
     }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Fork_AgentNeverAnswers_ClientClosesInput_RelayEndsAndThePromptGetsAnError()
+    {
+        await using RelayHarness harness = Start();
+        await OpenSessionAsync(harness);
+        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":5,"method":"session/prompt","params":{"sessionId":"parent","prompt":[{"type":"text","text":"/fork"}]}}""");
+        Assert.Equal("session/fork", Parse(await harness.Agent.ReadFromRelay.NextAsync()).GetProperty("method").GetString());
+
+        await harness.ClientCloseAsync();
+
+        Assert.Equal(RelayEnd.ClientClosed, (await harness.OutcomeAsync()).End);
+        JsonElement answer = Parse(Assert.Single(await harness.ToClient.ReadToEndAsync()));
+        Assert.Equal(5, answer.GetProperty("id").GetInt32());
+        Assert.Equal(-32603, answer.GetProperty("error").GetProperty("code").GetInt32());
+    }
 }
