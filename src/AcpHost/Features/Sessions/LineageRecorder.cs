@@ -107,17 +107,30 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
         {
             try
             {
-                await _ledger.AppendAsync(ToRecord(session), CancellationToken.None).ConfigureAwait(false);
+                await WriteAsync(session, opened).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException)
+            catch (Exception ex)
             {
-                LedgerWriteFailed(_log, ex, session.SessionId);
+                // One session the ledger refuses (an agent that named it "") must not stop the recording of every other.
+                RecordFailed(_log, ex, session.SessionId);
             }
+        }
+    }
 
-            if (opened && session.ParentSessionId is { } parent)
-            {
-                await AnnounceForkAsync(session, parent).ConfigureAwait(false);
-            }
+    private async Task WriteAsync(SessionInfo session, bool opened)
+    {
+        try
+        {
+            await _ledger.AppendAsync(ToRecord(session), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException)
+        {
+            LedgerWriteFailed(_log, ex, session.SessionId);
+        }
+
+        if (opened && session.ParentSessionId is { } parent)
+        {
+            await AnnounceForkAsync(session, parent).ConfigureAwait(false);
         }
     }
 
@@ -159,6 +172,9 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
         ContextWindow = session.ContextWindow,
         Compactions = session.Compactions,
     };
+
+    [LoggerMessage(EventId = 213, Level = LogLevel.Error, Message = "Could not record session {SessionId}; recording goes on with the next")]
+    private static partial void RecordFailed(ILogger logger, Exception exception, string sessionId);
 
     [LoggerMessage(EventId = 210, Level = LogLevel.Information, Message = "Session forked: {SessionId} from {ParentSessionId} (reason {Reason}, cwd {Cwd})")]
     private static partial void SessionForked(ILogger logger, string sessionId, string parentSessionId, string reason, string cwd);
