@@ -97,18 +97,7 @@ public static class IdRewriter
         switch (reader.TokenType)
         {
             case JsonTokenType.String when reader.ValueIsEscaped:
-                // A lone surrogate escape decodes to no string; the agent's is then no request of ours either.
-                try
-                {
-                    id = new RequestId(reader.GetString()!);
-                    return true;
-                }
-                catch (InvalidOperationException)
-                {
-                    id = default;
-                    return false;
-                }
-
+                return TryReadString(ref reader, out id);
             case JsonTokenType.String:
                 id = RequestId.FromUtf8(reader.ValueSpan);
                 return true;
@@ -118,6 +107,23 @@ public static class IdRewriter
             default:
                 id = default;
                 return false;
+        }
+    }
+
+    private static bool TryReadString(ref Utf8JsonReader reader, out RequestId id)
+    {
+        try
+        {
+            id = new RequestId(reader.GetString()!);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escape that leaves half a surrogate pair ("\ud800"): JSON.parse keeps it, .NET cannot make a string of
+            // it. Such an id is never the host's (all ASCII) nor an aliased client id (the classifier refuses those),
+            // so the line needs no rewrite and goes on as it came.
+            id = default;
+            return false;
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Transport;
 
@@ -11,7 +10,7 @@ namespace AcpHost.Relay.Relay;
 /// </summary>
 internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
 {
-    private const int QuotedBytes = 120;
+    private static readonly byte[] NotKept = "(not kept)"u8.ToArray();
 
     private string? _lastMethod;
     private IMessageInterceptor[]? _lastInterceptors;
@@ -23,10 +22,24 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
     /// </remarks>
     public ValueTask<bool> OnLineAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
+        try
+        {
+            return Route(line, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A line nobody foresaw must cost that line, never the relay: a pump that ends reads as the agent gone.
+            relay.Warnings.LineFailed(ex, "the agent", RelayWarnings.Quote(line.Span));
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    private ValueTask<bool> Route(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
+    {
         MessageInfo info = MessageClassifier.Classify(line.Span);
         if (info.Kind == MessageKind.Invalid)
         {
-            RelayLog.AgentLineDropped(relay.Log, info.Error.Message, Quote(line.Span));
+            relay.Warnings.AgentLineDropped(info.Error.Message, line);
             return AnswerForInvalidAsync(info, cancellationToken);
         }
 
@@ -37,7 +50,7 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
             {
                 if (!HostIdSpace.Contains(id) || !relay.HostRequests.TryComplete(id, line.Span))
                 {
-                    RelayLog.UnexpectedResponse(relay.Log, id.ToString());
+                    relay.Warnings.UnexpectedResponse(id.ToString());
                     return ValueTask.FromResult(true);
                 }
 
@@ -131,16 +144,9 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
 
     public ValueTask<bool> OnOversizedAsync(CancellationToken cancellationToken)
     {
-        RelayLog.AgentLineDropped(relay.Log, $"over {relay.Options.MaxMessageBytes} bytes", "(not kept)");
+        relay.Warnings.AgentLineDropped($"over {relay.Options.MaxMessageBytes} bytes", NotKept);
         return ValueTask.FromResult(true);
     }
 
     public ValueTask<bool> OnDrainedAsync(CancellationToken cancellationToken) => relay.ToClient.FlushAsync(cancellationToken);
-
-    private static string Quote(ReadOnlySpan<byte> line)
-    {
-        ReadOnlySpan<byte> head = line[..Math.Min(line.Length, QuotedBytes)];
-        string text = Encoding.UTF8.GetString(head);
-        return line.Length > QuotedBytes ? text + "…" : text;
-    }
 }

@@ -11,6 +11,23 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
 {
     public async ValueTask<bool> OnLineAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await RouteAsync(line, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A line nobody foresaw must cost that line, never the relay: a pump that ends reads as the client gone.
+            // A request still gets an answer, so the client does not wait for ever.
+            relay.Warnings.LineFailed(ex, "the client", RelayWarnings.Quote(line.Span));
+            MessageInfo info = MessageClassifier.Classify(line.Span);
+            return info.Kind != MessageKind.Request || info.Id is not { } id
+                || await relay.ReplyToClientAsync(id, new MessageError(JsonRpcErrorCodes.InternalError, "The host could not handle this request: " + ex.Message), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<bool> RouteAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
+    {
         MessageInfo info = MessageClassifier.Classify(line.Span);
         if (info.Kind == MessageKind.Invalid)
         {
@@ -52,7 +69,7 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
     {
         // One response per id: a request reusing an id in flight is refused before any feature sees it, so the host
         // never answers (a /fork, say) on top of the agent's answer to the first.
-        if (info.Kind == MessageKind.Request && relay.Pending.IsInFlight(info.Id!.Value))
+        if (info.Kind == MessageKind.Request && (relay.Pending.IsInFlight(info.Id!.Value) || relay.Work.IsAnswering(info.Id.Value)))
         {
             var duplicate = new MessageError(JsonRpcErrorCodes.InvalidRequest, $"Invalid request: id {info.Id.Value} is already in use by a request in flight");
             return await relay.RejectClientMessageAsync(info.Id, duplicate, cancellationToken).ConfigureAwait(false);
@@ -137,7 +154,7 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
             return IdRewriter.Replace(line.Span, start, length, alias);
         }
 
-        RelayLog.ForeignCancelDropped(relay.Log, target.ToString());
+        relay.Warnings.ForeignCancelDropped(target.ToString());
         return null;
     }
 }

@@ -12,7 +12,7 @@ namespace AcpHost.Relay.Relay;
 /// Untouched messages leave byte for byte and in order; features see only the methods they registered for; the
 /// host can send requests of its own to the agent without ever colliding with the client's ids.
 /// </summary>
-public sealed class JsonRpcRelay : IRelayOutlet
+public sealed partial class JsonRpcRelay : IRelayOutlet
 {
     private readonly PipeReader _clientInput;
     private readonly MessageTrace? _trace;
@@ -56,6 +56,8 @@ public sealed class JsonRpcRelay : IRelayOutlet
         _toAgent = new LineWriter(agent.Input);
         Interceptors = new InterceptorTable(interceptors);
         _clientRouter = new ClientRouter(this);
+        Warnings = new RelayWarnings(log);
+        Work = new HostWork(log);
 
         // Asked once: the logging level is set at start-up, and the hot path should not ask the logger per line.
         _tracing = trace is not null || log.IsEnabled(LogLevel.Trace);
@@ -71,6 +73,10 @@ public sealed class JsonRpcRelay : IRelayOutlet
     internal LineWriter ToAgent => _toAgent;
 
     internal InterceptorTable Interceptors { get; }
+
+    internal RelayWarnings Warnings { get; }
+
+    internal HostWork Work { get; }
 
     internal PendingRequests Pending { get; } = new();
 
@@ -93,30 +99,48 @@ public sealed class JsonRpcRelay : IRelayOutlet
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using CancellationTokenRegistration registration = stoppingToken.Register(() => stopped.TrySetResult());
 
+        // The client's end of input, seen even while the pump is stuck writing to an agent that stopped reading.
+        Task inputEnded = (_clientInput as IInputEnd)?.Ended ?? stopped.Task;
+
         RelayOutcome outcome;
         int restarts = 0;
         while (true)
         {
             IAgentConnection agent = _agent;
-            Task first = await Task.WhenAny(clientPump, agentPump, agent.Exited, stopped.Task).ConfigureAwait(false);
+            Task first = await Task.WhenAny(clientPump, agentPump, agent.Exited, stopped.Task, inputEnded).ConfigureAwait(false);
+            if (first == inputEnded && !stopped.Task.IsCompleted)
+            {
+                // The pump normally delivers what came before the end at once and stops. One stuck writing to an agent
+                // that stopped reading has the grace period; then the agent is ended without more.
+                inputEnded = stopped.Task;
+                if (await Task.WhenAny(clientPump, Task.Delay(Options.ShutdownGrace, stoppingToken)).ConfigureAwait(false) != clientPump)
+                {
+                    RelayLog.ClientInputStuck(Log);
+                    outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump, TimeSpan.Zero).ConfigureAwait(false);
+                    break;
+                }
+
+                continue;
+            }
+
             if (first == clientPump)
             {
                 RelayLog.ClientClosed(Log);
-                outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump).ConfigureAwait(false);
+                outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump, Options.ShutdownGrace).ConfigureAwait(false);
                 break;
             }
 
             if (first == stopped.Task)
             {
                 RelayLog.StopRequested(Log);
-                outcome = await ShutDownAsync(RelayEnd.Stopped, agentPump).ConfigureAwait(false);
+                outcome = await ShutDownAsync(RelayEnd.Stopped, agentPump, Options.ShutdownGrace).ConfigureAwait(false);
                 break;
             }
 
             if (first == agentPump && agentPump.IsCompletedSuccessfully && agentPump.Result == PumpEnd.OutputGone)
             {
                 RelayLog.ClientGone(Log);
-                outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump).ConfigureAwait(false);
+                outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump, Options.ShutdownGrace).ConfigureAwait(false);
                 break;
             }
 
@@ -138,153 +162,16 @@ public sealed class JsonRpcRelay : IRelayOutlet
             }
         }
 
-        // Client messages waiting for a restart that will not come get their errors now.
+        // Client messages waiting for a restart that will not come get their errors now, and the host's own answers
+        // in the making (their agent requests failed with the agent) are written before the client's output closes.
         _agentReady.TrySetResult(false);
+        await Work.StopAsync(Options.DrainTimeout).ConfigureAwait(false);
 
         // The client pump may sit in a read of the editor's stdin that cannot be interrupted; it is left behind.
         await pumps.CancelAsync().ConfigureAwait(false);
         await WithinAsync(ToClient.CompleteAsync().AsTask(), Options.DrainTimeout).ConfigureAwait(false);
         await _agent.DisposeAsync().ConfigureAwait(false);
         return outcome;
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<bool> SendToClientAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
-    {
-        Trace(MessageTrace.HostToClient, message.Span);
-        return await ToClient.WriteLineAsync(message, flush: true, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<bool> NotifyClientAsync(string method, ReadOnlyMemory<byte> paramsJson, CancellationToken cancellationToken)
-    {
-        var buffer = new ArrayBufferWriter<byte>(128 + paramsJson.Length);
-        JsonRpcWriter.WriteNotification(buffer, method, paramsJson.Span);
-        return SendToClientAsync(buffer.WrittenMemory, cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    public async Task<AgentResponse> RequestAgentAsync(string method, ReadOnlyMemory<byte> paramsJson, CancellationToken cancellationToken)
-    {
-        RequestId id = Ids.Next();
-        Task<AgentResponse> response = HostRequests.Register(id);
-        var buffer = new ArrayBufferWriter<byte>(128 + paramsJson.Length);
-        JsonRpcWriter.WriteRequest(buffer, id, method, paramsJson.Span);
-        Trace(MessageTrace.HostToAgent, buffer.WrittenSpan);
-        if (!await ToAgent.WriteLineAsync(buffer.WrittenMemory, flush: true, cancellationToken).ConfigureAwait(false))
-        {
-            HostRequests.Abandon(id);
-            throw new AgentUnavailableException($"The agent is not reading its input; '{method}' was not sent");
-        }
-
-        try
-        {
-            return await response.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            HostRequests.Abandon(id);
-            await CancelAgentRequestAsync(id).ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<bool> ResumeClientMessageAsync(ReadOnlyMemory<byte> line, IMessageInterceptor heldBy, CancellationToken cancellationToken) =>
-        _clientRouter.ResumeAsync(line, heldBy ?? throw new ArgumentNullException(nameof(heldBy)), cancellationToken);
-
-    internal async ValueTask ForwardToAgentAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
-    {
-        Trace(MessageTrace.ClientToAgent, line.Span);
-        await ToAgent.WriteLineAsync(line, flush: false, cancellationToken).ConfigureAwait(false);
-    }
-
-    internal ValueTask<bool> ForwardToClientAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
-    {
-        Trace(MessageTrace.AgentToClient, line.Span);
-        return ToClient.WriteLineAsync(line, flush: false, cancellationToken);
-    }
-
-    internal async ValueTask<bool> RejectClientMessageAsync(RequestId? id, MessageError error, CancellationToken cancellationToken)
-    {
-        RelayLog.ClientMessageRejected(Log, error.Message, error.Code, id?.ToString() ?? "null");
-        return await ReplyToClientAsync(id, error, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Answers a client request (or bad input, with <paramref name="id"/> null) with an error of the host's.</summary>
-    internal async ValueTask<bool> ReplyToClientAsync(RequestId? id, MessageError error, CancellationToken cancellationToken)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        JsonRpcWriter.WriteError(buffer, id, error.Code, error.Message);
-        return await SendToClientAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Answers one of the agent's requests with an error of the host's.</summary>
-    internal async ValueTask ReplyToAgentAsync(RequestId id, MessageError error, CancellationToken cancellationToken)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        JsonRpcWriter.WriteError(buffer, id, error.Code, error.Message);
-        Trace(MessageTrace.HostToAgent, buffer.WrittenSpan);
-        await ToAgent.WriteLineAsync(buffer.WrittenMemory, flush: true, cancellationToken).ConfigureAwait(false);
-    }
-
-    internal async ValueTask<bool> AnswerAgentGoneAsync(RequestId clientId, CancellationToken cancellationToken)
-    {
-        AgentExit exit = _agentLoss ?? new AgentExit(-1, [], KilledByHost: false);
-        var buffer = new ArrayBufferWriter<byte>(512);
-        WriteAgentGoneError(buffer, clientId, exit);
-        return await SendToClientAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The index of the first interceptor that wants the line, or -1: the cheap check before any state machine.</summary>
-    internal static int FirstWanting(IMessageInterceptor[] interceptors, string method, ReadOnlyMemory<byte> line)
-    {
-        for (int i = 0; i < interceptors.Length; i++)
-        {
-            if (interceptors[i].Wants(method, line))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>Runs the interceptors from <paramref name="first"/> on, each that wants the line, in order.</summary>
-    internal async ValueTask<Intercepted> InterceptAsync(
-        IMessageInterceptor[] interceptors, int first, Direction direction, MessageInfo info, string method, ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
-    {
-        for (int i = first; i < interceptors.Length; i++)
-        {
-            IMessageInterceptor interceptor = interceptors[i];
-            if (!interceptor.Wants(method, line))
-            {
-                continue;
-            }
-
-            InterceptResult result;
-            try
-            {
-                result = await interceptor.InterceptAsync(new InterceptContext(direction, info, method, line, this), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                RelayLog.InterceptorFailed(Log, ex, interceptor.GetType().Name, method);
-                continue;
-            }
-
-            switch (result.Action)
-            {
-                case InterceptAction.Consume:
-                    return new Intercepted(true, info, line);
-                case InterceptAction.Replace:
-                    line = result.Replacement;
-                    info = MessageClassifier.Classify(line.Span);
-                    break;
-            }
-        }
-
-        return new Intercepted(false, info, line);
     }
 
     internal void Trace(string route, ReadOnlySpan<byte> message)
@@ -379,7 +266,7 @@ public sealed class JsonRpcRelay : IRelayOutlet
         return pump;
     }
 
-    private async Task<RelayOutcome> ShutDownAsync(RelayEnd end, Task<PumpEnd> agentPump)
+    private async Task<RelayOutcome> ShutDownAsync(RelayEnd end, Task<PumpEnd> agentPump, TimeSpan grace)
     {
         // Closing the agent's input waits for its writer, which a flush to an agent that stopped reading can hold;
         // the kill at the end of the grace period breaks that flush, so the close is awaited only after it.
@@ -387,11 +274,11 @@ public sealed class JsonRpcRelay : IRelayOutlet
 
         // Whatever the agent still writes is relayed while it winds down, for at most the grace period.
         _agentReady.TrySetResult(true);
-        AgentExit exit = await _agent.ShutdownAsync(Options.ShutdownGrace).ConfigureAwait(false);
+        AgentExit exit = await _agent.ShutdownAsync(grace).ConfigureAwait(false);
         await WithinAsync(closing, Options.DrainTimeout).ConfigureAwait(false);
         if (exit.KilledByHost)
         {
-            RelayLog.AgentKilled(Log, Options.ShutdownGrace);
+            RelayLog.AgentKilled(Log, grace);
         }
         else
         {
@@ -422,7 +309,7 @@ public sealed class JsonRpcRelay : IRelayOutlet
         AgentExit exit = await _agent.ShutdownAsync(TimeSpan.Zero).ConfigureAwait(false);
         if (Log.IsEnabled(LogLevel.Error))
         {
-            RelayLog.AgentLost(Log, exit.ExitCode, string.Join(" | ", exit.LastStderrLines.TakeLast(5)));
+            RelayLog.AgentLost(Log, exit.ExitCode, string.Join(" | ", StderrQuote.Last([.. exit.LastStderrLines.TakeLast(5)])));
         }
 
         int unanswered = await FailPendingAsync(exit).ConfigureAwait(false);
@@ -481,40 +368,5 @@ public sealed class JsonRpcRelay : IRelayOutlet
         {
             // A pump or writer that failed because its peer went away has nothing more to deliver.
         }
-    }
-
-    private async Task CancelAgentRequestAsync(RequestId id)
-    {
-        byte[] parameters = JsonRpcWriter.ToBytes(writer =>
-        {
-            writer.WriteStartObject();
-            writer.WritePropertyName("requestId"u8);
-            id.WriteTo(writer);
-            writer.WriteEndObject();
-        });
-        var message = new ArrayBufferWriter<byte>(160);
-        JsonRpcWriter.WriteNotification(message, CancelRequest.Method, parameters);
-        Trace(MessageTrace.HostToAgent, message.WrittenSpan);
-        await ToAgent.WriteLineAsync(message.WrittenMemory, flush: true, CancellationToken.None).ConfigureAwait(false);
-    }
-
-    private static void WriteAgentGoneError(IBufferWriter<byte> output, RequestId id, AgentExit exit)
-    {
-        string message = exit.ExitCode >= 0
-            ? $"The agent exited (code {exit.ExitCode}) before answering"
-            : "The agent is gone; the request was not delivered";
-        JsonRpcWriter.WriteError(output, id, JsonRpcErrorCodes.InternalError, message, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("exitCode"u8, exit.ExitCode);
-            writer.WriteStartArray("stderr"u8);
-            foreach (string line in exit.LastStderrLines)
-            {
-                writer.WriteStringValue(line);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        });
     }
 }

@@ -23,6 +23,18 @@ internal static partial class RelayLog
     [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Interceptor {Interceptor} failed on {Method}; the message goes on unchanged")]
     public static partial void InterceptorFailed(ILogger logger, Exception exception, string interceptor, string method);
 
+    [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "Failed to handle a line from {From}; it was dropped (a request is answered with -32603) and the relay goes on; it began: {Start}")]
+    public static partial void LineFailed(ILogger logger, Exception exception, string from, string start);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Error, Message = "The host's handling of a {Method} message failed")]
+    public static partial void HostWorkFailed(ILogger logger, Exception exception, string method);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "The agent did not answer the host's {Method} within {Timeout}; gave up and told it so")]
+    public static partial void HostRequestTimedOut(ILogger logger, string method, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 109, Level = LogLevel.Warning, Message = "The client closed its input, but the relay is still stuck writing to an agent that is not reading; ending it")]
+    public static partial void ClientInputStuck(ILogger logger);
+
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Client closed its input; closing the agent's and letting it finish")]
     public static partial void ClientClosed(ILogger logger);
 

@@ -25,6 +25,12 @@ public sealed class RelayOptions
     /// </summary>
     public TimeSpan RestartWaitTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a request of the host's own (a fork) waits for the agent's answer before the host gives up, tells the
+    /// agent with <c>$/cancel_request</c>, and answers whoever asked with an error. Default 60 s.
+    /// </summary>
+    public TimeSpan HostRequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long restoring a restarted agent (initialize, sessions) may take. Default 60 s.</summary>
     public TimeSpan RestoreTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
+using AcpHost.Relay.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace AcpHost.Relay.Transport;
@@ -17,6 +18,9 @@ public sealed partial class AgentProcess : IAgentConnection
 
     private readonly Process _process;
     private readonly StderrTail _stderrTail;
+
+    // The agent's own log: a chatty agent is logged in full, one flooding stderr is logged at this rate and counted.
+    private readonly LogGate _stderrGate = new(1000, TimeSpan.FromSeconds(10));
     private readonly ILogger _agentLog;
     private readonly Task _stderrPump;
     private readonly TaskCompletionSource<AgentExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -157,19 +161,9 @@ public sealed partial class AgentProcess : IAgentConnection
 
     private async Task PumpStderrAsync()
     {
-        StreamReader stderr = _process.StandardError;
         try
         {
-            while (await stderr.ReadLineAsync().ConfigureAwait(false) is { } line)
-            {
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-
-                _stderrTail.Add(line);
-                LogAgentStderr(_agentLog, line);
-            }
+            await StderrLines.ReadAsync(_process.StandardError.BaseStream, OnStderrLine).ConfigureAwait(false);
         }
         catch (IOException)
         {
@@ -179,6 +173,17 @@ public sealed partial class AgentProcess : IAgentConnection
         {
             // Likewise.
         }
+    }
+
+    private void OnStderrLine(string line, long dropped)
+    {
+        if (dropped > 0)
+        {
+            line = $"{line}… ({dropped} more bytes of this line not logged)";
+        }
+
+        _stderrTail.Add(line);
+        GatedLog.Write(_agentLog, _stderrGate, "agent stderr", line, static (log, text) => LogAgentStderr(log, text));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The agent left {Count} process(es) running after it exited; killed them")]

@@ -30,8 +30,10 @@ public static class ReaderThread
     /// fails, or the returned reader is completed. An I/O error counts as the end of the input; any other failure
     /// is handed to the pump, whose read throws it. With a <paramref name="spin"/>, each read is preceded by its
     /// bounded wait, so data arriving within it does not have to wake a sleeping thread (see <see cref="ReadinessSpin"/>).
+    /// The reader returned is an <see cref="IInputEnd"/>: it tells when the stream ended, before the pump reads that far;
+    /// with a <paramref name="hangUp"/> probe, also when the writer closed while this thread is paused by backpressure.
     /// </summary>
-    public static PipeReader Start(Stream source, string name, ReadinessSpin? spin = null)
+    public static PipeReader Start(Stream source, string name, ReadinessSpin? spin = null, HangUpProbe? hangUp = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         var pipe = new Pipe(new PipeOptions(
@@ -43,12 +45,24 @@ public static class ReaderThread
             useSynchronizationContext: false));
 
         // A background thread: a read of the editor's stdin cannot be interrupted and must not keep the host alive.
-        var thread = new Thread(() => Run(source, pipe.Writer, spin)) { IsBackground = true, Name = name };
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run(source, pipe.Writer, spin, hangUp, ended);
+            }
+            finally
+            {
+                ended.TrySetResult();
+            }
+        })
+        { IsBackground = true, Name = name };
         thread.Start();
-        return pipe.Reader;
+        return new EndAwarePipeReader(pipe.Reader, ended.Task);
     }
 
-    private static void Run(Stream source, PipeWriter writer, ReadinessSpin? spin)
+    private static void Run(Stream source, PipeWriter writer, ReadinessSpin? spin, HangUpProbe? hangUp, TaskCompletionSource ended)
     {
         Exception? failure = null;
         try
@@ -68,7 +82,7 @@ public static class ReaderThread
                 // With an inline reader the pump handles these bytes inside this call; it only returns pending when
                 // the pump left PauseThreshold bytes unread, and then this thread waits, which is the point.
                 ValueTask<FlushResult> flush = writer.FlushAsync();
-                FlushResult result = flush.IsCompletedSuccessfully ? flush.Result : flush.AsTask().GetAwaiter().GetResult();
+                FlushResult result = flush.IsCompletedSuccessfully ? flush.Result : WaitForPump(flush.AsTask(), hangUp, ended);
                 if (result.IsCompleted || result.IsCanceled)
                 {
                     break;
@@ -89,5 +103,24 @@ public static class ReaderThread
         {
             writer.Complete(failure);
         }
+    }
+
+    private static readonly TimeSpan HangUpPollInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Waits while the pump catches up; meanwhile, a writer that hung up is reported as the end of the input.</summary>
+    private static FlushResult WaitForPump(Task<FlushResult> flush, HangUpProbe? hangUp, TaskCompletionSource ended)
+    {
+        if (hangUp is not null)
+        {
+            while (!flush.Wait(HangUpPollInterval))
+            {
+                if (hangUp.IsHungUp())
+                {
+                    ended.TrySetResult();
+                }
+            }
+        }
+
+        return flush.GetAwaiter().GetResult();
     }
 }

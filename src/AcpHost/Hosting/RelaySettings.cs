@@ -30,7 +30,7 @@ public static class RelaySettings
         }
 
         if (options.ShutdownGrace < TimeSpan.Zero || options.DrainTimeout < TimeSpan.Zero
-            || options.RestartWaitTimeout < TimeSpan.Zero || options.RestoreTimeout < TimeSpan.Zero)
+            || options.RestartWaitTimeout < TimeSpan.Zero || options.RestoreTimeout < TimeSpan.Zero || options.HostRequestTimeout < TimeSpan.Zero)
         {
             failures.Add("Relay timings must not be negative");
         }

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using AcpHost.Acp;
 using AcpHost.Features.Sessions;
 using AcpHost.Features.Transcripts;
+using AcpHost.Relay.Diagnostics;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,8 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
     private readonly Task _recording;
     private readonly Task _polling;
     private readonly HostEvents? _events;
+    private readonly LogGate _unusable = new(20, TimeSpan.FromSeconds(10));
+    private readonly LogGate _queueFull = new(20, TimeSpan.FromSeconds(10));
     private volatile IRelayOutlet? _outlet;
     private int _disposed;
 
@@ -105,7 +108,14 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
             return InterceptResult.Forward;
         }
 
-        await RecordAsync(_tracker.Observe(signal, WindowOf(sessionId)), cancellationToken).ConfigureAwait(false);
+        if (sessionId.Length == 0)
+        {
+            // No record can name no session (the ledger refuses it); the agent's message goes on as it came.
+            GatedLog.Write(_log, _unusable, "compaction signal without a session id", 0, static (log, _) => SignalWithoutSession(log));
+            return InterceptResult.Forward;
+        }
+
+        Enqueue(_tracker.Observe(signal, WindowOf(sessionId)));
         if (body.Kind != "compaction_update" || signal.Phase != SignalPhase.Completed || signal.Key is null)
         {
             return InterceptResult.Forward;
@@ -141,7 +151,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
             await ReadTranscriptAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
         }
 
-        await RecordAsync(_tracker.Flush(), CancellationToken.None).ConfigureAwait(false);
+        Enqueue(_tracker.Flush());
         _toRecord.Writer.TryComplete();
         await _recording.WaitAsync(FinalFlushTimeout).ConfigureAwait(false);
         _stopping.Dispose();
@@ -231,14 +241,21 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
             _transcriptGate.Release();
         }
 
-        await RecordAsync(actions, cancellationToken).ConfigureAwait(false);
+        Enqueue(actions);
     }
 
-    private async ValueTask RecordAsync(IReadOnlyList<TrackerAction> actions, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands records to the record loop without waiting: this runs on the relay's pumps, which a slow disk or a flood
+    /// of signals must never hold up. A record that finds the queue full is logged and dropped.
+    /// </summary>
+    private void Enqueue(IReadOnlyList<TrackerAction> actions)
     {
         foreach (TrackerAction action in actions)
         {
-            await _toRecord.Writer.WriteAsync(action, cancellationToken).ConfigureAwait(false);
+            if (!_toRecord.Writer.TryWrite(action))
+            {
+                GatedLog.Write(_log, _queueFull, "compaction record dropped", action.Record.Id, static (log, id) => RecordDropped(log, id));
+            }
         }
     }
 
@@ -262,7 +279,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
                     await ReadTranscriptAsync(sessionId, _stopping.Token).ConfigureAwait(false);
                 }
 
-                await RecordAsync(_tracker.Expire(), _stopping.Token).ConfigureAwait(false);
+                Enqueue(_tracker.Expire());
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -277,33 +294,46 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
         {
             try
             {
-                await _ledger.AppendAsync(action.Record, CancellationToken.None).ConfigureAwait(false);
+                await RecordAsync(action).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException)
+            catch (Exception ex)
             {
-                LedgerWriteFailed(_log, ex, action.Record.Id, _ledger.FilePath);
+                // One record that cannot be made must not stop the recording of every later one.
+                RecordFailed(_log, ex, action.Record.Id, action.Record.SessionId);
             }
+        }
+    }
 
-            if (!action.IsNew)
-            {
-                CompactionEnriched(_log, action.Record.Id, action.Record.PostTokens, action.Record.DurationMs, action.Record.BoundaryUuid);
-                continue;
-            }
+    private async Task RecordAsync(TrackerAction action)
+    {
+        try
+        {
+            await _ledger.AppendAsync(action.Record, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException)
+        {
+            LedgerWriteFailed(_log, ex, action.Record.Id, _ledger.FilePath);
+        }
 
-            CompactionRecord record = action.Record;
-            _sessions.RecordCompaction(record.SessionId);
-            CompactBoundary(_log, record.Trigger ?? "unknown", record.PreTokens, record.PostTokens, record.SessionId, record.DurationMs, record.ContextWindow, record.Source, record.Id);
-            if (record.PreTokens is null)
-            {
-                CountsMissing(_log, record.SessionId, _options.TranscriptWait);
-            }
+        if (!action.IsNew)
+        {
+            CompactionEnriched(_log, action.Record.Id, action.Record.PostTokens, action.Record.DurationMs, action.Record.BoundaryUuid);
+            return;
+        }
 
-            _events?.Publish(Control.ControlMethods.CompactionEvent, JsonSerializer.SerializeToUtf8Bytes(record, Control.ControlJsonContext.Default.CompactionRecord));
-            if (_outlet is { } outlet)
-            {
-                byte[] payload = JsonSerializer.SerializeToUtf8Bytes(CompactionNotification.From(record), CompactionJsonContext.Default.CompactionNotification);
-                await outlet.NotifyClientAsync(CompactionMethods.Notification, payload, CancellationToken.None).ConfigureAwait(false);
-            }
+        CompactionRecord record = action.Record;
+        _sessions.RecordCompaction(record.SessionId);
+        CompactBoundary(_log, record.Trigger ?? "unknown", record.PreTokens, record.PostTokens, record.SessionId, record.DurationMs, record.ContextWindow, record.Source, record.Id);
+        if (record.PreTokens is null)
+        {
+            CountsMissing(_log, record.SessionId, _options.TranscriptWait);
+        }
+
+        _events?.Publish(Control.ControlMethods.CompactionEvent, JsonSerializer.SerializeToUtf8Bytes(record, Control.ControlJsonContext.Default.CompactionRecord));
+        if (_outlet is { } outlet)
+        {
+            byte[] payload = JsonSerializer.SerializeToUtf8Bytes(CompactionNotification.From(record), CompactionJsonContext.Default.CompactionNotification);
+            await outlet.NotifyClientAsync(CompactionMethods.Notification, payload, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -333,6 +363,15 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Could not write compaction {CompactionId} to the ledger {Path}")]
     private static partial void LedgerWriteFailed(ILogger logger, Exception exception, string compactionId, string path);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Ignored a compaction signal with an empty sessionId; the agent's message went on unchanged")]
+    private static partial void SignalWithoutSession(ILogger logger);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Error, Message = "Could not record compaction {CompactionId} of session {SessionId}; recording goes on with the next")]
+    private static partial void RecordFailed(ILogger logger, Exception exception, string compactionId, string sessionId);
+
+    [LoggerMessage(EventId = 307, Level = LogLevel.Warning, Message = "Dropped compaction record {CompactionId}: the record queue is full (the ledger is not keeping up)")]
+    private static partial void RecordDropped(ILogger logger, string compactionId);
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Cannot read transcript {Path}: {Reason}")]
     private static partial void TranscriptUnreadable(ILogger logger, string path, string reason);

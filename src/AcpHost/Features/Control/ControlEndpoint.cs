@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using AcpHost.Features.Sessions;
 using AcpHost.Hosting;
+using AcpHost.Relay.Diagnostics;
 using AcpHost.Relay.Transport;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,16 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
     private readonly ILogger<ControlEndpoint> _log;
     private readonly Func<string, string?> _environment;
     private int _stopped;
+    private int _open;
+    private readonly LogGate _refusals = new(5, TimeSpan.FromSeconds(60));
+
+    /// <summary>Connections served at once; more are refused (closed as soon as accepted).</summary>
+    internal const int MaxConnections = 32;
+
+    // Descriptors kept free for the relay, the agent's restart, the ledgers and the runtime itself.
+    private const int SpareDescriptors = 64;
+
+    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>Creates the endpoint; it listens once started.</summary>
     public ControlEndpoint(IOptions<HostSettings> settings, ControlRequestHandler handler, SessionRegistry sessions, HostEvents events, TimeProvider time, ILogger<ControlEndpoint> log)
@@ -144,11 +155,31 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
             {
                 peer = await _listener!.AcceptAsync(_stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex) when (!_stopping.IsCancellationRequested)
+            {
+                // Out of descriptors, most likely: the endpoint pauses instead of ending, and the relay goes on.
+                GatedLog.Write(_log, _refusals, "control connection refused", ex.Message, static (log, reason) => AcceptFailed(log, reason));
+                await Task.Delay(AcceptRetryDelay, CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+            catch (SocketException)
             {
                 return;
             }
 
+            if (Volatile.Read(ref _open) >= MaxConnections || FileDescriptors.Spare() < SpareDescriptors)
+            {
+                // Idle connections must not use up the descriptors the relay and the runtime need.
+                peer.Dispose();
+                GatedLog.Write(_log, _refusals, "control connection refused", MaxConnections, static (log, max) => ConnectionRefused(log, max, SpareDescriptors));
+                continue;
+            }
+
+            Interlocked.Increment(ref _open);
             Task connection = Task.Run(() => ServeAsync(peer), CancellationToken.None);
             lock (_connections)
             {
@@ -159,6 +190,18 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
     }
 
     private async Task ServeAsync(Socket peer)
+    {
+        try
+        {
+            await ServeOneAsync(peer).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _open);
+        }
+    }
+
+    private async Task ServeOneAsync(Socket peer)
     {
         using (peer)
         {
@@ -238,6 +281,12 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Refused a control connection from uid {Uid} (pid {Pid}): only uid {Self} may connect")]
     private static partial void PeerRefused(ILogger logger, string uid, int pid, uint self);
+
+    [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "Refused a control connection: {Max} are open already, or fewer than {Spare} file descriptors are left; the relay goes on")]
+    private static partial void ConnectionRefused(ILogger logger, int max, int spare);
+
+    [LoggerMessage(EventId = 505, Level = LogLevel.Warning, Message = "Could not accept a control connection ({Reason}); trying again in a second, the relay goes on")]
+    private static partial void AcceptFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "Removed the stale control socket {Path} of a host that is gone")]
     private static partial void StaleSocketRemoved(ILogger logger, string path);

@@ -21,6 +21,25 @@ internal static class ClientReplies
         return outlet.SendToClientAsync(buffer.WrittenMemory, cancellationToken);
     }
 
+    /// <summary>
+    /// The error for a request whose answer was cut short by the relay stopping. Its own time is bounded: the client
+    /// may have stopped reading, and the relay waits for this answer only so long.
+    /// </summary>
+    public static async ValueTask StoppingAsync(IRelayOutlet outlet, RequestId id)
+    {
+        using var bounded = new CancellationTokenSource(StoppingWriteTimeout);
+        try
+        {
+            await ErrorAsync(outlet, id, JsonRpcErrorCodes.InternalError, "The host is shutting down; the request was not completed", bounded.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (bounded.IsCancellationRequested)
+        {
+            // The client is not reading; nobody is left to tell.
+        }
+    }
+
+    private static readonly TimeSpan StoppingWriteTimeout = TimeSpan.FromSeconds(1);
+
     private static ValueTask<bool> SendAsync(IRelayOutlet outlet, RequestId id, ReadOnlySpan<byte> json, bool isError, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(json.Length + 64);

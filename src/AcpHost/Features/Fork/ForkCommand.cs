@@ -75,8 +75,10 @@ public sealed partial class ForkCommand(ForkService forks, ILogger<ForkCommand> 
             return InterceptResult.Forward;
         }
 
-        await RunAsync(context.Outlet, context.Info.Id!.Value, sessionId, note, cancellationToken).ConfigureAwait(false);
-        return InterceptResult.Consume;
+        // Answered off the pump: the client's other messages must not wait for the agent's session/fork.
+        IRelayOutlet outlet = context.Outlet;
+        RequestId promptId = context.Info.Id!.Value;
+        return InterceptResult.ConsumeThen(token => RunAsync(outlet, promptId, sessionId, note, token));
     }
 
     /// <summary>True when the prompt's first block is text starting with <c>/fork</c> (and not, say, <c>/forklift</c>).</summary>
@@ -142,6 +144,11 @@ public sealed partial class ForkCommand(ForkService forks, ILogger<ForkCommand> 
         catch (AgentUnavailableException ex)
         {
             await ClientReplies.ErrorAsync(outlet, promptId, JsonRpcErrorCodes.InternalError, "Cannot fork: " + ex.Message, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await ClientReplies.StoppingAsync(outlet, promptId).ConfigureAwait(false);
             return;
         }
 

@@ -42,25 +42,37 @@ public sealed class ForkMethod(ForkService forks) : IMessageInterceptor
             return InterceptResult.Consume;
         }
 
+        // Answered off the pump: the client's other messages must not wait for the agent's session/fork.
+        IRelayOutlet outlet = context.Outlet;
+        var fork = new ForkRequest(sessionId, ForkReasons.Client, request.MessageId, request.Cwd, request.McpServers);
+        return InterceptResult.ConsumeThen(token => AnswerAsync(outlet, id, fork, token));
+    }
+
+    private async Task AnswerAsync(IRelayOutlet outlet, RequestId id, ForkRequest fork, CancellationToken cancellationToken)
+    {
         ForkResult result;
         try
         {
-            result = await forks.ForkAsync(new ForkRequest(sessionId, ForkReasons.Client, request.MessageId, request.Cwd, request.McpServers), context.Outlet, cancellationToken).ConfigureAwait(false);
+            result = await forks.ForkAsync(fork, outlet, cancellationToken).ConfigureAwait(false);
         }
         catch (AgentUnavailableException ex)
         {
-            await ClientReplies.ErrorAsync(context.Outlet, id, JsonRpcErrorCodes.InternalError, "Cannot fork: " + ex.Message, cancellationToken).ConfigureAwait(false);
-            return InterceptResult.Consume;
+            await ClientReplies.ErrorAsync(outlet, id, JsonRpcErrorCodes.InternalError, "Cannot fork: " + ex.Message, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await ClientReplies.StoppingAsync(outlet, id).ConfigureAwait(false);
+            return;
         }
 
         if (!result.Succeeded)
         {
-            await ClientReplies.ErrorAsync(context.Outlet, id, result.Error!.Value, cancellationToken).ConfigureAwait(false);
-            return InterceptResult.Consume;
+            await ClientReplies.ErrorAsync(outlet, id, result.Error!.Value, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        await ClientReplies.ResultAsync(context.Outlet, id, writer => WriteResult(writer, result), cancellationToken).ConfigureAwait(false);
-        return InterceptResult.Consume;
+        await ClientReplies.ResultAsync(outlet, id, writer => WriteResult(writer, result), cancellationToken).ConfigureAwait(false);
     }
 
     private static void WriteResult(Utf8JsonWriter writer, ForkResult result)

@@ -46,6 +46,7 @@ public sealed class ForkService(SessionRegistry sessions, TimeProvider time, For
                     UsedTokens = parent?.UsedTokens,
                     ContextWindow = parent?.ContextWindow,
                 };
+                announcer?.Expect(fork.SessionId);
                 sessions.Open(fork);
             }
         }

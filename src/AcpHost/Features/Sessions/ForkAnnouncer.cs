@@ -30,6 +30,10 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
     private int _clientForkCount;
     private int _hostForks;
 
+    // Forks of the host's own that the registry knows but the client has not been told of yet: the agent pump may see
+    // the fork's first update between the two, and that update must still wait for the announcement.
+    private readonly ConcurrentDictionary<string, byte> _unannounced = new(StringComparer.Ordinal);
+
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.SessionUpdate, AcpMethods.SessionFork];
 
@@ -42,6 +46,12 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
 
     /// <summary>A fork of the host's own is about to be asked for.</summary>
     public void BeginFork() => Interlocked.Increment(ref _hostForks);
+
+    /// <summary>
+    /// A fork of the host's own is about to be registered as <paramref name="sessionId"/>: its updates wait for the
+    /// announcement even once the registry knows it.
+    /// </summary>
+    public void Expect(string sessionId) => _unannounced[sessionId] = 0;
 
     /// <summary>A fork of the host's own ended; <paramref name="fork"/> is the new session, announced now, or null.</summary>
     public async Task EndForkAsync(SessionInfo? fork, IRelayOutlet outlet, CancellationToken cancellationToken)
@@ -56,6 +66,11 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
         }
         finally
         {
+            if (fork is not null)
+            {
+                _unannounced.TryRemove(fork.SessionId, out _);
+            }
+
             await ForkDoneAsync(outlet).ConfigureAwait(false);
         }
     }
@@ -103,7 +118,7 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
         bool? held = _early.Enqueue(sessionId, context.Line);
         if (held is null)
         {
-            if (!ForkInFlight || sessions.Find(sessionId) is not null)
+            if (!ForkInFlight || (sessions.Find(sessionId) is not null && !_unannounced.ContainsKey(sessionId)))
             {
                 return InterceptResult.Forward;
             }
@@ -152,6 +167,7 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
                 At = session.OpenedAt,
             },
             Control.ControlJsonContext.Default.ForkEvent));
+        _unannounced.TryRemove(session.SessionId, out _);
         await LetGoAsync(session.SessionId, outlet).ConfigureAwait(false);
     }
 

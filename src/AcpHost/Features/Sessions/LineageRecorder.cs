@@ -128,14 +128,19 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
     {
         await foreach ((SessionInfo written, bool opened) in _toWrite.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            SessionInfo session = opened ? KnownLineage(written) : written;
             try
             {
+                SessionInfo session = opened ? KnownLineage(written) : written;
                 await _ledger.AppendAsync(ToRecord(session), CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException)
             {
-                LedgerWriteFailed(_log, ex, session.SessionId);
+                LedgerWriteFailed(_log, ex, written.SessionId);
+            }
+            catch (Exception ex)
+            {
+                // One session the ledger refuses (an agent that named it "") must not stop the recording of every other.
+                RecordFailed(_log, ex, written.SessionId);
             }
         }
     }
@@ -179,6 +184,9 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
         ContextWindow = session.ContextWindow,
         Compactions = session.Compactions,
     };
+
+    [LoggerMessage(EventId = 214, Level = LogLevel.Error, Message = "Could not record session {SessionId}; recording goes on with the next")]
+    private static partial void RecordFailed(ILogger logger, Exception exception, string sessionId);
 
     [LoggerMessage(EventId = 211, Level = LogLevel.Error, Message = "Could not write session {SessionId} to the session ledger")]
     private static partial void LedgerWriteFailed(ILogger logger, Exception exception, string sessionId);

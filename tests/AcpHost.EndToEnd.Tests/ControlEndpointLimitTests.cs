@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AcpHost.EndToEnd.Tests.Support;
+
+namespace AcpHost.EndToEnd.Tests;
+
+/// <summary>
+/// Idle control connections cannot use up the host's file descriptors: past its limit the endpoint refuses them and
+/// the relay goes on answering the editor (issue 15, item 7). The agent is <c>cat</c>, which echoes each line back.
+/// </summary>
+public class ControlEndpointLimitTests
+{
+    private const int Timeout = 90_000;
+
+    [Fact(Timeout = Timeout)]
+    public async Task ManyIdleControlConnections_UnderALowFileLimit_AreRefusedAndTheRelayGoesOn()
+    {
+        using var data = new TempDirectory("acphost-fds");
+        await using RawHost host = RawHost.Start(data.Path, "cat");
+        await host.AgentPidAsync(TimeSpan.FromSeconds(30));
+        string socket = (await host.WaitForLogAsync(new Regex(@"Control endpoint listening on (\S+\.sock)"), TimeSpan.FromSeconds(30))).Groups[1].Value;
+        using (Process limit = Process.Start("prlimit", ["--pid", host.Process.Id.ToString(CultureInfo.InvariantCulture), "--nofile=256:256"]))
+        {
+            await limit.WaitForExitAsync();
+            Assert.Equal(0, limit.ExitCode);
+        }
+
+        var idle = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 150; i++)
+            {
+                var connection = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                idle.Add(connection);
+                try
+                {
+                    await connection.ConnectAsync(new UnixDomainSocketEndPoint(socket));
+                }
+                catch (SocketException)
+                {
+                    // Refused once the host's backlog is full: refusing is what is asked of it.
+                }
+            }
+
+            // The relay still answers: cat's echo of the line comes back on stdout.
+            const string line = """{"jsonrpc":"2.0","method":"still/there","params":{}}""";
+            await host.Process.StandardInput.WriteAsync(line + "\n");
+            await host.Process.StandardInput.FlushAsync();
+            Task<string?> echo = host.Process.StandardOutput.ReadLineAsync();
+            Assert.Equal(line, await echo.WaitAsync(TimeSpan.FromSeconds(20)));
+            Assert.False(host.Process.HasExited);
+            await host.WaitForLogAsync(new Regex("control connection", RegexOptions.IgnoreCase), TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            foreach (Socket connection in idle)
+            {
+                connection.Dispose();
+            }
+        }
+
+        // Once they are gone, the endpoint serves again (as soon as the host has seen them close: tried until then).
+        using var serving = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        string? status = null;
+        while (status is null)
+        {
+            serving.Token.ThrowIfCancellationRequested();
+            using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await client.ConnectAsync(new UnixDomainSocketEndPoint(socket), serving.Token);
+                await using var stream = new NetworkStream(client);
+                await stream.WriteAsync("""{"jsonrpc":"2.0","id":1,"method":"host/status"}"""u8.ToArray().Concat("\n"u8.ToArray()).ToArray(), serving.Token);
+                using var reader = new StreamReader(stream);
+                status = await reader.ReadLineAsync(serving.Token);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException)
+            {
+                // Refused: closed as soon as accepted, while the host still counts the idle ones.
+            }
+
+            if (status is null)
+            {
+                await Task.Delay(100, serving.Token);
+            }
+        }
+
+        Assert.Equal(host.Process.Id, JsonDocument.Parse(status).RootElement.GetProperty("result").GetProperty("pid").GetInt32());
+
+        host.Process.StandardInput.Close();
+        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+}

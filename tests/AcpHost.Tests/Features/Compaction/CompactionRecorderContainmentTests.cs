@@ -1,0 +1,55 @@
+using System.Text.Json;
+using AcpHost.Features.Compaction;
+using AcpHost.Features.Sessions;
+using AcpHost.Relay.Relay;
+using AcpHost.Tests.Support;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AcpHost.Tests.Features.Compaction;
+
+/// <summary>A compaction signal the recorder cannot use spoils only itself (issue 15, item 6).</summary>
+public sealed class CompactionRecorderContainmentTests : IAsyncDisposable
+{
+    private const int Timeout = 20_000;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("acphost-recorder-contain-").FullName;
+
+    public ValueTask DisposeAsync()
+    {
+        Directory.Delete(_folder, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+
+    private static string Signal(string sessionId, string toolCallId, long preTokens) =>
+        """{"jsonrpc":"2.0","method":"session/update","params":{"sessionId":""" + JsonSerializer.Serialize(sessionId)
+        + ""","update":{"sessionUpdate":"tool_call_update","toolCallId":""" + JsonSerializer.Serialize(toolCallId)
+        + ""","status":"completed","rawOutput":{"trigger":"automatic","preTokens":""" + preTokens
+        + ""","postTokens":2576,"durationMs":40},"_meta":{"claudeCode":{"toolName":"compact"}}}}}""";
+
+    [Fact(Timeout = Timeout)]
+    public async Task CompactionSignal_WithAnEmptySessionId_IsLoggedAndLaterSignalsAreStillRecorded()
+    {
+        var registry = new SessionRegistry();
+        var ledger = new CompactionLedger(Path.Combine(_folder, "data"));
+        var options = Options.Create(new CompactionOptions { ClaudeConfigDir = Path.Combine(_folder, "claude"), TranscriptWait = TimeSpan.FromSeconds(5), PollInterval = TimeSpan.FromMilliseconds(50) });
+        var log = new ListLogger<CompactionRecorder>();
+        var recorder = new CompactionRecorder(registry, ledger, options, TimeProvider.System, log);
+        await using var harness = new RelayHarness([recorder]);
+        await using (recorder)
+        {
+            await harness.Agent.SayAsync(Signal("", "t-empty", 1000));
+            await harness.ToClient.NextAsync(); // the agent's update itself, unchanged
+
+            await harness.Agent.SayAsync(Signal("s-1", "t-good", 990010));
+            await harness.ToClient.NextAsync();
+
+            JsonElement notification = JsonDocument.Parse(await harness.ToClient.NextAsync()).RootElement;
+            Assert.Equal("_acphost/compaction", notification.GetProperty("method").GetString());
+            Assert.Equal("s-1", notification.GetProperty("params").GetProperty("sessionId").GetString());
+            Assert.True(log.Entries.Any(e => e.Level >= LogLevel.Warning), "the unusable signal left no log line");
+        }
+
+        Assert.Equal("s-1", Assert.Single(ledger.ReadAll()).SessionId);
+    }
+}

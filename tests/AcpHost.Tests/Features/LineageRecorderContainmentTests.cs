@@ -1,0 +1,37 @@
+using AcpHost.Features;
+using AcpHost.Features.Sessions;
+using AcpHost.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace AcpHost.Tests.Features;
+
+/// <summary>A session record the ledger refuses spoils only itself (issue 15, item 6: a feature's failure is contained).</summary>
+public sealed class LineageRecorderContainmentTests : IDisposable
+{
+    private const int Timeout = 20_000;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("acphost-lineage-contain-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact(Timeout = Timeout)]
+    public async Task SessionWithAnEmptyId_IsLoggedAndLaterSessionsAreStillRecorded()
+    {
+        var sessions = new SessionRegistry();
+        var ledger = new SessionLedger(_folder);
+        var log = new ListLogger<LineageRecorder>();
+        await using var recorder = new LineageRecorder(sessions, ledger, TimeProvider.System, log);
+
+        // An agent that answered session/new with {"sessionId": ""}.
+        sessions.Open(new SessionInfo("", "/work", DateTimeOffset.UtcNow, "session/new", null));
+        sessions.Open(new SessionInfo("good", "/work", DateTimeOffset.UtcNow, "session/new", null));
+
+        using var waiting = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!ledger.ReadAll().Any(r => r.SessionId == "good"))
+        {
+            await Task.Delay(20, waiting.Token);
+        }
+
+        Assert.True(log.Entries.Any(e => e.Level >= LogLevel.Warning), "the refused record left no log line");
+    }
+}
