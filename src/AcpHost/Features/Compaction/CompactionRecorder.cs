@@ -33,7 +33,9 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
     private readonly string _claudeConfigDir;
     private readonly ConcurrentDictionary<string, TranscriptTail> _tails = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<RequestId, string> _promptsInFlight = new();
-    private readonly ConcurrentQueue<string> _sweeps = new();
+    // Sessions whose turn ended since the last poll: a set, not a queue, so a thousand turns between two polls hold
+    // one entry, and adding a session already due allocates nothing.
+    private readonly ConcurrentDictionary<string, byte> _sweeps = new(StringComparer.Ordinal);
     private readonly Channel<TrackerAction> _toRecord = Channel.CreateBounded<TrackerAction>(new BoundedChannelOptions(1024) { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _transcriptGate = new(1, 1);
@@ -158,7 +160,8 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
 
         if (context.Direction == Direction.FromClient && context.Info.Kind == MessageKind.Request)
         {
-            if (JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.RequestEnvelopeSessionParams)?.Params?.SessionId is { } sessionId)
+            // Every turn: read without the serializer, which would allocate about a kilobyte for it (issue 15).
+            if (TurnFields.SessionIdOf(context.Line.Span) is { } sessionId)
             {
                 _promptsInFlight[id] = sessionId;
             }
@@ -166,7 +169,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
         else if (context.Info.Kind == MessageKind.Response && _promptsInFlight.TryRemove(id, out string? sessionId))
         {
             // A turn ended: look at its transcript for any compaction the wire did not report.
-            _sweeps.Enqueue(sessionId);
+            _sweeps.TryAdd(sessionId, 0);
         }
     }
 
@@ -229,9 +232,13 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
             while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
             {
                 var due = new HashSet<string>(_tracker.SessionsAwaitingTranscript(), StringComparer.Ordinal);
-                while (_sweeps.TryDequeue(out string? sessionId))
+                foreach (string sessionId in _sweeps.Keys)
                 {
-                    due.Add(sessionId);
+                    // Taken before the read: a turn that ends during it marks the session again for the next poll.
+                    if (_sweeps.TryRemove(sessionId, out _))
+                    {
+                        due.Add(sessionId);
+                    }
                 }
 
                 foreach (string sessionId in due)
