@@ -10,7 +10,8 @@ internal static class Program
 {
     private const string Usage = """
         usage:
-          acphost-bench fake-agent                 answer initialize, bench/ping and bench/flood on stdin/stdout
+          acphost-bench fake-agent                 answer initialize, bench/ping, bench/flood, session/new and
+                                                   session/prompt on stdin/stdout
           acphost-bench pipe -- COMMAND [ARGS...]  bare byte pipe: relay stdin/stdout to COMMAND without parsing
           acphost-bench run [OPTIONS]              measure each relay against a direct connection (run --help)
           acphost-bench soak --acphost PATH [...]  soak acphost for minutes: no loss, no growth (soak --help)

@@ -1,4 +1,4 @@
-# Sourced by scripts/acphost and scripts/bench.sh: how acphost is published wherever start-up counts.
+# Sourced by scripts/acphost, scripts/bench.sh and scripts/soak.sh: how acphost is published wherever start-up or memory is measured.
 #
 # On Linux: self-contained, trimmed, and ReadyToRun in one composite image with the framework. Plain ReadyToRun
 # cannot precompile the generic code that crosses from the app into the framework (async state machines, collections

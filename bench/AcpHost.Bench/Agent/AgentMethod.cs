@@ -17,4 +17,13 @@ internal enum AgentMethod
 
     /// <summary><c>bench/flood</c>: answered with a burst of <c>session/update</c> notifications, then an empty result.</summary>
     Flood,
+
+    /// <summary><c>session/new</c>: answered with the one session the fake agent has, <c>sess_bench</c>.</summary>
+    SessionNew,
+
+    /// <summary>
+    /// <c>session/prompt</c>: a turn shaped like a real agent's, streamed text chunks and a <c>usage_update</c>, then
+    /// the <c>end_turn</c> response (<see cref="PromptTurn"/>).
+    /// </summary>
+    Prompt,
 }

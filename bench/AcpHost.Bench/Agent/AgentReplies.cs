@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Text;
 
 namespace AcpHost.Bench.Agent;
 
@@ -20,6 +21,10 @@ internal sealed class AgentReplies(PipeWriter output)
     private static readonly byte[] MethodNotFoundEnd =
         ""","error":{"code":-32601,"message":"Method not found"}}"""u8.ToArray();
 
+    private static readonly byte[] SessionNewResultEnd =
+        Encoding.UTF8.GetBytes(",\"result\":{\"sessionId\":\"" + PromptTurn.SessionId + "\"}}");
+
+    private readonly PromptTurn _turn = new();
     private byte[] _floodBlock = [];
     private int _floodLineLength;
 
@@ -33,6 +38,12 @@ internal sealed class AgentReplies(PipeWriter output)
                 return ValueTask.CompletedTask;
             case AgentMethod.Ping:
                 WriteResponse(id, EmptyResultEnd);
+                return ValueTask.CompletedTask;
+            case AgentMethod.SessionNew:
+                WriteResponse(id, SessionNewResultEnd);
+                return ValueTask.CompletedTask;
+            case AgentMethod.Prompt:
+                _turn.Write(output, id);
                 return ValueTask.CompletedTask;
             case AgentMethod.Flood:
                 // The id must outlive the awaits of the flood, and a span cannot: copy it, once per flood.

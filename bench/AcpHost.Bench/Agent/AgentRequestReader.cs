@@ -80,6 +80,16 @@ internal sealed class AgentRequestReader
             return AgentMethod.Flood;
         }
 
+        if (reader.ValueTextEquals("session/prompt"u8))
+        {
+            return AgentMethod.Prompt;
+        }
+
+        if (reader.ValueTextEquals("session/new"u8))
+        {
+            return AgentMethod.SessionNew;
+        }
+
         return reader.ValueTextEquals("initialize"u8) ? AgentMethod.Initialize : AgentMethod.Other;
     }
 

@@ -99,7 +99,7 @@ internal static class BenchDriver
 
     private static string Describe(RunResult run) => run.Succeeded
         ? FormattableString.Invariant(
-            $"startup {run.StartupMs:F1} ms, ping p50 {run.PingP50Us:F1} µs p99 {run.PingP99Us:F1} µs, small {run.SmallMessagesPerSecond:N0} msgs/s {run.SmallMegabytesPerSecond:F1} MB/s, large {run.LargeMegabytesPerSecond:F1} MB/s{(run.RelayPeakRssKiB is long rss ? $", relay RSS {rss / 1024.0:F1} MiB" : "")}")
+            $"startup {run.StartupMs:F1} ms, ping p50 {run.PingP50Us:F1} µs p99 {run.PingP99Us:F1} µs, small {run.SmallMessagesPerSecond:N0} msgs/s {run.SmallMegabytesPerSecond:F1} MB/s, large {run.LargeMegabytesPerSecond:F1} MB/s, turn p50 {run.PromptP50Us:F1} µs{(run.RelayPeakRssKiB is long rss ? $", relay peak RSS {run.RelayPeakRssBeforePromptsKiB / 1024.0:F1} before turns, {run.RelayPeakRssAfterThirdKiB / 1024.0:F1} after 1/3, {rss / 1024.0:F1} MiB at the end" : "")}")
         : "FAILED: " + run.Error;
 
     private static async Task SaveAsync(

@@ -11,6 +11,8 @@ internal sealed class BenchRequests
     private const string InitializeParams =
         """{"protocolVersion":1,"clientCapabilities":{"fs":{"readTextFile":false,"writeTextFile":false},"terminal":false},"clientInfo":{"name":"acphost-bench","version":"1.0.0"}}""";
 
+    private const string SessionNewParams = """{"cwd":"/tmp","mcpServers":[]}""";
+
     private readonly byte[] _line = new byte[512];
     private readonly byte[] _marker = new byte[32];
     private long _nextId;
@@ -23,6 +25,13 @@ internal sealed class BenchRequests
 
     /// <summary>A <c>bench/flood</c> of <paramref name="count"/> notifications of <paramref name="size"/> bytes each.</summary>
     public BenchRequest Flood(long count, int size) => Format("bench/flood", null, count, size);
+
+    /// <summary>A <c>session/new</c>; the fake agent answers with its one session.</summary>
+    public BenchRequest SessionNew() => Format("session/new", SessionNewParams, 0, 0);
+
+    /// <summary>Turn <paramref name="turn"/> of a conversation: a <c>session/prompt</c> with a line of text.</summary>
+    public BenchRequest Prompt(long turn) =>
+        Format("session/prompt", $$$"""{"sessionId":"{{{Agent.PromptTurn.SessionId}}}","prompt":[{"type":"text","text":"Turn {{{turn}}}: carry on with the change we discussed and tell me what you did."}]}""", 0, 0);
 
     private BenchRequest Format(string method, string? parameters, long count, int size)
     {

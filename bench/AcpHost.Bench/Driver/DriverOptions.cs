@@ -22,6 +22,8 @@ internal sealed record DriverOptions
           --large-count N       large-message flood: notifications (default 2000)
           --large-size BYTES    large-message flood: bytes per line (default 65536)
           --pings N             sequential bench/ping round trips (default 20000)
+          --prompts N           sequential session/prompt turns, each 8 text chunks, a usage_update and end_turn
+                                (default 20000); the relay's peak RSS is read after a third of them and at the end
           --no-warmup           skip the unmeasured warm-up before each run's measurements
           --timeout SECONDS     per-run limit; the processes are killed when it passes (default 120)
           --json FILE           save every run's raw results
@@ -45,6 +47,8 @@ internal sealed record DriverOptions
     public int LargeSize { get; init; } = 64 * 1024;
 
     public int Pings { get; init; } = 20_000;
+
+    public int Prompts { get; init; } = 20_000;
 
     public bool Warmup { get; init; } = true;
 
@@ -74,6 +78,7 @@ internal sealed record DriverOptions
                 "--large-count" => options with { LargeCount = Positive(name, Value()) },
                 "--large-size" => options with { LargeSize = (int)Positive(name, Value()) },
                 "--pings" => options with { Pings = (int)Positive(name, Value()) },
+                "--prompts" => options with { Prompts = (int)Positive(name, Value()) },
                 "--no-warmup" => options with { Warmup = false },
                 "--timeout" => options with { TimeoutSeconds = Positive(name, Value()) },
                 "--json" => options with { JsonPath = Value() },

@@ -14,7 +14,7 @@ internal static class MarkdownReport
         var text = new StringBuilder();
         text.AppendLine("## Relay benchmark").AppendLine();
         text.AppendLine(invariant, $"Median of up to {options.Repeat} alternated runs per configuration; in brackets, the ratio to `direct` (value ÷ direct).");
-        text.AppendLine(invariant, $"Small flood {options.SmallCount:N0} × {options.SmallSize:N0} B, large flood {options.LargeCount:N0} × {options.LargeSize:N0} B, {options.Pings:N0} sequential pings{(options.Warmup ? ", after a warm-up" : "")}.");
+        text.AppendLine(invariant, $"Small flood {options.SmallCount:N0} × {options.SmallSize:N0} B, large flood {options.LargeCount:N0} × {options.LargeSize:N0} B, {options.Pings:N0} sequential pings, {options.Prompts:N0} sequential prompt turns{(options.Warmup ? ", after a warm-up" : "")}.");
         text.AppendLine(invariant, $"{Environment.ProcessorCount} CPUs, {RuntimeInformation.OSDescription}, .NET {Environment.Version}.").AppendLine();
 
         text.Append("| metric |");

@@ -17,6 +17,10 @@ internal sealed record ReportMetric(string Label, Func<RunResult, double?> Value
         new("ping p99, µs", r => r.PingP99Us, "N1"),
         new("relay CPU per ping, µs", r => r.RelayCpuPerPingUs, "N1"),
         new("startup to initialize, ms", r => r.StartupMs, "N1"),
+        new("prompt turn p50, µs", r => r.PromptP50Us, "N1"),
+        new("prompt turn p99, µs", r => r.PromptP99Us, "N1"),
+        new("relay peak RSS before the turns, MiB", r => r.RelayPeakRssBeforePromptsKiB / 1024.0, "N1"),
+        new("relay peak RSS after 1/3 of the turns, MiB", r => r.RelayPeakRssAfterThirdKiB / 1024.0, "N1"),
         new("relay peak RSS, MiB", r => r.RelayPeakRssKiB / 1024.0, "N1"),
     ];
 }

@@ -12,6 +12,7 @@ internal sealed class RunMeasurer(DriverOptions options, IReadOnlyList<string> b
     private const int WarmupPings = 2_000;
     private const long WarmupSmallCount = 20_000;
     private const long WarmupLargeCount = 50;
+    private const int WarmupPrompts = 2_000;
     private const double BytesPerMegabyte = 1_000_000;
 
     /// <summary>Runs <paramref name="configuration"/> once; failures come back as a result with an error, not as exceptions.</summary>
@@ -51,6 +52,8 @@ internal sealed class RunMeasurer(DriverOptions options, IReadOnlyList<string> b
 
         await RoundTripAsync(child, reader, requests.Initialize(), cancellationToken);
         TimeSpan startup = Stopwatch.GetElapsedTime(spawned);
+        await RoundTripAsync(child, reader, requests.SessionNew(), cancellationToken);
+        var prompts = new PromptRun(child, reader, requests, configuration.HasRelay);
 
         if (options.Warmup)
         {
@@ -58,6 +61,7 @@ internal sealed class RunMeasurer(DriverOptions options, IReadOnlyList<string> b
             await PingAsync(child, reader, requests, WarmupPings, cancellationToken);
             await FloodAsync(child, reader, requests, Math.Min(WarmupSmallCount, options.SmallCount), options.SmallSize, cancellationToken);
             await FloodAsync(child, reader, requests, Math.Min(WarmupLargeCount, options.LargeCount), options.LargeSize, cancellationToken);
+            await prompts.RunAsync(Math.Min(WarmupPrompts, options.Prompts), cancellationToken);
         }
 
         // The relay's CPU time over the pings: what waiting for the next message costs it (the spin before each read).
@@ -66,6 +70,11 @@ internal sealed class RunMeasurer(DriverOptions options, IReadOnlyList<string> b
         double? relayCpuPerPingUs = configuration.HasRelay ? (child.CpuTime - cpuBeforePings).TotalMicroseconds / options.Pings : null;
         (long smallBytes, TimeSpan smallTime) = await FloodAsync(child, reader, requests, options.SmallCount, options.SmallSize, cancellationToken);
         (long largeBytes, TimeSpan largeTime) = await FloodAsync(child, reader, requests, options.LargeCount, options.LargeSize, cancellationToken);
+
+        // Conversation turns last: the peak before them is the floods', and the peak after a third of them against the
+        // peak at the end shows whether each turn leaves something behind.
+        long? peakBeforePrompts = configuration.HasRelay ? PeakRss.ReadKiB(child.Id) : null;
+        PromptRun.Measured turns = await prompts.MeasureAsync(options.Prompts, cancellationToken);
 
         // Before closing: once stdin closes the relay may exit, and its /proc entry with it.
         long? peakRss = configuration.HasRelay ? PeakRss.ReadKiB(child.Id) : null;
@@ -89,6 +98,10 @@ internal sealed class RunMeasurer(DriverOptions options, IReadOnlyList<string> b
             SmallMegabytesPerSecond = smallBytes / BytesPerMegabyte / smallTime.TotalSeconds,
             LargeMessagesPerSecond = options.LargeCount / largeTime.TotalSeconds,
             LargeMegabytesPerSecond = largeBytes / BytesPerMegabyte / largeTime.TotalSeconds,
+            PromptP50Us = TicksToMicroseconds(turns.P50Ticks),
+            PromptP99Us = TicksToMicroseconds(turns.P99Ticks),
+            RelayPeakRssBeforePromptsKiB = peakBeforePrompts,
+            RelayPeakRssAfterThirdKiB = turns.PeakRssAfterThirdKiB,
             RelayPeakRssKiB = peakRss,
         };
     }
@@ -117,7 +130,8 @@ internal sealed class RunMeasurer(DriverOptions options, IReadOnlyList<string> b
         return (bytes, Stopwatch.GetElapsedTime(start));
     }
 
-    private static async Task RoundTripAsync(ChildProcess child, ResponseReader reader, BenchRequest request, CancellationToken cancellationToken)
+    /// <summary>One request and its answer; everything the child writes before the answer is read and skipped.</summary>
+    internal static async Task RoundTripAsync(ChildProcess child, ResponseReader reader, BenchRequest request, CancellationToken cancellationToken)
     {
         child.Send(request.Line.Span);
         await reader.ReadUntilAsync(request.Marker, cancellationToken);
@@ -138,5 +152,5 @@ internal sealed class RunMeasurer(DriverOptions options, IReadOnlyList<string> b
         }
     }
 
-    private static double TicksToMicroseconds(double ticks) => ticks * 1_000_000 / Stopwatch.Frequency;
+    internal static double TicksToMicroseconds(double ticks) => ticks * 1_000_000 / Stopwatch.Frequency;
 }

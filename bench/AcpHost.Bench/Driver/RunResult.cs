@@ -41,6 +41,18 @@ internal sealed record RunResult
     /// <summary>Large-message flood: megabytes (10^6 bytes) per second.</summary>
     public double LargeMegabytesPerSecond { get; init; }
 
+    /// <summary>Median <c>session/prompt</c> turn, request to <c>end_turn</c> response.</summary>
+    public double PromptP50Us { get; init; }
+
+    /// <summary>99th percentile <c>session/prompt</c> turn.</summary>
+    public double PromptP99Us { get; init; }
+
+    /// <summary>The relay's peak resident set after the pings and floods, before the measured turns; null without a relay.</summary>
+    public long? RelayPeakRssBeforePromptsKiB { get; init; }
+
+    /// <summary>The relay's peak resident set after a third of the measured turns; null without a relay.</summary>
+    public long? RelayPeakRssAfterThirdKiB { get; init; }
+
     /// <summary>The relay process's peak resident set (VmHWM) at the end of the run; null without a relay.</summary>
     public long? RelayPeakRssKiB { get; init; }
 

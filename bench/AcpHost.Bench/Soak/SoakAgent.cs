@@ -16,6 +16,7 @@ internal sealed class SoakAgent
     private readonly Dictionary<string, long> _expectedSeq = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _sentSeq = new(StringComparer.Ordinal);
     private readonly Random _random = new(7);
+    private readonly SoakTurns _turns;
     private long _echoCount;
     private long _tells;
     private long _cancelsMatched;
@@ -26,6 +27,8 @@ internal sealed class SoakAgent
     private long _asksAnswered;
     private long _badAnswers;
     private long _nextAsk;
+
+    private SoakAgent() => _turns = new SoakTurns(_wire);
 
     /// <summary>Serves stdin until it closes; returns the exit code.</summary>
     public static async Task<int> RunAsync()
@@ -52,6 +55,12 @@ internal sealed class SoakAgent
         {
             case "initialize":
                 await AnswerAsync(message.GetProperty("id"), w => w.WriteNumber("protocolVersion", 1));
+                break;
+            case "session/new":
+                await AnswerAsync(message.GetProperty("id"), w => w.WriteString("sessionId", SoakConversation.SessionId));
+                break;
+            case "session/prompt":
+                await _turns.AnswerAsync(message.GetProperty("id"), parameters);
                 break;
             case SoakMethods.Echo:
                 await OnEchoAsync(message.GetProperty("id"), parameters);
@@ -215,6 +224,8 @@ internal sealed class SoakAgent
             AsksSent = Interlocked.Read(ref _asksSent),
             AsksAnswered = Interlocked.Read(ref _asksAnswered),
             BadAnswers = Interlocked.Read(ref _badAnswers),
+            Turns = _turns.Turns,
+            ChunksSent = _turns.ChunksSent,
         };
         return _wire.WriteAsync(w =>
         {

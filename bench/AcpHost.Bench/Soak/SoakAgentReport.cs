@@ -20,4 +20,8 @@ internal sealed record SoakAgentReport
     public long AsksAnswered { get; init; }
 
     public long BadAnswers { get; init; }
+
+    public long Turns { get; init; }
+
+    public long ChunksSent { get; init; }
 }

@@ -35,6 +35,9 @@ internal sealed class SoakClient(SoakWire wire, SoakOptions options)
     private long _bytesIn;
     private long _bytesOut;
     private long _errorCount;
+    private SoakConversation? _conversation;
+
+    private SoakConversation Conversation => _conversation ??= new SoakConversation(compose => WriteAsync(compose, 0), Fail);
 
     /// <summary>Lines the client has written and read so far: what the relay carried.</summary>
     public long Relayed => Interlocked.Read(ref _linesIn) + Interlocked.Read(ref _linesOut);
@@ -66,6 +69,8 @@ internal sealed class SoakClient(SoakWire wire, SoakOptions options)
     /// <summary>Sends traffic until <paramref name="until"/> or the message limit.</summary>
     public async Task SendAsync(DateTime until)
     {
+        // Conversation turns go on beside the random traffic, one at a time, for the whole run.
+        Task conversing = Conversation.RunAsync(until);
         long messages = 0;
         while (DateTime.UtcNow < until && messages < options.MaxMessages)
         {
@@ -108,6 +113,8 @@ internal sealed class SoakClient(SoakWire wire, SoakOptions options)
 
             messages++;
         }
+
+        await conversing;
     }
 
     /// <summary>Waits for every request to be answered and every ask to be answered, then asks the agent for its counts.</summary>
@@ -148,6 +155,8 @@ internal sealed class SoakClient(SoakWire wire, SoakOptions options)
         Expect("asks the client received", agent.AsksSent, Interlocked.Read(ref _asksReceived));
         Expect("asks answered back to the agent", agent.AsksSent, agent.AsksAnswered);
         Expect("messages out of order at the agent", 0, agent.OutOfOrder);
+        Expect("conversation turns the agent answered", Conversation.Turns, agent.Turns);
+        Expect("conversation chunks the client received", agent.ChunksSent, Conversation.Chunks);
         Expect("bad payloads or lines at the agent", 0, agent.BadPayloads + agent.BadAnswers);
     }
 
@@ -157,6 +166,7 @@ internal sealed class SoakClient(SoakWire wire, SoakOptions options)
         yield return $"messages relayed: {Relayed:N0} ({Interlocked.Read(ref _linesOut):N0} client→agent, {Interlocked.Read(ref _linesIn):N0} agent→client), " +
             $"{(Interlocked.Read(ref _bytesOut) + Interlocked.Read(ref _bytesIn)) / 1e6:N0} MB";
         yield return $"client→agent: {_echoes:N0} echo requests, {_tells:N0} tell notifications, {_cancels:N0} cancels, {_asksAnswered:N0} answers to asks";
+        yield return $"conversation: {Conversation.Turns:N0} session/prompt turns answered with end_turn, {Conversation.Chunks:N0} text chunks and a usage_update each";
         yield return $"agent→client: {_results:N0} results + {_cancelledAnswers:N0} cancelled (-32800) for {_echoes:N0} requests, {_notes:N0} notes, {_asksReceived:N0} asks";
         if (agent is not null)
         {
@@ -178,7 +188,11 @@ internal sealed class SoakClient(SoakWire wire, SoakOptions options)
     {
         Interlocked.Increment(ref _linesIn);
         Interlocked.Add(ref _bytesIn, length + 1);
-        if (message.TryGetProperty("method", out JsonElement method))
+        if (message.TryGetProperty("method", out JsonElement method) && method.GetString() == "session/update")
+        {
+            Conversation.OnUpdate(message.GetProperty("params"));
+        }
+        else if (message.TryGetProperty("method", out method))
         {
             OnAgentMessage(method.GetString(), message);
         }
@@ -186,6 +200,9 @@ internal sealed class SoakClient(SoakWire wire, SoakOptions options)
         {
             OnAnswer(message, sent);
             _window.Release();
+        }
+        else if (Conversation.TryAnswer(id, message))
+        {
         }
         else if (id.ValueKind == JsonValueKind.String && id.GetString() == ReportId && message.TryGetProperty("result", out JsonElement result))
         {

@@ -34,7 +34,9 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
     private readonly string _claudeConfigDir;
     private readonly ConcurrentDictionary<string, TranscriptTail> _tails = new(StringComparer.Ordinal);
     private readonly SessionTurns _turns;
-    private readonly ConcurrentQueue<string> _sweeps = new();
+    // Sessions whose turn ended since the last poll: a set, not a queue, so a thousand turns between two polls hold
+    // one entry, and adding a session already due allocates nothing.
+    private readonly ConcurrentDictionary<string, byte> _sweeps = new(StringComparer.Ordinal);
     private readonly Channel<TrackerAction> _toRecord = Channel.CreateBounded<TrackerAction>(new BoundedChannelOptions(1024) { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _transcriptGate = new(1, 1);
@@ -176,7 +178,8 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
 
         if (context.Direction == Direction.FromClient && context.Info.Kind == MessageKind.Request)
         {
-            // Only a line that mentions /compact has its prompt's text decoded; for the others the session id is enough.
+            // Only a line that mentions /compact has its prompt's text decoded; for the others the session id is enough,
+            // read without the serializer, which would allocate about a kilobyte per turn (issue 15).
             ReadOnlySpan<byte> line = context.Line.Span;
             if (line.IndexOf("/compact"u8) >= 0)
             {
@@ -185,7 +188,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
                     _turns.PromptSent(id, sessionId, IsCompactCommand(prompt));
                 }
             }
-            else if (JsonSerializer.Deserialize(line, AcpJsonContext.Default.RequestEnvelopeSessionParams)?.Params?.SessionId is { } sessionId)
+            else if (TurnFields.SessionIdOf(line) is { } sessionId)
             {
                 _turns.PromptSent(id, sessionId, isCompact: false);
             }
@@ -193,7 +196,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
         else if (context.Info.Kind == MessageKind.Response && _turns.PromptAnswered(id) is { } sessionId)
         {
             // A turn ended: look at its transcript for any compaction the wire did not report.
-            _sweeps.Enqueue(sessionId);
+            _sweeps.TryAdd(sessionId, 0);
         }
     }
 
@@ -269,9 +272,13 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
             while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
             {
                 var due = new HashSet<string>(_tracker.SessionsAwaitingTranscript(), StringComparer.Ordinal);
-                while (_sweeps.TryDequeue(out string? sessionId))
+                foreach (string sessionId in _sweeps.Keys)
                 {
-                    due.Add(sessionId);
+                    // Taken before the read: a turn that ends during it marks the session again for the next poll.
+                    if (_sweeps.TryRemove(sessionId, out _))
+                    {
+                        due.Add(sessionId);
+                    }
                 }
 
                 foreach (string sessionId in due)

@@ -122,12 +122,12 @@ public sealed partial class SessionTracker(SessionRegistry registry, TimeProvide
         }
     }
 
+    // Several times a turn: read without the serializer, which would allocate about a kilobyte for each (issue 15).
     private void RecordUsage(ReadOnlySpan<byte> line)
     {
-        SessionUpdateParams? update = JsonSerializer.Deserialize(line, AcpJsonContext.Default.SessionUpdateNotification)?.Params;
-        if (update is { SessionId: { } sessionId, Update: { Kind: "usage_update" } usage })
+        if (TurnFields.UsageOf(line) is { } usage)
         {
-            registry.RecordUsage(sessionId, usage.Used, usage.Size);
+            registry.RecordUsage(usage.SessionId, usage.Used, usage.Size);
         }
     }
 
