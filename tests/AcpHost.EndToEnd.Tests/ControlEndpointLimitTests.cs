@@ -52,7 +52,7 @@ public class ControlEndpointLimitTests
             Task<string?> echo = host.Process.StandardOutput.ReadLineAsync();
             Assert.Equal(line, await echo.WaitAsync(TimeSpan.FromSeconds(20)));
             Assert.False(host.Process.HasExited);
-            await host.WaitForLogAsync(new Regex("control connection", RegexOptions.IgnoreCase), TimeSpan.FromSeconds(10));
+            await host.WaitForLogAsync(new Regex("control connection", RegexOptions.IgnoreCase), TimeSpan.FromSeconds(30));
         }
         finally
         {

@@ -71,6 +71,35 @@ public class IdleCompactionTests(AgentInstall install)
         Assert.Equal(notification.GetProperty("preTokens").GetInt64(), record.GetProperty("preTokens").GetInt64());
     }
 
+    [AgentVersionFact("0.101.0", Timeout = Timeout)]
+    public async Task IdleCompaction_ForkBeforeCompact_TheForkComesAtTheTurnsEndBeforeTheIdleCompaction()
+    {
+        // 150,000 of a 1,000,000-token window is 15 %: above a 10 % mark, so the turn that fills the context crosses it.
+        await using RealAgentSession session = await RealAgentSession.StartWithEnvironmentAsync(install, IdleSoon, "--fork-before-compact", "10");
+        await session.InitializeAsync();
+        string sessionId = await session.NewSessionAsync();
+        int from = session.Host.MessageCount;
+        int afterTurn = await OneTurnThenIdleAsync(session, sessionId);
+
+        // No prompt follows: the fork must not wait for one, since the agent compacts the idle session by itself.
+        JsonElement notification = await WaitForCompactionNotificationAsync(session, afterTurn);
+        Assert.Equal("idle", notification.GetProperty("trigger").GetString());
+        Assert.Equal(sessionId, notification.GetProperty("sessionId").GetString());
+        List<JsonElement> messages = [.. session.Host.Messages.Skip(from)];
+        int forkedAt = messages.FindIndex(m => m.TryGetProperty("method", out JsonElement method) && method.GetString() == "_acphost/session_forked");
+        int compactedAt = messages.FindIndex(m => m.TryGetProperty("method", out JsonElement method) && method.GetString() == "_acphost/compaction");
+        Assert.True(forkedAt >= 0 && forkedAt < compactedAt, $"the fork (message {forkedAt}) must come before the idle compaction (message {compactedAt})");
+        JsonElement forked = messages[forkedAt].GetProperty("params");
+        Assert.Equal("pre-compact", forked.GetProperty("reason").GetString());
+        Assert.Equal(sessionId, forked.GetProperty("parentSessionId").GetString());
+
+        // The fork holds the history as it was before the agent flattened it.
+        string child = forked.GetProperty("sessionId").GetString()!;
+        string forkTranscript = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(Path.Combine(session.ClaudeConfigDir, "projects"), child + ".jsonl", SearchOption.AllDirectories)));
+        Assert.DoesNotContain("compact_boundary", forkTranscript, StringComparison.Ordinal);
+        Assert.Contains("Fill the context, then leave me idle", forkTranscript, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// One turn whose answer fills the context and writes a one-hour cache; returns the message count once its
     /// response is in, after which the client sends nothing.
