@@ -21,7 +21,10 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 status=0
-dotnet test "$root/AcpHost.sln" --logger "trx" --results-directory "$results" "$@" || status=$?
+# One test project at a time (-m:1): the load tests measure the host's memory under floods and the end-to-end tests
+# run real agents against timeouts; on a two-core machine, run side by side, each starved the other (a control
+# endpoint under a low file limit went unanswered for 30 s while the load tests ran).
+dotnet test "$root/AcpHost.sln" -m:1 --logger "trx" --results-directory "$results" "$@" || status=$?
 
 passed=0
 failed=0

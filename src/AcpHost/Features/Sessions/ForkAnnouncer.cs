@@ -129,7 +129,9 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
             _ = Task.Delay(EarlyUpdateWait, CancellationToken.None).ContinueWith(_ => LetGoAsync(sessionId, outlet), TaskScheduler.Default);
         }
 
-        if (held == false)
+        // The announcement (or the fork's end) may have let this session go between the check above and the hold: the
+        // line would then wait for the timer. Look again now that it is held.
+        if (held == false || !ForkInFlight || (sessions.Find(sessionId) is not null && !_unannounced.ContainsKey(sessionId)))
         {
             await LetGoAsync(sessionId, context.Outlet).ConfigureAwait(false);
         }
