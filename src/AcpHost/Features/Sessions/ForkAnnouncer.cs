@@ -226,6 +226,6 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
     [LoggerMessage(EventId = 210, Level = LogLevel.Information, Message = "Session forked: {SessionId} from {ParentSessionId} (reason {Reason}, cwd {Cwd})")]
     private static partial void SessionForked(ILogger logger, string sessionId, string parentSessionId, string reason, string cwd);
 
-    [LoggerMessage(EventId = 213, Level = LogLevel.Error, Message = "An early update of {SessionId} could not be relayed")]
+    [LoggerMessage(EventId = 215, Level = LogLevel.Error, Message = "An early update of {SessionId} could not be relayed")]
     private static partial void SendFailed(ILogger logger, Exception exception, string sessionId);
 }
