@@ -7,10 +7,8 @@ namespace AcpHost.Relay.Transport;
 /// paused by backpressure (its consumer is stuck writing to an agent that stopped reading) reads no further and so
 /// never sees the end of its input; the kernel knows the writer is gone all the same.
 /// </summary>
-public sealed partial class HangUpProbe
+public sealed class HangUpProbe
 {
-    private const short PollHangUp = 0x0010;
-
     private readonly SafeHandle _descriptor;
 
     private HangUpProbe(SafeHandle descriptor) => _descriptor = descriptor;
@@ -29,8 +27,7 @@ public sealed partial class HangUpProbe
         try
         {
             _descriptor.DangerousAddRef(ref added);
-            var poll = new PollDescriptor { Descriptor = (int)_descriptor.DangerousGetHandle(), Events = 0 };
-            return Poll(ref poll, 1, 0) > 0 && (poll.ReturnedEvents & PollHangUp) != 0;
+            return UnixPoll.Now((int)_descriptor.DangerousGetHandle(), 0, out short returned) > 0 && (returned & UnixPoll.HangUp) != 0;
         }
         catch (ObjectDisposedException)
         {
@@ -44,16 +41,4 @@ public sealed partial class HangUpProbe
             }
         }
     }
-
-    // struct pollfd { int fd; short events; short revents; }
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollDescriptor
-    {
-        public int Descriptor;
-        public short Events;
-        public short ReturnedEvents;
-    }
-
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = false)]
-    private static partial int Poll(ref PollDescriptor descriptors, nuint count, int timeoutMilliseconds);
 }

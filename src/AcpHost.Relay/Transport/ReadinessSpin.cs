@@ -27,10 +27,8 @@ namespace AcpHost.Relay.Transport;
 /// <see cref="For(SafeHandle, TimeSpan)"/> returns null and the reader blocks at once.
 /// </para>
 /// </remarks>
-public sealed partial class ReadinessSpin
+public sealed class ReadinessSpin
 {
-    private const short PollIn = 0x0001;
-
     private readonly SafeHandle _descriptor;
     private readonly long _limitTicks;
 
@@ -67,12 +65,11 @@ public sealed partial class ReadinessSpin
         {
             // A descriptor closed under us must not be polled by number: by then it may be someone else's.
             _descriptor.DangerousAddRef(ref added);
-            var poll = new PollDescriptor { Descriptor = (int)_descriptor.DangerousGetHandle(), Events = PollIn };
+            int descriptor = (int)_descriptor.DangerousGetHandle();
             long deadline = Stopwatch.GetTimestamp() + _limitTicks;
             while (true)
             {
-                poll.ReturnedEvents = 0;
-                if (Poll(ref poll, 1, 0) != 0)
+                if (UnixPoll.Now(descriptor, UnixPoll.In, out _) != 0)
                 {
                     // Ready, or poll itself failed (EINTR, ENOMEM): either way the blocking read decides.
                     return true;
@@ -99,16 +96,4 @@ public sealed partial class ReadinessSpin
             }
         }
     }
-
-    // struct pollfd { int fd; short events; short revents; }
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollDescriptor
-    {
-        public int Descriptor;
-        public short Events;
-        public short ReturnedEvents;
-    }
-
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = false)]
-    private static partial int Poll(ref PollDescriptor descriptors, nuint count, int timeoutMilliseconds);
 }
