@@ -1,3 +1,4 @@
+using AcpHost.Events;
 using AcpHost.Agent;
 using AcpHost.Features;
 using AcpHost.Features.Compaction;
@@ -111,7 +112,7 @@ public static class RelayHost
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton<ClientChannel>();
         builder.Services.AddSingleton(launcher.State);
-        builder.Services.AddSingleton<HostEvents>();
+        builder.Services.AddSingleton<HostEventBus>();
         builder.Services.Configure<CompactionOptions>(configuration.GetSection(CompactionOptions.Section));
         builder.Services.AddSingleton(new CompactionLedger(dataDir));
         builder.Services.AddSingleton<SessionTurns>();

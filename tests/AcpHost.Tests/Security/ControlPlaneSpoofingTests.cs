@@ -1,3 +1,4 @@
+using AcpHost.Events;
 using AcpHost.Features;
 using AcpHost.Features.Control;
 using AcpHost.Features.Fork;
@@ -95,7 +96,7 @@ public sealed class ControlPlaneSpoofingTests : IDisposable
         File.SetUnixFileMode(SocketFolder, (UnixFileMode)0x1FF);
         OtherUser.Own(SocketFolder);
         var sessions = new SessionRegistry();
-        var events = new HostEvents();
+        var events = new HostEventBus();
         var settings = Options.Create(new HostSettings { DataDir = Path.Combine(_folder, "data") });
         var handler = new ControlRequestHandler(settings, new HostState(TimeProvider.System), sessions, new ForkService(sessions, TimeProvider.System),
             new ClientChannel(), events, TimeProvider.System, new ListLogger<ControlRequestHandler>());

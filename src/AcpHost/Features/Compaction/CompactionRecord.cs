@@ -53,6 +53,23 @@ public sealed record CompactionRecord
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? BoundaryUuid { get; init; }
 
+    /// <summary>The record as the event the host publishes (<see cref="Events.CompactionRecorded"/>).</summary>
+    /// <param name="isUpdate">True when it carries later counts for a record already published.</param>
+    public Events.CompactionRecorded ToEvent(bool isUpdate) => new()
+    {
+        Id = Id,
+        SessionId = SessionId,
+        Trigger = Trigger,
+        PreTokens = PreTokens,
+        PostTokens = PostTokens,
+        DurationMs = DurationMs,
+        ContextWindow = ContextWindow,
+        Source = Source,
+        BoundaryUuid = BoundaryUuid,
+        At = At,
+        IsUpdate = isUpdate,
+    };
+
     /// <summary>
     /// Fills what this record does not know from <paramref name="later"/>, a later line about the same compaction:
     /// facts only ever get added, never taken away, and the first <see cref="At"/> and <see cref="Source"/> stay. A later

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using AcpHost.Acp;
+using AcpHost.Events;
 using AcpHost.Features.Sessions;
 using AcpHost.Features.Transcripts;
 using AcpHost.Relay.Diagnostics;
@@ -42,7 +43,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
     private readonly SemaphoreSlim _transcriptGate = new(1, 1);
     private readonly Task _recording;
     private readonly Task _polling;
-    private readonly HostEvents? _events;
+    private readonly HostEventBus? _events;
     private readonly LogGate _unusable = new(20, TimeSpan.FromSeconds(10));
     private readonly LogGate _queueFull = new(20, TimeSpan.FromSeconds(10));
     private volatile IRelayOutlet? _outlet;
@@ -56,7 +57,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
     /// <param name="log">The log.</param>
     /// <param name="events">The control plane's event feed, if any.</param>
     /// <param name="turns">Which sessions are in a turn; shared with the agent recovery, which voids them (its own when null).</param>
-    public CompactionRecorder(SessionRegistry sessions, CompactionLedger ledger, IOptions<CompactionOptions> options, TimeProvider time, ILogger<CompactionRecorder> log, HostEvents? events = null, SessionTurns? turns = null)
+    public CompactionRecorder(SessionRegistry sessions, CompactionLedger ledger, IOptions<CompactionOptions> options, TimeProvider time, ILogger<CompactionRecorder> log, HostEventBus? events = null, SessionTurns? turns = null)
     {
         _turns = turns ?? new SessionTurns();
         _events = events;
@@ -322,6 +323,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
             LedgerWriteFailed(_log, ex, action.Record.Id, _ledger.FilePath);
         }
 
+        _events?.Publish(action.Record.ToEvent(isUpdate: !action.IsNew));
         if (!action.IsNew)
         {
             CompactionEnriched(_log, action.Record.Id, action.Record.PostTokens, action.Record.DurationMs, action.Record.BoundaryUuid);
@@ -336,7 +338,6 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
             CountsMissing(_log, record.SessionId, _options.TranscriptWait);
         }
 
-        _events?.Publish(Control.ControlMethods.CompactionEvent, JsonSerializer.SerializeToUtf8Bytes(record, Control.ControlJsonContext.Default.CompactionRecord));
         if (_outlet is { } outlet)
         {
             byte[] payload = JsonSerializer.SerializeToUtf8Bytes(CompactionNotification.From(record), CompactionJsonContext.Default.CompactionNotification);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using AcpHost.Events;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Transport;
 
@@ -35,7 +36,7 @@ internal sealed class ControlConnection(ControlRequestHandler handler, LineWrite
                 // Subscribed before the reply goes out, so no event published after the reply is missed.
                 if (_events is null)
                 {
-                    HostEvents.Subscription subscription = handler.Events.Subscribe();
+                    HostEventBus.Subscription subscription = handler.Events.Subscribe();
                     _events = Task.Run(() => PumpEventsAsync(subscription), CancellationToken.None);
                 }
 
@@ -58,9 +59,9 @@ internal sealed class ControlConnection(ControlRequestHandler handler, LineWrite
         }
     }
 
-    private async Task PumpEventsAsync(HostEvents.Subscription subscription)
+    private async Task PumpEventsAsync(HostEventBus.Subscription subscription)
     {
-        using HostEvents.Subscription owned = subscription;
+        using HostEventBus.Subscription owned = subscription;
 
         // A subscriber cut off for lagging is usually stuck in a write to a peer that reads nothing: end the whole
         // connection rather than wait for that write to come back.
@@ -71,9 +72,10 @@ internal sealed class ControlConnection(ControlRequestHandler handler, LineWrite
         });
         try
         {
-            await foreach (ReadOnlyMemory<byte> message in subscription.Reader.ReadAllAsync(lifetime.Token).ConfigureAwait(false))
+            await foreach (HostEvent hostEvent in subscription.Reader.ReadAllAsync(lifetime.Token).ConfigureAwait(false))
             {
-                if (!await writer.WriteLineAsync(message, flush: true, lifetime.Token).ConfigureAwait(false))
+                if (ControlEventLines.ToLine(hostEvent) is { } message
+                    && !await writer.WriteLineAsync(message, flush: true, lifetime.Token).ConfigureAwait(false))
                 {
                     return;
                 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json;
+using AcpHost.Events;
 using AcpHost.Features.Sessions;
 using AcpHost.Hosting;
 using AcpHost.Relay.Diagnostics;
@@ -28,7 +29,7 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
     private readonly IOptions<HostSettings> _settings;
     private readonly ControlRequestHandler _handler;
     private readonly SessionRegistry _sessions;
-    private readonly HostEvents _events;
+    private readonly HostEventBus _events;
     private readonly TimeProvider _time;
     private readonly ILogger<ControlEndpoint> _log;
     private readonly Func<string, string?> _environment;
@@ -45,7 +46,7 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>Creates the endpoint; it listens once started.</summary>
-    public ControlEndpoint(IOptions<HostSettings> settings, ControlRequestHandler handler, SessionRegistry sessions, HostEvents events, TimeProvider time, ILogger<ControlEndpoint> log)
+    public ControlEndpoint(IOptions<HostSettings> settings, ControlRequestHandler handler, SessionRegistry sessions, HostEventBus events, TimeProvider time, ILogger<ControlEndpoint> log)
         : this(settings, handler, sessions, events, time, log, Environment.GetEnvironmentVariable)
     {
     }
@@ -55,7 +56,7 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
         IOptions<HostSettings> settings,
         ControlRequestHandler handler,
         SessionRegistry sessions,
-        HostEvents events,
+        HostEventBus events,
         TimeProvider time,
         ILogger<ControlEndpoint> log,
         Func<string, string?> environment)
@@ -101,7 +102,6 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        _sessions.UsageChanged += PublishUsage;
         _accepting = Task.Run(AcceptLoopAsync, CancellationToken.None);
         Listening(_log, path);
         return Task.CompletedTask;
@@ -115,7 +115,6 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
             return;
         }
 
-        _sessions.UsageChanged -= PublishUsage;
         await _stopping.CancelAsync().ConfigureAwait(false);
         _listener?.Dispose();
         if (SocketPath is not null)
@@ -223,19 +222,6 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
                 // The peer went away or the host is stopping: nothing is owed to a closed connection.
             }
         }
-    }
-
-    private void PublishUsage(SessionInfo session)
-    {
-        // Fill changes arrive on the relay's thread several times a turn: build the event only for someone.
-        if (!_events.HasSubscribers)
-        {
-            return;
-        }
-
-        _events.Publish(ControlMethods.UsageEventName, JsonSerializer.SerializeToUtf8Bytes(
-            new UsageEvent { SessionId = session.SessionId, UsedTokens = session.UsedTokens, ContextWindow = session.ContextWindow, At = _time.GetUtcNow() },
-            ControlJsonContext.Default.UsageEvent));
     }
 
     /// <summary>Removes sockets whose host is gone: its process no longer exists, or nothing answers on it.</summary>

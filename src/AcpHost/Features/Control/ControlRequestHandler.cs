@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Text.Json;
+using AcpHost.Events;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
 using AcpHost.Hosting;
@@ -22,7 +23,7 @@ public sealed partial class ControlRequestHandler(
     SessionRegistry sessions,
     ForkService forks,
     ClientChannel client,
-    HostEvents events,
+    HostEventBus events,
     TimeProvider time,
     ILogger<ControlRequestHandler> log)
 {
@@ -111,7 +112,7 @@ public sealed partial class ControlRequestHandler(
         }
     }
 
-    internal HostEvents Events => events;
+    internal HostEventBus Events => events;
 
     internal ILogger Log => log;
 

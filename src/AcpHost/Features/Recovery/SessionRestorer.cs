@@ -23,13 +23,17 @@ namespace AcpHost.Features.Recovery;
 /// <param name="log">The log.</param>
 /// <param name="turns">The turns the compaction recorder follows: the old agent's prompts are all answered now.</param>
 /// <param name="closedForks">The forks the host closed on the agent: not reopened until used.</param>
+/// <param name="events">Where the restart is published (<see cref="Events.AgentRestarted"/>).</param>
+/// <param name="time">The clock for that event.</param>
 public sealed partial class SessionRestorer(
     SessionRegistry sessions,
     ChoiceReplay choices,
     LostSessions lostSessions,
     ILogger<SessionRestorer> log,
     Compaction.SessionTurns? turns = null,
-    Fork.ClosedForks? closedForks = null)
+    Fork.ClosedForks? closedForks = null,
+    Events.HostEventBus? events = null,
+    TimeProvider? time = null)
     : IMessageInterceptor
 {
     // The session a session/load is replaying right now, if any: sessions are reopened one at a time. A plain field,
@@ -101,6 +105,14 @@ public sealed partial class SessionRestorer(
         }
 
         AgentRestarted(log, restart.Attempt, restart.PreviousExit.ExitCode, resumed, lost.Count);
+        events?.Publish(new Events.AgentRestarted
+        {
+            Attempt = restart.Attempt,
+            ExitCode = restart.PreviousExit.ExitCode,
+            SessionsResumed = resumed,
+            LostSessionIds = [.. lost],
+            At = (time ?? TimeProvider.System).GetUtcNow(),
+        });
         var notification = new AgentRestartedNotification
         {
             Attempt = restart.Attempt,

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using AcpHost.Acp;
+using AcpHost.Events;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
 using Microsoft.Extensions.Logging;
@@ -16,7 +17,7 @@ namespace AcpHost.Features.Sessions;
 /// the client asked for is announced just before its response goes to the client.
 /// </summary>
 /// <remarks>Registered after every other interceptor of <c>session/update</c>: what it holds back has been through them.</remarks>
-public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<ForkAnnouncer> log, HostEvents? events = null) : IMessageInterceptor
+public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<ForkAnnouncer> log, HostEventBus? events = null, TimeProvider? time = null) : IMessageInterceptor
 {
     /// <summary>The longest a new session's early updates wait for the announcement.</summary>
     public static readonly TimeSpan EarlyUpdateWait = TimeSpan.FromSeconds(30);
@@ -158,17 +159,15 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
         };
         byte[] payload = JsonSerializer.SerializeToUtf8Bytes(notification, SessionsJsonContext.Default.SessionForkedNotification);
         await outlet.NotifyClientAsync(AcpMethods.HostSessionForked, payload, cancellationToken).ConfigureAwait(false);
-        events?.Publish(Control.ControlMethods.ForkEventName, JsonSerializer.SerializeToUtf8Bytes(
-            new Control.ForkEvent
-            {
-                SessionId = notification.SessionId,
-                ParentSessionId = notification.ParentSessionId,
-                Reason = notification.Reason,
-                UsedTokens = notification.UsedTokens,
-                ContextWindow = notification.ContextWindow,
-                At = session.OpenedAt,
-            },
-            Control.ControlJsonContext.Default.ForkEvent));
+        events?.Publish(new SessionForked
+        {
+            SessionId = notification.SessionId,
+            ParentSessionId = notification.ParentSessionId,
+            Reason = notification.Reason,
+            UsedTokens = notification.UsedTokens,
+            ContextWindow = notification.ContextWindow,
+            At = (time ?? TimeProvider.System).GetUtcNow(),
+        });
         _unannounced.TryRemove(session.SessionId, out _);
         await LetGoAsync(session.SessionId, outlet).ConfigureAwait(false);
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AcpHost.Events;
 
 namespace AcpHost.Features.Sessions;
 
@@ -6,9 +7,12 @@ namespace AcpHost.Features.Sessions;
 /// The sessions this host relays, learned from the traffic, shared by the features that need a session's cwd or its
 /// context fill. Thread-safe; entries are immutable records replaced on change.
 /// </summary>
-public sealed class SessionRegistry
+/// <param name="events">Where an opened session and a fill change are published (<see cref="Events.SessionOpened"/>, <see cref="ContextFillChanged"/>).</param>
+/// <param name="time">The clock for those events.</param>
+public sealed class SessionRegistry(HostEventBus? events = null, TimeProvider? time = null)
 {
     private readonly ConcurrentDictionary<string, SessionInfo> _sessions = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>Raised (on the relay's thread) when a session is first seen or opened again.</summary>
     public event Action<SessionInfo>? SessionOpened;
@@ -29,6 +33,14 @@ public sealed class SessionRegistry
                 ForkReason = session.ForkReason ?? existing.ForkReason,
             });
         SessionOpened?.Invoke(stored);
+        events?.Publish(new Events.SessionOpened
+        {
+            SessionId = stored.SessionId,
+            Cwd = stored.Cwd,
+            OpenedBy = stored.OpenedBy,
+            ParentSessionId = stored.ParentSessionId,
+            At = _time.GetUtcNow(),
+        });
     }
 
     /// <summary>Raised when a session's context fill changes.</summary>
@@ -50,6 +62,12 @@ public sealed class SessionRegistry
         if (Update(sessionId, current => current with { UsedTokens = used ?? current.UsedTokens, ContextWindow = size ?? current.ContextWindow }) is { } updated)
         {
             UsageChanged?.Invoke(updated);
+
+            // Fill changes arrive on the relay's thread several times a turn: build the event only for someone.
+            if (events is { HasSubscribers: true } bus)
+            {
+                bus.Publish(new ContextFillChanged { SessionId = sessionId, UsedTokens = updated.UsedTokens, ContextWindow = updated.ContextWindow, At = _time.GetUtcNow() });
+            }
         }
     }
 

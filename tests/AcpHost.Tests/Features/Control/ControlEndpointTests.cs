@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using AcpHost.Events;
 using AcpHost.Features;
 using AcpHost.Features.Control;
 using AcpHost.Features.Fork;
@@ -19,14 +20,16 @@ public sealed class ControlEndpointTests : IAsyncDisposable
     private const int Timeout = 20_000;
 
     private readonly string _folder = Directory.CreateTempSubdirectory("ah-").FullName;
-    private readonly SessionRegistry _sessions = new();
-    private readonly HostEvents _events = new();
+    private readonly HostEventBus _events;
+    private readonly SessionRegistry _sessions;
     private readonly ListLogger<ControlEndpoint> _log = new();
     private readonly ListLogger<ControlRequestHandler> _handlerLog = new();
     private readonly ControlEndpoint _endpoint;
 
     public ControlEndpointTests()
     {
+        _events = new HostEventBus();
+        _sessions = new SessionRegistry(_events);
         var settings = Options.Create(new HostSettings { DataDir = Path.Combine(_folder, "data") });
         var handler = new ControlRequestHandler(settings, new HostState(TimeProvider.System), _sessions, new ForkService(_sessions, TimeProvider.System),
             new ClientChannel(), _events, TimeProvider.System, _handlerLog);
@@ -132,13 +135,13 @@ public sealed class ControlEndpointTests : IAsyncDisposable
         using (socket)
         {
             await AskAsync(socket, reader, """{"jsonrpc":"2.0","id":1,"method":"events/subscribe"}""");
-            byte[] big = Encoding.UTF8.GetBytes($$$"""{"pad":"{{{new string('x', 4000)}}}"}""");
+            var big = new ContextFillChanged { SessionId = new string('x', 4000), UsedTokens = 1, At = DateTimeOffset.UnixEpoch };
 
             // Nobody reads: the socket buffers fill, then the subscriber's queue, then it is cut off.
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < 20_000; i++)
             {
-                _events.Publish("event/usage", big);
+                _events.Publish(big);
             }
 
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"publishing took {clock.Elapsed}");
