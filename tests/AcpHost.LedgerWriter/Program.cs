@@ -1,5 +1,7 @@
 using System.Globalization;
+using AcpHost.Events;
 using AcpHost.Features.Compaction;
+using AcpHost.Storage.Ledgers;
 
 // Prints "ready", waits for GO_FILE to exist (so that every writer starts at the same moment), appends COUNT records
 // with ids TAG-0 … TAG-(COUNT-1) from four concurrent tasks, then prints "done FIRST LAST": the UTC ticks just before

@@ -1,5 +1,5 @@
-using AcpHost.Features;
 using AcpHost.Relay.Transport;
+using AcpHost.State;
 using Microsoft.Extensions.Logging;
 
 namespace AcpHost.Agent;

@@ -1,4 +1,5 @@
 using AcpHost.Features.Compaction;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
+using AcpHost.Events;
 using AcpHost.Features.Compaction;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
 

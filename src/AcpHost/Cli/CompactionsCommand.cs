@@ -1,7 +1,7 @@
 using System.CommandLine;
 using AcpHost.Features.Compaction;
-using AcpHost.Features.Ledgers;
 using AcpHost.Hosting;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
 

@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using AcpHost.Features.Compaction;
 using AcpHost.Features.Control;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
 

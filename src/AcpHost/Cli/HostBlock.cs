@@ -1,6 +1,7 @@
 using System.Globalization;
 using AcpHost.Features.Control;
 using AcpHost.Features.Sessions;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using AcpHost.Features.PostMortem;
-using AcpHost.Features.Transcripts;
+using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Cli;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AcpHost.Features.Sessions;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
 

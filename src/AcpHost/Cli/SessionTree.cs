@@ -1,4 +1,5 @@
 using AcpHost.Features.Sessions;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
 

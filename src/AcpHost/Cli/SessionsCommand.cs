@@ -1,8 +1,8 @@
 using System.CommandLine;
 using AcpHost.Features.Compaction;
-using AcpHost.Features.Ledgers;
 using AcpHost.Features.Sessions;
 using AcpHost.Hosting;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
 

@@ -1,10 +1,11 @@
 using AcpHost.Events;
 using AcpHost.Agent;
-using AcpHost.Features;
 using AcpHost.Features.Compaction;
 using AcpHost.Features.Control;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Recovery;
+using AcpHost.State;
+using AcpHost.Storage.Ledgers;
 using Microsoft.Extensions.Options;
 using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
@@ -127,6 +128,7 @@ public static class RelayHost
             services.GetRequiredService<ILogger<SessionGate>>(),
             (method, sessionId, outlet) => services.GetRequiredService<ClosedForks>().BeforeHold(method, sessionId, outlet)));
         builder.Services.AddSingleton<ClosedForks>();
+        builder.Services.AddSingleton<IClosedSessions>(services => services.GetRequiredService<ClosedForks>());
         builder.Services.AddSingleton<ForkService>();
         builder.Services.AddSingleton(new SessionLedger(dataDir));
         builder.Services.AddSingleton<LineageRecorder>();

@@ -1,8 +1,8 @@
 using AcpHost.Agent;
-using AcpHost.Features;
 using AcpHost.Features.Recovery;
 using AcpHost.Relay.Relay;
 using AcpHost.Relay.Transport;
+using AcpHost.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

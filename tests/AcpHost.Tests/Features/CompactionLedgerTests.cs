@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
+using AcpHost.Events;
 using AcpHost.Features.Compaction;
-using AcpHost.Features.Ledgers;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Tests.Features;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using AcpHost.Features.Ledgers;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Tests.Features;
 

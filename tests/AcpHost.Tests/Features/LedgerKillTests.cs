@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using AcpHost.Features.Compaction;
-using AcpHost.Features.Ledgers;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Tests.Features;
 

@@ -1,5 +1,6 @@
-using AcpHost.Features;
 using AcpHost.Features.Sessions;
+using AcpHost.State;
+using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Logging;
 

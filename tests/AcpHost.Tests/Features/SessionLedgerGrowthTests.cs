@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using AcpHost.Features.Ledgers;
 using AcpHost.Features.Sessions;
+using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Features;

@@ -1,7 +1,8 @@
 using System.Text.Json;
+using AcpHost.Events;
 using AcpHost.Features.Compaction;
-using AcpHost.Features.Ledgers;
 using AcpHost.Features.Sessions;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Tests.Features;
 

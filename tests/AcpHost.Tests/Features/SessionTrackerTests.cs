@@ -1,4 +1,5 @@
 using AcpHost.Features.Sessions;
+using AcpHost.State;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Logging;
 

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
 using AcpHost.Cli;
+using AcpHost.Events;
 using AcpHost.Features.Compaction;
 using AcpHost.Features.Sessions;
+using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Features;

@@ -1,7 +1,9 @@
+using AcpHost.Events;
 using AcpHost.Features.Compaction;
 using AcpHost.Hosting;
 using AcpHost.Relay.Relay;
 using AcpHost.Relay.Transport;
+using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Configuration;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Features.Compaction;
 

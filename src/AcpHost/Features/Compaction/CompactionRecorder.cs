@@ -4,11 +4,12 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using AcpHost.Acp;
 using AcpHost.Events;
-using AcpHost.Features.Sessions;
-using AcpHost.Features.Transcripts;
 using AcpHost.Relay.Diagnostics;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
+using AcpHost.State;
+using AcpHost.Storage.Ledgers;
+using AcpHost.Storage.Transcripts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

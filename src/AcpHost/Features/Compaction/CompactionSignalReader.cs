@@ -1,5 +1,7 @@
 using System.Text.Json;
 using AcpHost.Acp;
+using AcpHost.Events;
+using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Features.Compaction;
 

@@ -1,3 +1,8 @@
+using AcpHost.Events;
+using AcpHost.State;
+using AcpHost.Storage.Ledgers;
+using AcpHost.Storage.Transcripts;
+
 namespace AcpHost.Features.Compaction;
 
 /// <summary>
@@ -66,7 +71,7 @@ public sealed class CompactionTracker(TimeProvider time, TimeSpan transcriptWait
     }
 
     /// <summary>A <c>compact_boundary</c> line from the session's transcript.</summary>
-    public IReadOnlyList<TrackerAction> Observe(string sessionId, Transcripts.TranscriptBoundary boundary, long? contextWindow)
+    public IReadOnlyList<TrackerAction> Observe(string sessionId, TranscriptBoundary boundary, long? contextWindow)
     {
         ArgumentNullException.ThrowIfNull(boundary);
         lock (_lock)
@@ -162,7 +167,7 @@ public sealed class CompactionTracker(TimeProvider time, TimeSpan transcriptWait
         return signal.Key is null ? entries.LastOrDefault(e => e.Recorded is null && e.Facts.PreTokens is null && Recent(e)) : null;
     }
 
-    private static TrackedCompaction? FindForBoundary(List<TrackedCompaction> entries, Transcripts.TranscriptBoundary boundary)
+    private static TrackedCompaction? FindForBoundary(List<TrackedCompaction> entries, TranscriptBoundary boundary)
     {
         IEnumerable<TrackedCompaction> open = entries.Where(e => e.BoundaryUuid is null);
         return (boundary.Facts.PreTokens is { } pre ? open.FirstOrDefault(e => e.Facts.PreTokens == pre && Compatible(e.Facts, boundary.Facts)) : null)

@@ -1,3 +1,7 @@
+using AcpHost.Events;
+using AcpHost.Storage.Ledgers;
+using AcpHost.Storage.Transcripts;
+
 namespace AcpHost.Features.Compaction;
 
 /// <summary>The tracker's working state for one compaction. Mutable; only ever touched under the tracker's lock.</summary>
@@ -24,7 +28,7 @@ internal sealed class TrackedCompaction(string id, string sessionId, string sour
 
     /// <summary>
     /// True when its first live signal came while the session had no prompt in flight and no <c>/compact</c> awaited
-    /// (see <see cref="SessionTurns"/>): a transcript's <c>manual</c> then means the agent's idle compaction.
+    /// (see <see cref="State.SessionTurns"/>): a transcript's <c>manual</c> then means the agent's idle compaction.
     /// </summary>
     public bool BeganOutsideTurn { get; set; }
 

@@ -1,3 +1,5 @@
+using AcpHost.Storage.Ledgers;
+
 namespace AcpHost.Features.Compaction;
 
 /// <summary>What the tracker asks to be done with a record.</summary>

@@ -6,6 +6,7 @@ using AcpHost.Features.Sessions;
 using AcpHost.Hosting;
 using AcpHost.Relay.Diagnostics;
 using AcpHost.Relay.Transport;
+using AcpHost.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AcpHost.Events;
 using AcpHost.Features.Compaction;
 using AcpHost.Relay.Protocol;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Features.Control;
 

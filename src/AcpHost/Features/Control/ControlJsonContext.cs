@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using AcpHost.Features.Compaction;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Features.Control;
 

@@ -7,6 +7,7 @@ using AcpHost.Hosting;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
 using AcpHost.Relay.Transport;
+using AcpHost.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AcpHost.Acp;
+using AcpHost.Events;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AcpHost.Acp;
+using AcpHost.Events;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
 

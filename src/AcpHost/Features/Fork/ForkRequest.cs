@@ -4,7 +4,7 @@ namespace AcpHost.Features.Fork;
 
 /// <summary>A fork the host is to make.</summary>
 /// <param name="ParentSessionId">The session to fork.</param>
-/// <param name="Reason">Why (<see cref="ForkReasons"/>).</param>
+/// <param name="Reason">Why (<see cref="Events.ForkReasons"/>).</param>
 /// <param name="MessageId">Root the fork at this <c>agent_message_chunk.messageId</c> instead of the end.</param>
 /// <param name="Cwd">The fork's working directory; default the parent's.</param>
 /// <param name="McpServers">Its MCP servers (a JSON array); default the parent's.</param>

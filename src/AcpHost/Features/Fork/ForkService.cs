@@ -1,8 +1,9 @@
 using System.Text.Json;
 using AcpHost.Acp;
-using AcpHost.Features.Sessions;
+using AcpHost.Events;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
+using AcpHost.State;
 
 namespace AcpHost.Features.Fork;
 

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using AcpHost.Acp;
-using AcpHost.Features.Sessions;
+using AcpHost.Events;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
+using AcpHost.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

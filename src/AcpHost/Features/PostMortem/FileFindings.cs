@@ -1,4 +1,5 @@
-using AcpHost.Features.Transcripts;
+using AcpHost.Storage.Transcripts;
+
 
 namespace AcpHost.Features.PostMortem;
 

@@ -1,5 +1,5 @@
-using AcpHost.Features.Compaction;
-using AcpHost.Features.Sessions;
+using AcpHost.Events;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Features.PostMortem;
 

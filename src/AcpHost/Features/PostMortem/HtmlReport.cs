@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Features.PostMortem;
 
@@ -38,7 +39,7 @@ public static class HtmlReport
 
         if (ledgers is not null)
         {
-            List<Compaction.CompactionRecord> missing = [.. ledgers.NotInTranscripts(scan.Rows)];
+            List<CompactionRecord> missing = [.. ledgers.NotInTranscripts(scan.Rows)];
             html.Append("<h2>AcpHost's ledgers</h2><p>")
                 .Append(HtmlText.Escape(string.Create(
                     CultureInfo.InvariantCulture,

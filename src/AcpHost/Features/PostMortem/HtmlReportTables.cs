@@ -1,6 +1,5 @@
 using System.Text;
-using AcpHost.Features.Compaction;
-using AcpHost.Features.Sessions;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Features.PostMortem;
 

@@ -1,5 +1,5 @@
-using AcpHost.Features.Compaction;
-using AcpHost.Features.Transcripts;
+using AcpHost.Events;
+using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Features.PostMortem;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using AcpHost.Features.Transcripts;
+using AcpHost.Storage.Transcripts;
 using Microsoft.Win32.SafeHandles;
 
 namespace AcpHost.Features.PostMortem;

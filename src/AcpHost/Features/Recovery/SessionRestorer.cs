@@ -1,8 +1,8 @@
 using System.Text.Json;
 using AcpHost.Acp;
-using AcpHost.Features.Sessions;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
+using AcpHost.State;
 using Microsoft.Extensions.Logging;
 
 namespace AcpHost.Features.Recovery;
@@ -30,8 +30,8 @@ public sealed partial class SessionRestorer(
     ChoiceReplay choices,
     LostSessions lostSessions,
     ILogger<SessionRestorer> log,
-    Compaction.SessionTurns? turns = null,
-    Fork.ClosedForks? closedForks = null,
+    SessionTurns? turns = null,
+    IClosedSessions? closedForks = null,
     Events.HostEventBus? events = null,
     TimeProvider? time = null)
     : IMessageInterceptor

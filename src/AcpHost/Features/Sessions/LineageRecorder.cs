@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using AcpHost.State;
+using AcpHost.Storage.Ledgers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +12,7 @@ namespace AcpHost.Features.Sessions;
 /// as its context fill changes: at most every <see cref="UsageInterval"/>, and a change held back by that is written by
 /// a sweep every <see cref="SweepInterval"/>, so what <c>acphost sessions</c> shows while hosts run is never more than
 /// <see cref="MaxStaleness"/> behind (and exact once the host exits). (Forks are announced by the
-/// <see cref="ForkAnnouncer"/>, on the relay's own path, so the announcement comes first.) Disk writes happen on a
+/// the fork announcer, on the relay's own path, so the announcement comes first.) Disk writes happen on a
 /// background loop, never on the relay's.
 /// </summary>
 public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using AcpHost.Acp;
+using AcpHost.Events;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
+using AcpHost.State;
 using Microsoft.Extensions.Logging;
 
 namespace AcpHost.Features.Sessions;
@@ -100,7 +102,7 @@ public sealed partial class SessionTracker(SessionRegistry registry, TimeProvide
             bool fork = method == AcpMethods.SessionFork;
             registry.Open(new SessionInfo(sessionId, request.Cwd, time.GetUtcNow(), method, fork ? request.SessionId : null)
             {
-                ForkReason = fork ? Fork.ForkReasons.Client : null,
+                ForkReason = fork ? ForkReasons.Client : null,
                 McpServers = request.McpServers?.Clone(),
             });
 

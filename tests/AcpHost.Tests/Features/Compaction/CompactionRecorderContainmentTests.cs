@@ -2,6 +2,8 @@ using System.Text.Json;
 using AcpHost.Features.Compaction;
 using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
+using AcpHost.State;
+using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

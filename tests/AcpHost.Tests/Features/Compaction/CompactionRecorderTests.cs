@@ -1,8 +1,11 @@
 using System.Text.Json;
+using AcpHost.Events;
 using AcpHost.Features.Compaction;
 using AcpHost.Features.Sessions;
-using AcpHost.Features.Transcripts;
 using AcpHost.Relay.Relay;
+using AcpHost.State;
+using AcpHost.Storage.Ledgers;
+using AcpHost.Storage.Transcripts;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Options;
 

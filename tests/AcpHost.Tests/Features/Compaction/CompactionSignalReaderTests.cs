@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using AcpHost.Acp;
+using AcpHost.Events;
 using AcpHost.Features.Compaction;
+using AcpHost.Storage.Transcripts;
 using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Features.Compaction;

@@ -1,5 +1,6 @@
+using AcpHost.Events;
 using AcpHost.Features.Compaction;
-using AcpHost.Features.Transcripts;
+using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Tests.Features.Compaction;
 

@@ -1,6 +1,8 @@
+using AcpHost.Events;
 using AcpHost.Features.Compaction;
-using AcpHost.Features.Transcripts;
 using AcpHost.Relay.Protocol;
+using AcpHost.State;
+using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Tests.Features.Compaction;
 

@@ -1,5 +1,6 @@
 using AcpHost.Features.Compaction;
 using AcpHost.Relay.Protocol;
+using AcpHost.State;
 
 namespace AcpHost.Tests.Features.Compaction;
 

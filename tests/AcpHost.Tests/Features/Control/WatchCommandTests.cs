@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AcpHost.Cli;
+using AcpHost.Events;
 using AcpHost.Features.Compaction;
 using AcpHost.Features.Control;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Tests.Features.Control;
 

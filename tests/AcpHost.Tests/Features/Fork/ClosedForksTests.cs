@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AcpHost.Events;
 using AcpHost.Features.Fork;
 using AcpHost.Tests.Support;
 

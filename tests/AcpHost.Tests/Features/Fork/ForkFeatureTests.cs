@@ -3,6 +3,7 @@ using AcpHost.Acp;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
+using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Features.Fork;

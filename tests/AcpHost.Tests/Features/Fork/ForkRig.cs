@@ -1,8 +1,9 @@
 using System.Text.Json;
-using AcpHost.Features;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
+using AcpHost.State;
+using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Options;
 

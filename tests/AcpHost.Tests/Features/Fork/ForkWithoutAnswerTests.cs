@@ -2,6 +2,7 @@ using System.Text.Json;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
+using AcpHost.State;
 using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Features.Fork;

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using AcpHost.Events;
 using AcpHost.Features.Compaction;
+using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 using static AcpHost.Tests.Features.PostMortem.TranscriptLines;
 

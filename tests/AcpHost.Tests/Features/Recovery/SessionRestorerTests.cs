@@ -4,6 +4,7 @@ using AcpHost.Features.Recovery;
 using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
 using AcpHost.Relay.Transport;
+using AcpHost.State;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Logging;
 

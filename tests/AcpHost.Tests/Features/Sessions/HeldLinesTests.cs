@@ -1,4 +1,5 @@
 using System.Text;
+using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
 
 namespace AcpHost.Tests.Features.Sessions;

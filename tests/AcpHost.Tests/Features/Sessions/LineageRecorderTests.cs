@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using AcpHost.Features;
 using AcpHost.Features.Sessions;
+using AcpHost.State;
+using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Features.Sessions;

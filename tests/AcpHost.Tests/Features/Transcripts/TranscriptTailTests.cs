@@ -1,5 +1,5 @@
 using System.Text;
-using AcpHost.Features.Transcripts;
+using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Tests.Features.Transcripts;
 

@@ -1,0 +1,72 @@
+namespace AcpHost.State;
+
+/// <summary>
+/// Which sessions are in a turn, as far as the wire shows: the <c>session/prompt</c> requests the client sent and the
+/// agent has not answered yet, and the client's <c>/compact</c> prompts whose compaction has not begun. A compaction
+/// that begins outside both can only be one the agent started itself: its idle compaction. That is how the host tells
+/// an idle compaction from a <c>/compact</c> for clients whose wire carries no trigger (<c>compaction_update</c>);
+/// protocol/README.md says what this can and cannot know. Thread-safe.
+/// </summary>
+public sealed class SessionTurns
+{
+    // Every prompt is answered by the agent, which removes it again, or by the host when the agent died (AgentReplaced).
+    private readonly Dictionary<Relay.Protocol.RequestId, string> _prompts = [];
+    private readonly HashSet<string> _compactsAwaited = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    /// <summary>The client sent <c>session/prompt</c> <paramref name="id"/> for <paramref name="sessionId"/>.</summary>
+    /// <param name="id">The request id.</param>
+    /// <param name="sessionId">The session prompted.</param>
+    /// <param name="isCompact">The prompt is the <c>/compact</c> command.</param>
+    public void PromptSent(Relay.Protocol.RequestId id, string sessionId, bool isCompact)
+    {
+        ArgumentNullException.ThrowIfNull(sessionId);
+        lock (_lock)
+        {
+            _prompts[id] = sessionId;
+
+            // A /compact still awaited from an earlier prompt never compacted (e.g. "No messages to compact"): a new
+            // prompt of the same session is the latest point at which it could have begun.
+            _compactsAwaited.Remove(sessionId);
+            if (isCompact)
+            {
+                _compactsAwaited.Add(sessionId);
+            }
+        }
+    }
+
+    /// <summary>The agent answered request <paramref name="id"/>; returns the session if it was a prompt.</summary>
+    public string? PromptAnswered(Relay.Protocol.RequestId id)
+    {
+        lock (_lock)
+        {
+            return _prompts.Remove(id, out string? sessionId) ? sessionId : null;
+        }
+    }
+
+    /// <summary>
+    /// The agent died and a new one took the sessions back: the host answered every prompt in flight with an error
+    /// itself (those answers pass no interceptor), and no /compact sent to the old agent will compact.
+    /// </summary>
+    public void AgentReplaced()
+    {
+        lock (_lock)
+        {
+            _prompts.Clear();
+            _compactsAwaited.Clear();
+        }
+    }
+
+    /// <summary>
+    /// A compaction of <paramref name="sessionId"/> has begun: true when no prompt of the session is in flight and no
+    /// client <c>/compact</c> awaits its compaction (which this one then is, and is no longer awaited).
+    /// </summary>
+    public bool BeganOutsideTurn(string sessionId)
+    {
+        lock (_lock)
+        {
+            bool awaited = _compactsAwaited.Remove(sessionId);
+            return !awaited && !_prompts.ContainsValue(sessionId);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json.Serialization;
+using AcpHost.Events;
+
+namespace AcpHost.Storage.Ledgers;
+
+/// <summary>
+/// One compaction of one session: how much live context (<see cref="PreTokens"/>) Claude Code flattened into a
+/// summary, and how it was learned. The ledger keeps these; <c>acphost compactions --json</c> prints them with
+/// exactly the field names below (<see cref="BoundaryUuid"/> stays in the ledger).
+/// </summary>
+public sealed record CompactionRecord
+{
+    /// <summary>The host's own id for this compaction (<c>cmp-</c> and a time-ordered GUID).</summary>
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    /// <summary>The compacted session.</summary>
+    [JsonPropertyName("sessionId")]
+    public required string SessionId { get; init; }
+
+    /// <summary>
+    /// <c>auto</c>, <c>manual</c> or <c>idle</c> (the agent compacted an idle session itself); the wire's
+    /// <c>automatic</c> is normalised. Null only while unknown. See <see cref="CompactionTriggers"/>.
+    /// </summary>
+    [JsonPropertyName("trigger")]
+    public string? Trigger { get; init; }
+
+    /// <summary>Tokens of live context before the compaction; null when no signal carried it.</summary>
+    [JsonPropertyName("preTokens")]
+    public long? PreTokens { get; init; }
+
+    /// <summary>Tokens after it; null if unknown.</summary>
+    [JsonPropertyName("postTokens")]
+    public long? PostTokens { get; init; }
+
+    /// <summary>How long it took; null if unknown.</summary>
+    [JsonPropertyName("durationMs")]
+    public long? DurationMs { get; init; }
+
+    /// <summary>The context window (the <c>size</c> of the session's latest <c>usage_update</c>); null if none was seen.</summary>
+    [JsonPropertyName("contextWindow")]
+    public long? ContextWindow { get; init; }
+
+    /// <summary>When the host first learned of it (UTC).</summary>
+    [JsonPropertyName("at")]
+    public required DateTimeOffset At { get; init; }
+
+    /// <summary>Which signal reported it first; see <see cref="CompactionSources"/>.</summary>
+    [JsonPropertyName("source")]
+    public required string Source { get; init; }
+
+    /// <summary>The transcript's <c>compact_boundary</c> line uuid, once known: what ties the record to the transcript.</summary>
+    [JsonPropertyName("boundaryUuid")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? BoundaryUuid { get; init; }
+
+    /// <summary>The record as the event the host publishes (<see cref="Events.CompactionRecorded"/>).</summary>
+    /// <param name="isUpdate">True when it carries later counts for a record already published.</param>
+    public Events.CompactionRecorded ToEvent(bool isUpdate) => new()
+    {
+        Id = Id,
+        SessionId = SessionId,
+        Trigger = Trigger,
+        PreTokens = PreTokens,
+        PostTokens = PostTokens,
+        DurationMs = DurationMs,
+        ContextWindow = ContextWindow,
+        Source = Source,
+        BoundaryUuid = BoundaryUuid,
+        At = At,
+        IsUpdate = isUpdate,
+    };
+
+    /// <summary>
+    /// Fills what this record does not know from <paramref name="later"/>, a later line about the same compaction:
+    /// facts only ever get added, never taken away, and the first <see cref="At"/> and <see cref="Source"/> stay. A later
+    /// <c>manual</c> never replaces <c>idle</c>: the transcript says <c>manual</c> for an idle compaction.
+    /// </summary>
+    public CompactionRecord Enrich(CompactionRecord later)
+    {
+        ArgumentNullException.ThrowIfNull(later);
+        return this with
+        {
+            Trigger = CompactionTriggers.Merge(later.Trigger, Trigger),
+            PreTokens = later.PreTokens ?? PreTokens,
+            PostTokens = later.PostTokens ?? PostTokens,
+            DurationMs = later.DurationMs ?? DurationMs,
+            ContextWindow = later.ContextWindow ?? ContextWindow,
+            BoundaryUuid = later.BoundaryUuid ?? BoundaryUuid,
+        };
+    }
+}

@@ -1,0 +1,19 @@
+using AcpHost.Features.Compaction;
+
+namespace AcpHost.Storage.Transcripts;
+
+/// <summary>A <c>compact_boundary</c> line of a Claude Code transcript.</summary>
+/// <param name="Uuid">The line's uuid: identifies the boundary.</param>
+/// <param name="SessionId">The session the line says it belongs to (copied lines of a fork name the parent).</param>
+/// <param name="Timestamp">When it was written, if the line says.</param>
+/// <param name="Cwd">The working directory the line records, if any.</param>
+/// <param name="Facts">Trigger and token counts.</param>
+public sealed record TranscriptBoundary(string? Uuid, string? SessionId, DateTimeOffset? Timestamp, string? Cwd, CompactionFacts Facts)
+{
+    /// <summary>
+    /// For a line a fork copied from its parent's history, the line it copies (its <c>forkedFrom</c>: the parent's
+    /// session and that line's uuid). Such a copy is lineage, not a compaction: the compaction happened in the parent.
+    /// Newer agents give the copy a uuid of its own, so only this tells it apart.
+    /// </summary>
+    public (string? SessionId, string MessageUuid)? ForkedFrom { get; init; }
+}
