@@ -162,7 +162,7 @@ internal sealed class ClientRouter(RelayWrites writes, Interception interception
             return IdRewriter.Replace(line.Span, start, length, alias);
         }
 
-        writes.Warnings.ForeignCancelDropped(target.ToString());
+        writes.Warnings.ForeignCancelDropped(cancel.Method, target.ToString());
         return null;
     }
 }
