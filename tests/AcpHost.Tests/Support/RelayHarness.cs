@@ -20,7 +20,8 @@ internal sealed class RelayHarness : IAsyncDisposable
         RelayOptions? options = null,
         PipeOptions? relayToClientOptions = null,
         FakeAgentConnection? agent = null,
-        IAgentRecovery? recovery = null)
+        IAgentRecovery? recovery = null,
+        RelayDialect? dialect = null)
     {
         _relayToClient = new Pipe(relayToClientOptions ?? PipeOptions.Default);
         Agent = agent ?? new FakeAgentConnection();
@@ -29,7 +30,7 @@ internal sealed class RelayHarness : IAsyncDisposable
         Relay = new JsonRpcRelay(_clientToRelay.Reader, _relayToClient.Writer, Agent, new RelaySetup
         {
             Options = options ?? new RelayOptions { ShutdownGrace = TimeSpan.FromSeconds(2), DrainTimeout = TimeSpan.FromSeconds(1) },
-            Dialect = AcpDialect.Instance,
+            Dialect = dialect ?? AcpDialect.Instance,
             Interceptors = interceptors ?? [],
             Recovery = recovery,
             Log = Log,
