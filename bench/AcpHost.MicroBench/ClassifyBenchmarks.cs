@@ -1,11 +1,12 @@
 using System.Text.Json;
+using AcpHost.Acp;
 using AcpHost.Relay.Protocol;
 using BenchmarkDotNet.Attributes;
 
 namespace AcpHost.MicroBench;
 
 /// <summary>
-/// <see cref="MessageClassifier.Classify"/> on typical lines, against a bare <see cref="Utf8JsonReader"/> walk of the
+/// <see cref="MessageClassifier.Classify(ReadOnlySpan{byte}, LineTemplate)"/> on typical lines, against a bare <see cref="Utf8JsonReader"/> walk of the
 /// same line (what the classifier cost before its own scanner: it is the floor for any reader-based approach).
 /// </summary>
 public class ClassifyBenchmarks
@@ -25,7 +26,8 @@ public class ClassifyBenchmarks
     };
 
     [Benchmark]
-    public MessageKind Classify() => MessageClassifier.Classify(_line).Kind;
+    // With ACP's text-chunk template, as the relay classifies every line it is given (Acp/AcpDialect.cs).
+    public MessageKind Classify() => MessageClassifier.Classify(_line, AcpDialect.TextChunk).Kind;
 
     [Benchmark(Baseline = true)]
     public int ReaderWalk()

@@ -24,11 +24,12 @@ public static class IdRewriter
     }
 
     /// <summary>
-    /// Finds <c>params.requestId</c> of a <c>$/cancel_request</c> line as the agent's <c>JSON.parse</c> reads it: the
-    /// last <c>params</c> member, and in it the last <c>requestId</c> (exact-case names, escapes decoded). Returns false
-    /// when that value is not a string or an integer (the agent then names no request of ours).
+    /// Finds the id in <c>params.</c><paramref name="member"/> of a line (a cancel notification's target) as the agent's
+    /// <c>JSON.parse</c> reads it: the last <c>params</c> member, and in it the last member of that name (exact-case
+    /// names, escapes decoded). Returns false when that value is not a string or an integer (the agent then names no
+    /// request of ours).
     /// </summary>
-    public static bool TryFindCancelTarget(ReadOnlySpan<byte> line, out RequestId requestId, out long start, out long length)
+    public static bool TryFindParamsMember(ReadOnlySpan<byte> line, ReadOnlySpan<byte> member, out RequestId requestId, out long start, out long length)
     {
         requestId = default;
         start = -1;
@@ -39,7 +40,7 @@ public static class IdRewriter
             return false;
         }
 
-        long targetStart = LastMemberStart(line[(int)paramsStart..], "requestId"u8);
+        long targetStart = LastMemberStart(line[(int)paramsStart..], member);
         if (targetStart < 0)
         {
             return false;

@@ -15,7 +15,13 @@ public static partial class MessageClassifier
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 512 };
 
     /// <summary>Classifies one line, without its line ending.</summary>
-    public static MessageInfo Classify(ReadOnlySpan<byte> line)
+    public static MessageInfo Classify(ReadOnlySpan<byte> line) => Classify(line, chunk: null);
+
+    /// <summary>
+    /// Classifies one line, without its line ending, trying <paramref name="chunk"/> first: the shape a peer sends
+    /// most, settled by comparing bytes (<c>MessageClassifier.Template.cs</c>).
+    /// </summary>
+    public static MessageInfo Classify(ReadOnlySpan<byte> line, LineTemplate? chunk)
     {
         // The reader does not check UTF-8 inside strings it only skips, and RFC 8259 text must be UTF-8:
         // one vectorised pass settles it before anything is forwarded.
@@ -24,9 +30,9 @@ public static partial class MessageClassifier
             return Invalid(JsonRpcErrorCodes.ParseError, "Parse error: the line is not valid UTF-8", default);
         }
 
-        if (IsTextChunk(line))
+        if (chunk is not null && IsTemplateLine(line, chunk))
         {
-            return TextChunkInfo;
+            return chunk.Info;
         }
 
         var plain = new TopLevel();

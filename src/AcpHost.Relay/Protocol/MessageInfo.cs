@@ -6,9 +6,9 @@ namespace AcpHost.Relay.Protocol;
 /// </summary>
 public readonly struct MessageInfo
 {
-    internal MessageInfo(MessageKind kind, string? method, RequestId? id, long idStart, long idLength, bool isError, MessageError error, bool looksLikeResponse = false, bool isTextChunk = false)
+    internal MessageInfo(MessageKind kind, string? method, RequestId? id, long idStart, long idLength, bool isError, MessageError error, bool looksLikeResponse = false, bool isChunk = false)
     {
-        IsTextChunk = isTextChunk;
+        IsChunk = isChunk;
         LooksLikeResponse = looksLikeResponse;
         Kind = kind;
         Method = method;
@@ -50,11 +50,10 @@ public readonly struct MessageInfo
     public bool LooksLikeResponse { get; }
 
     /// <summary>
-    /// A streamed chunk of text (<c>session/update</c> with a <c>content</c> of type <c>text</c>, in the exact shape the
-    /// ACP SDK writes): the bulk of every turn, which interceptors can decline without a look
-    /// (<see cref="Relay.IMessageInterceptor.WantsTextChunks"/>).
+    /// A line of the <see cref="LineTemplate"/> the classifier was given (for ACP, a streamed chunk of text): the bulk
+    /// of every turn, which interceptors can decline without a look (<see cref="Relay.IMessageInterceptor.WantsChunks"/>).
     /// </summary>
-    public bool IsTextChunk { get; }
+    public bool IsChunk { get; }
 
     /// <summary>True for requests and notifications.</summary>
     public bool HasMethod => Method is not null;

@@ -8,13 +8,18 @@ namespace AcpHost.Relay.Relay;
 /// into the client's id) or to a request of the host's; unparsable lines are logged and dropped; everything else
 /// passes as it came.
 /// </summary>
-internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
+/// <param name="writes">Where lines and error replies go.</param>
+/// <param name="interception">The features that registered for a method.</param>
+/// <param name="books">The requests in flight, the client's and the host's.</param>
+/// <param name="chunk">The dialect's chunk template, tried before any other classification.</param>
+/// <param name="maxMessageBytes">The line length the framer refuses beyond, quoted in its log line.</param>
+internal sealed class AgentRouter(RelayWrites writes, Interception interception, RequestBooks books, LineTemplate? chunk, long maxMessageBytes) : ILineHandler
 {
     private static readonly byte[] NotKept = "(not kept)"u8.ToArray();
 
     private string? _lastMethod;
     private IMessageInterceptor[]? _lastInterceptors;
-    private bool _lastTextChunk;
+    private bool _lastChunk;
 
     /// <remarks>
     /// Not an async method: most lines (chunks of a reply) need no interceptor and no rewrite, and go straight to the
@@ -29,32 +34,32 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A line nobody foresaw must cost that line, never the relay: a pump that ends reads as the agent gone.
-            relay.Warnings.LineFailed(ex, "the agent", RelayWarnings.Quote(line.Span));
+            writes.Warnings.LineFailed(ex, "the agent", RelayWarnings.Quote(line.Span));
             return ValueTask.FromResult(true);
         }
     }
 
     private ValueTask<bool> Route(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
-        MessageInfo info = MessageClassifier.Classify(line.Span);
+        MessageInfo info = MessageClassifier.Classify(line.Span, chunk);
         if (info.Kind == MessageKind.Invalid)
         {
-            relay.Warnings.AgentLineDropped(info.Error.Message, line);
+            writes.Warnings.AgentLineDropped(info.Error.Message, line);
             return AnswerForInvalidAsync(info, cancellationToken);
         }
 
         string? method = info.Method;
         if (info.Kind == MessageKind.Response && info.Id is { } id)
         {
-            if (!relay.Pending.TryTake(id, out PendingRequest request))
+            if (!books.Pending.TryTake(id, out PendingRequest request))
             {
-                if (!HostIdSpace.Contains(id) || !relay.HostRequests.TryComplete(id, line.Span))
+                if (!HostIdSpace.Contains(id) || !books.HostRequests.TryComplete(id, line.Span))
                 {
-                    relay.Warnings.UnexpectedResponse(id.ToString());
+                    writes.Warnings.UnexpectedResponse(id.ToString());
                     return ValueTask.FromResult(true);
                 }
 
-                relay.Trace(MessageTrace.AgentToHost, line.Span);
+                writes.Trace(MessageTrace.AgentToHost, line.Span);
                 return ValueTask.FromResult(true);
             }
 
@@ -62,17 +67,17 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
             if (request.IsAliased)
             {
                 line = IdRewriter.Replace(line.Span, info.IdStart, info.IdLength, request.ClientId);
-                info = MessageClassifier.Classify(line.Span);
+                info = MessageClassifier.Classify(line.Span, chunk);
             }
         }
 
-        if (InterceptorsFor(method, info.IsTextChunk) is { } interceptors
-            && JsonRpcRelay.FirstWanting(interceptors, method!, line) is var first and >= 0)
+        if (InterceptorsFor(method, info.IsChunk) is { } interceptors
+            && Interception.FirstWanting(interceptors, method!, line) is var first and >= 0)
         {
             return InterceptThenForwardAsync(interceptors, first, info, method!, line, cancellationToken);
         }
 
-        return relay.ForwardToClientAsync(line, cancellationToken);
+        return writes.ForwardToClientAsync(line, cancellationToken);
     }
 
     /// <summary>
@@ -80,18 +85,18 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
     /// the same method (and kind) thousands of times in a row, and method names come from one cache, so the same instance.
     /// Only this router's pump calls it, so the fields need no lock.
     /// </summary>
-    private IMessageInterceptor[]? InterceptorsFor(string? method, bool textChunk)
+    private IMessageInterceptor[]? InterceptorsFor(string? method, bool isChunk)
     {
         if (method is null)
         {
             return null;
         }
 
-        if (!ReferenceEquals(method, _lastMethod) || textChunk != _lastTextChunk)
+        if (!ReferenceEquals(method, _lastMethod) || isChunk != _lastChunk)
         {
-            _lastInterceptors = relay.Interceptors.TryGet(method, textChunk, out IMessageInterceptor[] found) ? found : null;
+            _lastInterceptors = interception.TryGet(method, isChunk, out IMessageInterceptor[] found) ? found : null;
             _lastMethod = method;
-            _lastTextChunk = textChunk;
+            _lastChunk = isChunk;
         }
 
         return _lastInterceptors;
@@ -100,14 +105,14 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
     private async ValueTask<bool> InterceptThenForwardAsync(
         IMessageInterceptor[] interceptors, int first, MessageInfo info, string method, ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
-        Intercepted outcome = await relay.InterceptAsync(interceptors, first, Direction.FromAgent, info, method, line, cancellationToken).ConfigureAwait(false);
+        Intercepted outcome = await interception.RunAsync(interceptors, first, Direction.FromAgent, info, method, line, cancellationToken).ConfigureAwait(false);
         if (outcome.Consumed)
         {
-            relay.Trace(MessageTrace.AgentToHost, line.Span);
+            writes.Trace(MessageTrace.AgentToHost, line.Span);
             return true;
         }
 
-        return await relay.ForwardToClientAsync(outcome.Line, cancellationToken).ConfigureAwait(false);
+        return await writes.ForwardToClientAsync(outcome.Line, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -124,19 +129,19 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
 
         if (info.LooksLikeResponse)
         {
-            if (relay.Pending.TryTake(id, out PendingRequest request))
+            if (books.Pending.TryTake(id, out PendingRequest request))
             {
                 var error = new MessageError(JsonRpcErrorCodes.InternalError, "The agent's response could not be read: " + info.Error.Message);
-                return await relay.ReplyToClientAsync(request.ClientId, error, cancellationToken).ConfigureAwait(false);
+                return await writes.ReplyToClientAsync(request.ClientId, error, cancellationToken).ConfigureAwait(false);
             }
 
-            relay.HostRequests.Fail(id, new AgentUnavailableException("The agent's response could not be read: " + info.Error.Message));
+            books.HostRequests.Fail(id, new AgentUnavailableException("The agent's response could not be read: " + info.Error.Message));
             return true;
         }
 
         if (info.HasMethod)
         {
-            await relay.ReplyToAgentAsync(id, info.Error, cancellationToken).ConfigureAwait(false);
+            await writes.ReplyToAgentAsync(id, info.Error, cancellationToken).ConfigureAwait(false);
         }
 
         return true;
@@ -144,9 +149,9 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
 
     public ValueTask<bool> OnOversizedAsync(CancellationToken cancellationToken)
     {
-        relay.Warnings.AgentLineDropped($"over {relay.Options.MaxMessageBytes} bytes", NotKept);
+        writes.Warnings.AgentLineDropped($"over {maxMessageBytes} bytes", NotKept);
         return ValueTask.FromResult(true);
     }
 
-    public ValueTask<bool> OnDrainedAsync(CancellationToken cancellationToken) => relay.ToClient.FlushAsync(cancellationToken);
+    public ValueTask<bool> OnDrainedAsync(CancellationToken cancellationToken) => writes.FlushClientAsync(cancellationToken);
 }

@@ -7,8 +7,16 @@ namespace AcpHost.Relay.Relay;
 /// Routes each line from the client: bad input is answered with an error, requests are recorded as pending (and
 /// their id aliased if it falls in the host's id space), cancels follow aliases, everything else passes as it came.
 /// </summary>
-internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
+/// <param name="writes">Where lines and error replies go.</param>
+/// <param name="interception">The features that registered for a method.</param>
+/// <param name="books">The requests in flight, and the host's id space.</param>
+/// <param name="dialect">Read once: the chunk template to classify with, and the cancel notification to follow.</param>
+/// <param name="maxMessageBytes">The line length the framer refuses beyond, quoted in its error.</param>
+internal sealed class ClientRouter(RelayWrites writes, Interception interception, RequestBooks books, RelayDialect dialect, long maxMessageBytes) : ILineHandler
 {
+    private readonly LineTemplate? _chunk = dialect.Chunk;
+    private readonly CancelNotification? _cancel = dialect.Cancel;
+
     public async ValueTask<bool> OnLineAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
         try
@@ -19,27 +27,27 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
         {
             // A line nobody foresaw must cost that line, never the relay: a pump that ends reads as the client gone.
             // A request still gets an answer, so the client does not wait for ever.
-            relay.Warnings.LineFailed(ex, "the client", RelayWarnings.Quote(line.Span));
-            MessageInfo info = MessageClassifier.Classify(line.Span);
+            writes.Warnings.LineFailed(ex, "the client", RelayWarnings.Quote(line.Span));
+            MessageInfo info = MessageClassifier.Classify(line.Span, _chunk);
             return info.Kind != MessageKind.Request || info.Id is not { } id
-                || await relay.ReplyToClientAsync(id, new MessageError(JsonRpcErrorCodes.InternalError, "The host could not handle this request: " + ex.Message), cancellationToken).ConfigureAwait(false);
+                || await writes.ReplyToClientAsync(id, new MessageError(JsonRpcErrorCodes.InternalError, "The host could not handle this request: " + ex.Message), cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async ValueTask<bool> RouteAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
-        MessageInfo info = MessageClassifier.Classify(line.Span);
+        MessageInfo info = MessageClassifier.Classify(line.Span, _chunk);
         if (info.Kind == MessageKind.Invalid)
         {
-            return await relay.RejectClientMessageAsync(info.Id, info.Error, cancellationToken).ConfigureAwait(false);
+            return await writes.RejectClientMessageAsync(info.Id, info.Error, cancellationToken).ConfigureAwait(false);
         }
 
         // While the agent restarts, the client's messages wait for it (bounded); requests that cannot wait any longer
         // get the agent-gone error, notifications are dropped.
-        if (!await relay.WaitForAgentAsync(cancellationToken).ConfigureAwait(false))
+        if (!await writes.WaitForAgentAsync(cancellationToken).ConfigureAwait(false))
         {
             return info.Kind == MessageKind.Request
-                ? await relay.AnswerAgentGoneAsync(info.Id!.Value, cancellationToken).ConfigureAwait(false)
+                ? await writes.AnswerAgentGoneAsync(info.Id!.Value, cancellationToken).ConfigureAwait(false)
                 : true;
         }
 
@@ -52,16 +60,16 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
     /// </summary>
     public async ValueTask<bool> ResumeAsync(ReadOnlyMemory<byte> line, IMessageInterceptor heldBy, CancellationToken cancellationToken)
     {
-        MessageInfo info = MessageClassifier.Classify(line.Span);
-        if (info.Kind == MessageKind.Invalid || !await relay.WaitForAgentAsync(cancellationToken).ConfigureAwait(false))
+        MessageInfo info = MessageClassifier.Classify(line.Span, _chunk);
+        if (info.Kind == MessageKind.Invalid || !await writes.WaitForAgentAsync(cancellationToken).ConfigureAwait(false))
         {
             return info.Kind == MessageKind.Request
-                ? await relay.AnswerAgentGoneAsync(info.Id!.Value, cancellationToken).ConfigureAwait(false)
+                ? await writes.AnswerAgentGoneAsync(info.Id!.Value, cancellationToken).ConfigureAwait(false)
                 : true;
         }
 
         bool relayed = await RouteAsync(info, line, heldBy, cancellationToken).ConfigureAwait(false);
-        await relay.ToAgent.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await writes.FlushAgentAsync(cancellationToken).ConfigureAwait(false);
         return relayed;
     }
 
@@ -69,19 +77,19 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
     {
         // One response per id: a request reusing an id in flight is refused before any feature sees it, so the host
         // never answers (a /fork, say) on top of the agent's answer to the first.
-        if (info.Kind == MessageKind.Request && (relay.Pending.IsInFlight(info.Id!.Value) || relay.Work.IsAnswering(info.Id.Value)))
+        if (info.Kind == MessageKind.Request && (books.Pending.IsInFlight(info.Id!.Value) || interception.IsAnswering(info.Id.Value)))
         {
             var duplicate = new MessageError(JsonRpcErrorCodes.InvalidRequest, $"Invalid request: id {info.Id.Value} is already in use by a request in flight");
-            return await relay.RejectClientMessageAsync(info.Id, duplicate, cancellationToken).ConfigureAwait(false);
+            return await writes.RejectClientMessageAsync(info.Id, duplicate, cancellationToken).ConfigureAwait(false);
         }
 
-        if (info.HasMethod && relay.Interceptors.TryGet(info.Method, out IMessageInterceptor[] interceptors))
+        if (info.HasMethod && interception.TryGet(info.Method, chunk: false, out IMessageInterceptor[] interceptors))
         {
             int first = heldBy is null ? 0 : Array.IndexOf(interceptors, heldBy) + 1;
-            Intercepted outcome = await relay.InterceptAsync(interceptors, first, Direction.FromClient, info, info.Method!, line, cancellationToken).ConfigureAwait(false);
+            Intercepted outcome = await interception.RunAsync(interceptors, first, Direction.FromClient, info, info.Method!, line, cancellationToken).ConfigureAwait(false);
             if (outcome.Consumed)
             {
-                relay.Trace(MessageTrace.ClientToHost, line.Span);
+                writes.Trace(MessageTrace.ClientToHost, line.Span);
                 return true;
             }
 
@@ -92,8 +100,8 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
         {
             case MessageKind.Request:
                 return await ForwardRequestAsync(info, line, cancellationToken).ConfigureAwait(false);
-            case MessageKind.Notification when info.Method == CancelRequest.Method:
-                if (FollowAlias(line) is not { } cancel)
+            case MessageKind.Notification when _cancel is not null && info.Method == _cancel.Method:
+                if (FollowAlias(_cancel, line) is not { } cancel)
                 {
                     return true;
                 }
@@ -102,30 +110,30 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
                 break;
         }
 
-        await relay.ForwardToAgentAsync(line, cancellationToken).ConfigureAwait(false);
+        await writes.ForwardToAgentAsync(line, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
     public async ValueTask<bool> OnOversizedAsync(CancellationToken cancellationToken)
     {
-        var error = new MessageError(JsonRpcErrorCodes.InvalidRequest, $"Message too large: over {relay.Options.MaxMessageBytes} bytes; it was dropped");
-        return await relay.RejectClientMessageAsync(null, error, cancellationToken).ConfigureAwait(false);
+        var error = new MessageError(JsonRpcErrorCodes.InvalidRequest, $"Message too large: over {maxMessageBytes} bytes; it was dropped");
+        return await writes.RejectClientMessageAsync(null, error, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> OnDrainedAsync(CancellationToken cancellationToken)
     {
         // The client pump keeps reading even when the agent has gone: its requests then get error replies.
-        await relay.ToAgent.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await writes.FlushAgentAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
     private async ValueTask<bool> ForwardRequestAsync(MessageInfo info, ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
         RequestId clientId = info.Id!.Value;
-        RequestId agentId = HostIdSpace.Contains(clientId) ? relay.Ids.Next() : clientId;
-        if (!relay.Pending.TryAdd(new PendingRequest(clientId, agentId, info.Method!)))
+        RequestId agentId = HostIdSpace.Contains(clientId) ? books.Ids.Next() : clientId;
+        if (!books.Pending.TryAdd(new PendingRequest(clientId, agentId, info.Method!)))
         {
-            return await relay.AnswerAgentGoneAsync(clientId, cancellationToken).ConfigureAwait(false);
+            return await writes.AnswerAgentGoneAsync(clientId, cancellationToken).ConfigureAwait(false);
         }
 
         if (agentId != clientId)
@@ -133,7 +141,7 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
             line = IdRewriter.Replace(line.Span, info.IdStart, info.IdLength, agentId);
         }
 
-        await relay.ForwardToAgentAsync(line, cancellationToken).ConfigureAwait(false);
+        await writes.ForwardToAgentAsync(line, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -142,19 +150,19 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
     /// an id of the host's own space but no request of the client's is dropped (null): the client must never be able
     /// to cancel the host's own requests, such as a fork it is making.
     /// </summary>
-    private ReadOnlyMemory<byte>? FollowAlias(ReadOnlyMemory<byte> line)
+    private ReadOnlyMemory<byte>? FollowAlias(CancelNotification cancel, ReadOnlyMemory<byte> line)
     {
-        if (!IdRewriter.TryFindCancelTarget(line.Span, out RequestId target, out long start, out long length) || !HostIdSpace.Contains(target))
+        if (!cancel.TryFindTarget(line.Span, out RequestId target, out long start, out long length) || !HostIdSpace.Contains(target))
         {
             return line;
         }
 
-        if (relay.Pending.TryGetAlias(target, out RequestId alias))
+        if (books.Pending.TryGetAlias(target, out RequestId alias))
         {
             return IdRewriter.Replace(line.Span, start, length, alias);
         }
 
-        relay.Warnings.ForeignCancelDropped(target.ToString());
+        writes.Warnings.ForeignCancelDropped(cancel.Method, target.ToString());
         return null;
     }
 }

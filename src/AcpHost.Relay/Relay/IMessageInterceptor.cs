@@ -19,7 +19,7 @@ public interface IMessageInterceptor
 
     /// <summary>
     /// A cheap look at the raw bytes before anything is decoded or allocated: false lets the message pass this
-    /// interceptor untouched. For methods as frequent as <c>session/update</c>, a byte search for a marker here keeps
+    /// interceptor untouched. For methods as frequent as streamed updates, a byte search for a marker here keeps
     /// the relay's hot path flat.
     /// </summary>
     /// <param name="method">The message's method (for a response, the request's).</param>
@@ -27,11 +27,11 @@ public interface IMessageInterceptor
     bool Wants(string method, ReadOnlyMemory<byte> line) => true;
 
     /// <summary>
-    /// Whether to see streamed chunks of text at all (<see cref="Protocol.MessageInfo.IsTextChunk"/>): thousands
-    /// arrive per turn, and a feature that never acts on one says false here, so the relay skips it for them without
-    /// even calling <see cref="Wants"/>. Read once, when the relay is built.
+    /// Whether to see lines of the dialect's chunk template at all (<see cref="Protocol.MessageInfo.IsChunk"/>; for ACP,
+    /// streamed chunks of text): thousands arrive per turn, and a feature that never acts on one says false here, so the
+    /// relay skips it for them without even calling <see cref="Wants"/>. Read once, when the relay is built.
     /// </summary>
-    bool WantsTextChunks => true;
+    bool WantsChunks => true;
 
     /// <summary>Looks at one message and decides whether it goes on unchanged, changed, or not at all.</summary>
     ValueTask<InterceptResult> InterceptAsync(InterceptContext context, CancellationToken cancellationToken);

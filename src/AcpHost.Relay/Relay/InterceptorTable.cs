@@ -4,12 +4,12 @@ namespace AcpHost.Relay.Relay;
 
 /// <summary>
 /// The interceptors by method name, built once: the hot path asks one frozen dictionary per message. A second table
-/// holds, per method, only those that want streamed text chunks (<see cref="IMessageInterceptor.WantsTextChunks"/>).
+/// holds, per method, only those that want the dialect's chunks (<see cref="IMessageInterceptor.WantsChunks"/>).
 /// </summary>
 internal sealed class InterceptorTable
 {
     private readonly FrozenDictionary<string, IMessageInterceptor[]> _byMethod;
-    private readonly FrozenDictionary<string, IMessageInterceptor[]> _forTextChunks;
+    private readonly FrozenDictionary<string, IMessageInterceptor[]> _forChunks;
 
     public InterceptorTable(IEnumerable<IMessageInterceptor> interceptors)
     {
@@ -28,18 +28,16 @@ internal sealed class InterceptorTable
         }
 
         _byMethod = byMethod.ToFrozenDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal);
-        _forTextChunks = byMethod
-            .Select(pair => (pair.Key, Wanting: pair.Value.Where(interceptor => interceptor.WantsTextChunks).ToArray()))
+        _forChunks = byMethod
+            .Select(pair => (pair.Key, Wanting: pair.Value.Where(interceptor => interceptor.WantsChunks).ToArray()))
             .Where(entry => entry.Wanting.Length > 0)
             .ToFrozenDictionary(entry => entry.Key, entry => entry.Wanting, StringComparer.Ordinal);
     }
 
-    public bool TryGet(string? method, out IMessageInterceptor[] interceptors) => TryGet(method, textChunk: false, out interceptors);
-
-    /// <summary>The interceptors for <paramref name="method"/>; for a text chunk, only those that want one.</summary>
-    public bool TryGet(string? method, bool textChunk, out IMessageInterceptor[] interceptors)
+    /// <summary>The interceptors for <paramref name="method"/>; for a chunk, only those that want one.</summary>
+    public bool TryGet(string? method, bool chunk, out IMessageInterceptor[] interceptors)
     {
-        if (method is not null && (textChunk ? _forTextChunks : _byMethod).TryGetValue(method, out IMessageInterceptor[]? found))
+        if (method is not null && (chunk ? _forChunks : _byMethod).TryGetValue(method, out IMessageInterceptor[]? found))
         {
             interceptors = found;
             return true;

@@ -74,7 +74,7 @@ public sealed class PendingRequests
         }
     }
 
-    /// <summary>The id the agent knows a client request by, for a client's <c>$/cancel_request</c>.</summary>
+    /// <summary>The id the agent knows a client request by, for a client's cancel notification.</summary>
     public bool TryGetAlias(RequestId clientId, out RequestId agentId)
     {
         lock (_lock)

@@ -17,8 +17,8 @@ internal static partial class RelayLog
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Dropped the agent's response to id {Id}: nobody is waiting for it")]
     public static partial void UnexpectedResponse(ILogger logger, string id);
 
-    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Dropped a client $/cancel_request for {Id}: that id is the host's, not a request of the client's")]
-    public static partial void ForeignCancelDropped(ILogger logger, string id);
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Dropped a client {Method} for {Id}: that id is the host's, not a request of the client's")]
+    public static partial void ForeignCancelDropped(ILogger logger, string method, string id);
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Interceptor {Interceptor} failed on {Method}; the message goes on unchanged")]
     public static partial void InterceptorFailed(ILogger logger, Exception exception, string interceptor, string method);

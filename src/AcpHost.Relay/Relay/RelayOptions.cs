@@ -27,7 +27,7 @@ public sealed class RelayOptions
 
     /// <summary>
     /// How long a request of the host's own (a fork) waits for the agent's answer before the host gives up, tells the
-    /// agent with <c>$/cancel_request</c>, and answers whoever asked with an error. Default 60 s.
+    /// agent with the dialect's cancel notification, and answers whoever asked with an error. Default 60 s.
     /// </summary>
     public TimeSpan HostRequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -35,8 +35,8 @@ internal sealed class RelayWarnings(ILogger log)
     public void UnexpectedResponse(string id) =>
         GatedLog.Write(log, _unexpected, "Dropped the agent's response to an unknown id", id, static (l, s) => RelayLog.UnexpectedResponse(l, s));
 
-    public void ForeignCancelDropped(string id) =>
-        GatedLog.Write(log, _foreignCancels, "Dropped a client $/cancel_request for a host id", id, static (l, s) => RelayLog.ForeignCancelDropped(l, s));
+    public void ForeignCancelDropped(string method, string id) =>
+        GatedLog.Write(log, _foreignCancels, "Dropped a client cancel for a host id", (method, id), static (l, s) => RelayLog.ForeignCancelDropped(l, s.method, s.id));
 
     public void LineFailed(Exception exception, string from, string quote) =>
         GatedLog.Write(log, _failures, "Failed to handle a line", (exception, from, quote), static (l, s) => RelayLog.LineFailed(l, s.exception, s.from, s.quote));

@@ -153,6 +153,7 @@ public static class RelayHost
         builder.Services.AddSingleton<IMessageInterceptor, PreCompactFork>();
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<CompactionRecorder>());
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<ForkAnnouncer>());
+        builder.Services.AddSingleton<RelayFactory>();
         builder.Services.AddHostedService<RelayService>();
         return builder.Build();
     }

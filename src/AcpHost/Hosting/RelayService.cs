@@ -1,34 +1,25 @@
 using AcpHost.Agent;
-using AcpHost.Features.Recovery;
 using AcpHost.Relay.Relay;
 using AcpHost.Relay.Transport;
 using AcpHost.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AcpHost.Hosting;
 
 /// <summary>
-/// Starts the agent, runs the relay until it ends, records the exit code, and stops the application. Everything of
-/// substance lives in the relay and the features; this only wires them to the process's lifetime.
+/// Starts the agent, runs the relay until it ends, records the exit code, and stops the application. Building the
+/// relay is <see cref="RelayFactory"/>'s job; everything of substance lives in the relay and the features.
 /// </summary>
 internal sealed partial class RelayService(
     StdioStreams stdio,
     AgentStartup startup,
-    IOptions<RestartOptions> restartOptions,
-    AgentRecovery recovery,
-    IEnumerable<IMessageInterceptor> interceptors,
-    IOptions<RelayOptions> relayOptions,
-    IOptions<HostSettings> settings,
-    ILoggerFactory loggerFactory,
+    RelayFactory relays,
     ExitStatus exitStatus,
-    ClientChannel clientChannel,
+    ILogger<RelayService> log,
     IHostApplicationLifetime lifetime) : BackgroundService
 {
     private static readonly TimeSpan StartupFailureWindow = TimeSpan.FromSeconds(3);
-
-    private readonly ILogger _log = loggerFactory.CreateLogger<RelayService>();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -38,7 +29,7 @@ internal sealed partial class RelayService(
         }
         catch (Exception ex) when (ex is AgentInstallException or AgentStartException)
         {
-            AgentUnavailable(_log, ex.Message);
+            AgentUnavailable(log, ex.Message);
             exitStatus.Code = ExitStatus.StartupFailed;
             await new StartupFailureResponder(stdio.Input, stdio.Output, "AcpHost could not start the agent: " + ex.Message)
                 .RespondAsync(StartupFailureWindow).ConfigureAwait(false);
@@ -49,7 +40,7 @@ internal sealed partial class RelayService(
         }
         catch (Exception ex)
         {
-            HostFailed(_log, ex);
+            HostFailed(log, ex);
             exitStatus.Code = 1;
         }
         finally
@@ -63,19 +54,10 @@ internal sealed partial class RelayService(
         // The relay owns the agent from here, and any agent a restart brings.
         AgentProcess agent = await startup.TakeAsync(stoppingToken).ConfigureAwait(false);
 
-        using MessageTrace? trace = string.IsNullOrWhiteSpace(settings.Value.Trace) ? null : MessageTrace.Open(settings.Value.Trace);
-        var relay = new JsonRpcRelay(
-            stdio.Input,
-            stdio.Output,
-            agent,
-            relayOptions.Value,
-            interceptors,
-            loggerFactory.CreateLogger<JsonRpcRelay>(),
-            trace,
-            restartOptions.Value.MaxRestarts > 0 ? recovery : null);
-        clientChannel.Attach(relay);
+        using MessageTrace? trace = relays.OpenTrace();
+        JsonRpcRelay relay = relays.Create(agent, trace);
         RelayOutcome outcome = await relay.RunAsync(stoppingToken).ConfigureAwait(false);
-        RelayEnded(_log, outcome.End, outcome.AgentExit.ExitCode, outcome.UnansweredRequests, outcome.ExitCode);
+        RelayEnded(log, outcome.End, outcome.AgentExit.ExitCode, outcome.UnansweredRequests, outcome.ExitCode);
         return outcome.ExitCode;
     }
 

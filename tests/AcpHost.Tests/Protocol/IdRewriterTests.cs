@@ -32,11 +32,11 @@ public class IdRewriterTests
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task TryFindCancelTarget_FindsRequestIdInsideParams()
+    public async Task TryFindParamsMember_FindsRequestIdInsideParams()
     {
         const string line = """{"jsonrpc":"2.0","method":"$/cancel_request","params":{"other":[1,{"requestId":9}],"requestId":"acphost:5"}}""";
 
-        bool found = IdRewriter.TryFindCancelTarget(Encoding.UTF8.GetBytes(line), out RequestId target, out long start, out long length);
+        bool found = IdRewriter.TryFindParamsMember(Encoding.UTF8.GetBytes(line), "requestId"u8, out RequestId target, out long start, out long length);
 
         Assert.True(found);
         Assert.Equal(new RequestId("acphost:5"), target);
@@ -45,9 +45,9 @@ public class IdRewriterTests
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task TryFindCancelTarget_NoRequestId_ReturnsFalse()
+    public async Task TryFindParamsMember_NoRequestId_ReturnsFalse()
     {
-        Assert.False(IdRewriter.TryFindCancelTarget("""{"jsonrpc":"2.0","method":"$/cancel_request","params":{}}"""u8, out _, out _, out _));
+        Assert.False(IdRewriter.TryFindParamsMember("""{"jsonrpc":"2.0","method":"$/cancel_request","params":{}}"""u8, "requestId"u8, out _, out _, out _));
         await Task.CompletedTask;
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using AcpHost.Acp;
 using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Tests.Protocol;
@@ -21,7 +22,7 @@ public class TextChunkClassifierTests
     [InlineData("""{"jsonrpc":"2.0","method":"session/update","params":{"sessionId":"","update":{"sessionUpdate":"","content":{"type":"text","text":""}}}}  """)]
     public async Task TemplateLines_AreSessionUpdateNotifications(string line)
     {
-        MessageInfo info = MessageClassifier.Classify(Encoding.UTF8.GetBytes(line));
+        MessageInfo info = MessageClassifier.Classify(Encoding.UTF8.GetBytes(line), AcpDialect.TextChunk);
 
         Assert.Equal(MessageKind.Notification, info.Kind);
         Assert.Equal("session/update", info.Method);
@@ -36,7 +37,7 @@ public class TextChunkClassifierTests
     [InlineData("""{"jsonrpc":"2.0","method":"session/update","params":{"sessionId":"s","update":{"sessionUpdate":"x","content":{"type":"text","text":"a"}}}}{}""")]
     public async Task BrokenTemplateLines_AreInvalid(string line)
     {
-        Assert.Equal(MessageKind.Invalid, MessageClassifier.Classify(Encoding.UTF8.GetBytes(line)).Kind);
+        Assert.Equal(MessageKind.Invalid, MessageClassifier.Classify(Encoding.UTF8.GetBytes(line), AcpDialect.TextChunk).Kind);
         await Task.CompletedTask;
     }
 
@@ -67,7 +68,7 @@ public class TextChunkClassifierTests
             }
 
             byte[] bytes = [.. line];
-            MessageInfo info = MessageClassifier.Classify(bytes);
+            MessageInfo info = MessageClassifier.Classify(bytes, AcpDialect.TextChunk);
             bool parses = Parses(bytes, out bool isSessionUpdateNotification);
             if (!parses)
             {

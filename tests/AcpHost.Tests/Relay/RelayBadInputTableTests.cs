@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
+using AcpHost.Acp;
 using AcpHost.Relay.Relay;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Logging;
@@ -325,7 +326,7 @@ public class RelayBadInputTableTests
         var agent = new FakeAgentConnection();
         var log = new ListLogger<JsonRpcRelay>();
         var options = new RelayOptions { ShutdownGrace = TimeSpan.FromSeconds(1), DrainTimeout = TimeSpan.FromMilliseconds(500) };
-        var relay = new JsonRpcRelay(clientIn.Reader, clientOut.Writer, agent, options, [], log);
+        var relay = new JsonRpcRelay(clientIn.Reader, clientOut.Writer, agent, new RelaySetup { Options = options, Dialect = AcpDialect.Instance, Log = log });
         Task<RelayOutcome> run = relay.RunAsync(CancellationToken.None);
         await clientIn.Writer.WriteAsync(Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":9,"method":"session/prompt","params":{}}""" + "\n"));
         await agent.ReadFromRelay.NextAsync();
@@ -384,7 +385,7 @@ public class RelayLargeLineMemoryTests
         var clientIn = new Pipe();
         var clientOut = new Pipe();
         var agent = new FakeAgentConnection();
-        var relay = new JsonRpcRelay(clientIn.Reader, clientOut.Writer, agent, new RelayOptions(), [], NullLogger<JsonRpcRelay>.Instance);
+        var relay = new JsonRpcRelay(clientIn.Reader, clientOut.Writer, agent, new RelaySetup { Dialect = AcpDialect.Instance, Log = NullLogger<JsonRpcRelay>.Instance });
         Task<RelayOutcome> run = relay.RunAsync(CancellationToken.None);
         byte[] line = BigLines.Notification(64 * (int)MiB);
         long baseline = HeapAfterFullCollection();

@@ -55,15 +55,15 @@ public class RelayInterceptionTests
         const string Chunk = """{"jsonrpc":"2.0","method":"session/update","params":{"sessionId":"s","update":{"sessionUpdate":"agent_message_chunk","content":{"type":"text","text":"hi"}}}}""";
         const string Usage = """{"jsonrpc":"2.0","method":"session/update","params":{"sessionId":"s","update":{"sessionUpdate":"usage_update","used":1,"size":2}}}""";
         Mock<IMessageInterceptor> declining = Interceptor("session/update");
-        declining.SetupGet(i => i.WantsTextChunks).Returns(false);
+        declining.SetupGet(i => i.WantsChunks).Returns(false);
         var declinedSaw = new List<bool>();
         declining.Setup(i => i.InterceptAsync(It.IsAny<InterceptContext>(), It.IsAny<CancellationToken>()))
-            .Callback<InterceptContext, CancellationToken>((c, _) => declinedSaw.Add(c.Info.IsTextChunk))
+            .Callback<InterceptContext, CancellationToken>((c, _) => declinedSaw.Add(c.Info.IsChunk))
             .ReturnsAsync(InterceptResult.Forward);
         Mock<IMessageInterceptor> wanting = Interceptor("session/update");
         var wantingSaw = new List<bool>();
         wanting.Setup(i => i.InterceptAsync(It.IsAny<InterceptContext>(), It.IsAny<CancellationToken>()))
-            .Callback<InterceptContext, CancellationToken>((c, _) => wantingSaw.Add(c.Info.IsTextChunk))
+            .Callback<InterceptContext, CancellationToken>((c, _) => wantingSaw.Add(c.Info.IsChunk))
             .ReturnsAsync(InterceptResult.Forward);
         await using var harness = new RelayHarness([declining.Object, wanting.Object]);
 

@@ -22,6 +22,9 @@ public class RelayRestartTests
 
         public TaskCompletionSource RestoreGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        /// <summary>Set once the restore has read and answered its <c>initialize</c>: the new agent's input is the test's from then on.</summary>
+        public TaskCompletionSource Initialized { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public TimeSpan? NextRestartDelay(AgentExit lastExit) => Interlocked.Decrement(ref _left) >= 0 ? TimeSpan.FromMilliseconds(10) : null;
 
         public Task<IAgentConnection> StartAgentAsync(CancellationToken cancellationToken)
@@ -40,6 +43,7 @@ public class RelayRestartTests
             string id = Parse(request).GetProperty("id").GetString()!;
             await agent.SayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"result\":{\"protocolVersion\":1}}");
             await initialize;
+            Initialized.SetResult();
             await RestoreGate.Task.WaitAsync(cancellationToken);
             await relay.NotifyClientAsync("_acphost/agent_restarted", """{"attempt":1}"""u8.ToArray(), cancellationToken);
         }
@@ -64,6 +68,9 @@ public class RelayRestartTests
         await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":2,"method":"session/prompt","params":{"again":true}}""");
         await WaitUntilAsync(() => recovery.Started.Count == 1 && recovery.Restored.Count == 1);
         FakeAgentConnection second = recovery.Started[0];
+
+        // The restore reads the new agent's first line itself; the test reads the next ones only after it has.
+        await recovery.Initialized.Task.WaitAsync(TimeSpan.FromSeconds(10));
         recovery.RestoreGate.SetResult();
 
         Assert.Equal("""{"jsonrpc":"2.0","id":2,"method":"session/prompt","params":{"again":true}}""", await second.ReadFromRelay.NextAsync());

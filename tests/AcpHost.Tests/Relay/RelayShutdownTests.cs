@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
+using AcpHost.Acp;
 using AcpHost.Relay.Relay;
 using AcpHost.Relay.Transport;
 using AcpHost.Tests.Support;
@@ -22,7 +23,8 @@ public class RelayShutdownTests
         var agent = new FakeAgentConnection(fromRelayOptions: small) { ExitWhenInputCloses = false };
         var options = new RelayOptions { ShutdownGrace = TimeSpan.FromMilliseconds(500), DrainTimeout = TimeSpan.FromMilliseconds(300) };
         var relay = new JsonRpcRelay(
-            ReaderThread.Start(clientToRelay.Reader.AsStream(), "test client stdin"), relayToClient.Writer, agent, options, [], new ListLogger<JsonRpcRelay>());
+            ReaderThread.Start(clientToRelay.Reader.AsStream(), "test client stdin"), relayToClient.Writer, agent,
+            new RelaySetup { Options = options, Dialect = AcpDialect.Instance, Log = new ListLogger<JsonRpcRelay>() });
         Task<RelayOutcome> run = relay.RunAsync(CancellationToken.None);
         byte[] line = Encoding.UTF8.GetBytes($$$"""{"jsonrpc":"2.0","method":"x","params":"{{{new string('p', 1000)}}}"}""" + "\n");
         for (int i = 0; i < 100; i++)

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
+using AcpHost.Acp;
 using AcpHost.Relay.Relay;
 
 namespace AcpHost.Tests.Support;
@@ -19,21 +20,21 @@ internal sealed class RelayHarness : IAsyncDisposable
         RelayOptions? options = null,
         PipeOptions? relayToClientOptions = null,
         FakeAgentConnection? agent = null,
-        IAgentRecovery? recovery = null)
+        IAgentRecovery? recovery = null,
+        RelayDialect? dialect = null)
     {
         _relayToClient = new Pipe(relayToClientOptions ?? PipeOptions.Default);
         Agent = agent ?? new FakeAgentConnection();
         ToClient = new LineReader(_relayToClient.Reader);
         Log = new ListLogger<JsonRpcRelay>();
-        Relay = new JsonRpcRelay(
-            _clientToRelay.Reader,
-            _relayToClient.Writer,
-            Agent,
-            options ?? new RelayOptions { ShutdownGrace = TimeSpan.FromSeconds(2), DrainTimeout = TimeSpan.FromSeconds(1) },
-            interceptors ?? [],
-            Log,
-            trace: null,
-            recovery);
+        Relay = new JsonRpcRelay(_clientToRelay.Reader, _relayToClient.Writer, Agent, new RelaySetup
+        {
+            Options = options ?? new RelayOptions { ShutdownGrace = TimeSpan.FromSeconds(2), DrainTimeout = TimeSpan.FromSeconds(1) },
+            Dialect = dialect ?? AcpDialect.Instance,
+            Interceptors = interceptors ?? [],
+            Recovery = recovery,
+            Log = Log,
+        });
         Run = Relay.RunAsync(_stop.Token);
     }
 

@@ -83,7 +83,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
     /// Compaction is signalled by tool calls, <c>compaction_update</c> and metadata, never by a chunk of text (a chunk
     /// that talks about compacting is the model's prose).
     /// </remarks>
-    public bool WantsTextChunks => false;
+    public bool WantsChunks => false;
 
     /// <inheritdoc/>
     /// <remarks>Every compaction signal has "compact" in it; chunks of text and most other updates do not.</remarks>

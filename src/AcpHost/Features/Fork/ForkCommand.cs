@@ -27,7 +27,7 @@ public sealed partial class ForkCommand(ForkService forks, ILogger<ForkCommand> 
 
     /// <inheritdoc/>
     /// <remarks>The command list comes in <c>available_commands_update</c>, never in a chunk of text.</remarks>
-    public bool WantsTextChunks => false;
+    public bool WantsChunks => false;
 
     /// <inheritdoc/>
     /// <remarks>

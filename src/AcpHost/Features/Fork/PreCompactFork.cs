@@ -54,7 +54,7 @@ public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
     public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.SessionPrompt];
 
     /// <inheritdoc/>
-    public bool WantsTextChunks => false;
+    public bool WantsChunks => false;
 
     /// <inheritdoc/>
     public bool Wants(string method, ReadOnlyMemory<byte> line) => _policy is not null;

@@ -53,7 +53,7 @@ public sealed partial class SessionGate : IMessageInterceptor
     ];
 
     /// <inheritdoc/>
-    public bool WantsTextChunks => false;
+    public bool WantsChunks => false;
 
     /// <inheritdoc/>
     public bool Wants(string method, ReadOnlyMemory<byte> line) => _beforeHold is not null || _held.Any;

@@ -28,7 +28,7 @@ public sealed class ChoiceRecorder(ClientChoices choices) : IMessageInterceptor
         [AcpMethods.SessionSetMode, AcpMethods.SessionSetModel, AcpMethods.SessionSetConfigOption, AcpMethods.Authenticate, AcpMethods.SessionUpdate];
 
     /// <inheritdoc/>
-    public bool WantsTextChunks => false;
+    public bool WantsChunks => false;
 
     /// <inheritdoc/>
     /// <remarks>Of the many <c>session/update</c>s only a mode change matters here.</remarks>

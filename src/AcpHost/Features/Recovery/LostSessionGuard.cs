@@ -31,7 +31,7 @@ public sealed partial class LostSessionGuard(LostSessions lost, ILogger<LostSess
     public IReadOnlyCollection<string> Methods { get; } = [.. Guarded, .. Reopening];
 
     /// <inheritdoc/>
-    public bool WantsTextChunks => false;
+    public bool WantsChunks => false;
 
     /// <inheritdoc/>
     public bool Wants(string method, ReadOnlyMemory<byte> line) => !lost.IsEmpty;

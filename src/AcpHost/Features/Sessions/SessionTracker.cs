@@ -26,7 +26,7 @@ public sealed partial class SessionTracker(SessionRegistry registry, TimeProvide
 
     /// <inheritdoc/>
     /// <remarks>Usage comes in <c>usage_update</c>, never in a chunk of text.</remarks>
-    public bool WantsTextChunks => false;
+    public bool WantsChunks => false;
 
     /// <inheritdoc/>
     /// <remarks>Of the many <c>session/update</c>s only <c>usage_update</c> matters here.</remarks>

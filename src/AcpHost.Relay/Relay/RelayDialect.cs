@@ -1,0 +1,27 @@
+using AcpHost.Relay.Protocol;
+
+namespace AcpHost.Relay.Relay;
+
+/// <summary>
+/// The few facts of the protocol spoken over JSON-RPC that the relay itself acts on, handed to it in one piece so that
+/// the relay knows no protocol but JSON-RPC. The host builds ACP's in <c>AcpHost.Acp.AcpDialect</c>; the relay reads
+/// it once, when it is built, into fields of its routers, so the hot path asks no dialect anything per line.
+/// </summary>
+public sealed class RelayDialect
+{
+    /// <summary>Plain JSON-RPC: no cancel notification to follow through id aliases, no fast-path template.</summary>
+    public static RelayDialect JsonRpc { get; } = new();
+
+    /// <summary>
+    /// The notification that cancels a request by id: a client's is rewritten to the alias the agent knows its request
+    /// by, and the host sends one for a request of its own it stops waiting for. Null when the protocol has none.
+    /// </summary>
+    public CancelNotification? Cancel { get; init; }
+
+    /// <summary>
+    /// The exact shape of the line a peer sends most (for ACP, a streamed chunk of text), classified by comparing bytes
+    /// and offered only to interceptors that want such lines (<see cref="IMessageInterceptor.WantsChunks"/>).
+    /// Null for none.
+    /// </summary>
+    public LineTemplate? Chunk { get; init; }
+}
