@@ -102,7 +102,9 @@ public static partial class MessageClassifier
             scan.MethodWrongType = false;
             if (reader.TokenType == JsonTokenType.String)
             {
-                scan.Method = MethodNames.Get(ref reader);
+                // A string per message, not a table of names: the table (removed 2026-11-26) bought nothing
+                // measurable in scripts/bench.sh, and text chunks, the one stream of thousands, never come here.
+                scan.Method = reader.GetString();
             }
             else
             {

@@ -77,7 +77,8 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
 
     /// <summary>
     /// The interceptors for <paramref name="method"/>, or null. The last answer is kept: a stream of updates asks for
-    /// the same method (and kind) thousands of times in a row, and method names come from one cache, so the same instance.
+    /// the same method (and kind) thousands of times in a row (a text chunk's name is one instance, so the comparison
+    /// stops at the reference).
     /// Only this router's pump calls it, so the fields need no lock.
     /// </summary>
     private IMessageInterceptor[]? InterceptorsFor(string? method, bool textChunk)
@@ -87,7 +88,7 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
             return null;
         }
 
-        if (!ReferenceEquals(method, _lastMethod) || textChunk != _lastTextChunk)
+        if (!string.Equals(method, _lastMethod, StringComparison.Ordinal) || textChunk != _lastTextChunk)
         {
             _lastInterceptors = relay.Interceptors.TryGet(method, textChunk, out IMessageInterceptor[] found) ? found : null;
             _lastMethod = method;
