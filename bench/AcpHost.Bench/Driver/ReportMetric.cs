@@ -11,6 +11,7 @@ internal sealed record ReportMetric(string Label, Func<RunResult, double?> Value
     [
         new("small flood, msgs/s", r => r.SmallMessagesPerSecond, "N0"),
         new("small flood, MB/s", r => r.SmallMegabytesPerSecond, "N1"),
+        new("relay CPU per small-flood message, ns", r => r.RelayCpuPerSmallMessageNs, "N0"),
         new("large flood, MB/s", r => r.LargeMegabytesPerSecond, "N1"),
         new("large flood, msgs/s", r => r.LargeMessagesPerSecond, "N0"),
         new("ping p50, µs", r => r.PingP50Us, "N1"),
@@ -19,6 +20,7 @@ internal sealed record ReportMetric(string Label, Func<RunResult, double?> Value
         new("startup to initialize, ms", r => r.StartupMs, "N1"),
         new("prompt turn p50, µs", r => r.PromptP50Us, "N1"),
         new("prompt turn p99, µs", r => r.PromptP99Us, "N1"),
+        new("relay CPU per prompt turn, µs", r => r.RelayCpuPerPromptUs, "N1"),
         new("relay peak RSS before the turns, MiB", r => r.RelayPeakRssBeforePromptsKiB / 1024.0, "N1"),
         new("relay peak RSS after 1/3 of the turns, MiB", r => r.RelayPeakRssAfterThirdKiB / 1024.0, "N1"),
         new("relay peak RSS, MiB", r => r.RelayPeakRssKiB / 1024.0, "N1"),

@@ -68,13 +68,19 @@ internal sealed class RunMeasurer(DriverOptions options, IReadOnlyList<string> b
         TimeSpan cpuBeforePings = configuration.HasRelay ? child.CpuTime : TimeSpan.Zero;
         long[] pings = await PingAsync(child, reader, requests, options.Pings, cancellationToken);
         double? relayCpuPerPingUs = configuration.HasRelay ? (child.CpuTime - cpuBeforePings).TotalMicroseconds / options.Pings : null;
+        // The relay's CPU time per small message: what relaying costs, apart from how busy the machine is (on two cores
+        // shared with builds, the floods' wall-clock rates swing by half; CPU time per message moves far less).
+        TimeSpan cpuBeforeSmall = configuration.HasRelay ? child.CpuTime : TimeSpan.Zero;
         (long smallBytes, TimeSpan smallTime) = await FloodAsync(child, reader, requests, options.SmallCount, options.SmallSize, cancellationToken);
+        double? relayCpuPerSmallNs = configuration.HasRelay ? (child.CpuTime - cpuBeforeSmall).TotalNanoseconds / options.SmallCount : null;
         (long largeBytes, TimeSpan largeTime) = await FloodAsync(child, reader, requests, options.LargeCount, options.LargeSize, cancellationToken);
 
         // Conversation turns last: the peak before them is the floods', and the peak after a third of them against the
         // peak at the end shows whether each turn leaves something behind.
         long? peakBeforePrompts = configuration.HasRelay ? PeakRss.ReadKiB(child.Id) : null;
+        TimeSpan cpuBeforePrompts = configuration.HasRelay ? child.CpuTime : TimeSpan.Zero;
         PromptRun.Measured turns = await prompts.MeasureAsync(options.Prompts, cancellationToken);
+        double? relayCpuPerPromptUs = configuration.HasRelay ? (child.CpuTime - cpuBeforePrompts).TotalMicroseconds / options.Prompts : null;
 
         // Before closing: once stdin closes the relay may exit, and its /proc entry with it.
         long? peakRss = configuration.HasRelay ? PeakRss.ReadKiB(child.Id) : null;
@@ -94,6 +100,8 @@ internal sealed class RunMeasurer(DriverOptions options, IReadOnlyList<string> b
             PingP99Us = TicksToMicroseconds(Statistics.Percentile(pings, 99)),
             PingMeanUs = TicksToMicroseconds(pings.Average()),
             RelayCpuPerPingUs = relayCpuPerPingUs,
+            RelayCpuPerSmallMessageNs = relayCpuPerSmallNs,
+            RelayCpuPerPromptUs = relayCpuPerPromptUs,
             SmallMessagesPerSecond = options.SmallCount / smallTime.TotalSeconds,
             SmallMegabytesPerSecond = smallBytes / BytesPerMegabyte / smallTime.TotalSeconds,
             LargeMessagesPerSecond = options.LargeCount / largeTime.TotalSeconds,

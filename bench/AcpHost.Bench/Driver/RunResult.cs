@@ -29,6 +29,12 @@ internal sealed record RunResult
     /// <summary>The relay process's CPU time (user and system) per ping, over all the pings; null without a relay.</summary>
     public double? RelayCpuPerPingUs { get; init; }
 
+    /// <summary>The relay process's CPU time per message of the small flood, in nanoseconds; null without a relay.</summary>
+    public double? RelayCpuPerSmallMessageNs { get; init; }
+
+    /// <summary>The relay process's CPU time per conversation turn (the peak-RSS reads included); null without a relay.</summary>
+    public double? RelayCpuPerPromptUs { get; init; }
+
     /// <summary>Small-message flood: notifications per second, request to response.</summary>
     public double SmallMessagesPerSecond { get; init; }
 

@@ -6,9 +6,9 @@ namespace AcpHost.Relay.Protocol;
 /// <summary>
 /// Classifies a line with one pass over its top level: <c>jsonrpc</c>, <c>id</c> and <c>method</c> are read,
 /// everything else is skipped. Skipping still walks every token, so a line that passes is well-formed JSON and valid
-/// UTF-8 throughout; nothing beyond the top level is decoded. The plain shape every peer sends is settled by a
-/// scanner of its own (<c>MessageClassifier.PlainLine.cs</c>); anything else, and every error, goes to a
-/// <see cref="Utf8JsonReader"/> pass, which words the errors and settles the unusual cases.
+/// UTF-8 throughout; nothing beyond the top level is decoded. A streamed text chunk of the ACP SDK's exact shape is
+/// settled by a template (<c>MessageClassifier.TextChunk.cs</c>); every other line, and every error, goes to one
+/// <see cref="Utf8JsonReader"/> pass, which also words the errors.
 /// </summary>
 public static partial class MessageClassifier
 {
@@ -35,12 +35,8 @@ public static partial class MessageClassifier
             return chunk.Info;
         }
 
-        var plain = new TopLevel();
-        if (TryScanPlain(line, ref plain))
-        {
-            return Decide(plain);
-        }
-
+        // No scanner of its own for other lines: a hand-written one for the plain shape (removed 2026-11-26) bought
+        // nothing measurable in scripts/bench.sh (README, "What each micro-optimisation buys").
         var reader = new Utf8JsonReader(line, ReaderOptions);
         return Classify(ref reader);
     }
@@ -112,7 +108,9 @@ public static partial class MessageClassifier
             scan.MethodWrongType = false;
             if (reader.TokenType == JsonTokenType.String)
             {
-                scan.Method = MethodNames.Get(ref reader);
+                // A string per message, not a table of names: the table (removed 2026-11-26) bought nothing
+                // measurable in scripts/bench.sh, and text chunks, the one stream of thousands, never come here.
+                scan.Method = reader.GetString();
             }
             else
             {

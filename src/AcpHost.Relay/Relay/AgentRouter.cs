@@ -82,7 +82,8 @@ internal sealed class AgentRouter(RelayWrites writes, Interception interception,
 
     /// <summary>
     /// The interceptors for <paramref name="method"/>, or null. The last answer is kept: a stream of updates asks for
-    /// the same method (and kind) thousands of times in a row, and method names come from one cache, so the same instance.
+    /// the same method (and kind) thousands of times in a row (a text chunk's name is one instance, so the comparison
+    /// stops at the reference).
     /// Only this router's pump calls it, so the fields need no lock.
     /// </summary>
     private IMessageInterceptor[]? InterceptorsFor(string? method, bool isChunk)
@@ -92,7 +93,7 @@ internal sealed class AgentRouter(RelayWrites writes, Interception interception,
             return null;
         }
 
-        if (!ReferenceEquals(method, _lastMethod) || isChunk != _lastChunk)
+        if (!string.Equals(method, _lastMethod, StringComparison.Ordinal) || isChunk != _lastChunk)
         {
             _lastInterceptors = interception.TryGet(method, isChunk, out IMessageInterceptor[] found) ? found : null;
             _lastMethod = method;

@@ -14,7 +14,10 @@ namespace AcpHost.Relay.Transport;
 /// it again is a trip through the hypervisor, and a relay adds two such wake-ups to every round trip. Most answers
 /// follow their request within a few tens of microseconds, so a thread that keeps its CPU awake that long is woken
 /// by the data itself: side by side in the relay benchmark, the ping latency the host adds fell from +41 µs to
-/// +14.5 µs at p50, and p99 from 96 to 49 µs (README, "Relay benchmark").
+/// +14.5 µs at p50, and p99 from 96 to 49 µs (scripts/bench.sh, ping lane, 2026-11-21, README "Relay benchmark").
+/// It only shows on an idle machine: on 2026-11-26, with other builds keeping both CPUs busy (load average ~35), no
+/// CPU halted and with/without were within noise (ping p50 30.2 against 35.2 µs, best of 5); kept for the idle case,
+/// which is the user's.
 /// </para>
 /// <para>
 /// Why it is cheap: <c>sched_yield</c> between polls hands the CPU to any other runnable thread first (the agent, the
