@@ -99,7 +99,7 @@ public class RelayLifecycleTests
             await harness.ClientSayAsync(line);
         }
 
-        await Task.Delay(200);
+        await Conditions.UntilAsync(() => agent.RelayWaitsToWrite, TimeSpan.FromSeconds(10), "the relay blocked on the agent's full input");
         harness.Stop();
 
         RelayOutcome outcome = await harness.OutcomeAsync();
@@ -171,13 +171,14 @@ public class RelayLifecycleTests
             }
         });
 
-        await Task.Delay(1000);
+        // Both ends held back at once is a standstill: the relay waits on the client's full pipe and so reads nothing
+        // more from the agent, whose write waits on its own full pipe. A relay that queued instead would never get
+        // there (the agent would finish its 10 MB), and this wait would fail.
+        await Conditions.UntilAsync(() => harness.RelayWaitsForClient && agent.WaitsForRelay, TimeSpan.FromSeconds(10), "the agent held back by a client that reads nothing");
         long stalledAt = Interlocked.Read(ref written);
-        await Task.Delay(500);
 
         // The agent is stuck well short of its 10 MB: the relay stopped reading instead of queueing.
         Assert.False(flooding.IsCompleted);
-        Assert.Equal(stalledAt, Interlocked.Read(ref written));
         Assert.True(stalledAt < 1024 * 1024, $"the agent got {stalledAt} bytes out before being held back");
 
         // Once the client reads, everything arrives, in order, and the agent finishes.

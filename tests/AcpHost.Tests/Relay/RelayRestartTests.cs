@@ -22,6 +22,9 @@ public class RelayRestartTests
 
         public TaskCompletionSource RestoreGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        /// <summary>Set once the restore has re-initialized the new agent and waits at <see cref="RestoreGate"/>.</summary>
+        public TaskCompletionSource AtGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public TimeSpan? NextRestartDelay(AgentExit lastExit) => Interlocked.Decrement(ref _left) >= 0 ? TimeSpan.FromMilliseconds(10) : null;
 
         public Task<IAgentConnection> StartAgentAsync(CancellationToken cancellationToken)
@@ -40,6 +43,7 @@ public class RelayRestartTests
             string id = Parse(request).GetProperty("id").GetString()!;
             await agent.SayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"result\":{\"protocolVersion\":1}}");
             await initialize;
+            AtGate.TrySetResult();
             await RestoreGate.Task.WaitAsync(cancellationToken);
             await relay.NotifyClientAsync("_acphost/agent_restarted", """{"attempt":1}"""u8.ToArray(), cancellationToken);
         }
@@ -62,7 +66,10 @@ public class RelayRestartTests
 
         // ...and what the client sends while the new agent is being restored waits for it.
         await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":2,"method":"session/prompt","params":{"again":true}}""");
-        await WaitUntilAsync(() => recovery.Started.Count == 1 && recovery.Restored.Count == 1);
+
+        // Only the restore reads the new agent until it waits at its gate: the test reads it after that.
+        await recovery.AtGate.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((1, 1), (recovery.Started.Count, recovery.Restored.Count));
         FakeAgentConnection second = recovery.Started[0];
         recovery.RestoreGate.SetResult();
 
@@ -97,21 +104,11 @@ public class RelayRestartTests
         await using var harness = new RelayHarness(agent: first, recovery: recovery);
 
         await first.DieAsync(1);
-        await WaitUntilAsync(() => recovery.Restored.Count == 1);
+        await recovery.AtGate.Task.WaitAsync(TimeSpan.FromSeconds(10));
         recovery.RestoreGate.SetResult();
         await harness.ClientCloseAsync();
 
         RelayOutcome outcome = await harness.OutcomeAsync();
         Assert.Equal(RelayEnd.ClientClosed, outcome.End);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
-            await Task.Delay(10);
-        }
     }
 }

@@ -12,6 +12,7 @@ internal sealed class RelayHarness : IAsyncDisposable
 {
     private readonly Pipe _clientToRelay = new();
     private readonly Pipe _relayToClient;
+    private readonly WatchedPipeWriter _toClient;
     private readonly CancellationTokenSource _stop = new();
 
     public RelayHarness(
@@ -22,12 +23,13 @@ internal sealed class RelayHarness : IAsyncDisposable
         IAgentRecovery? recovery = null)
     {
         _relayToClient = new Pipe(relayToClientOptions ?? PipeOptions.Default);
+        _toClient = new WatchedPipeWriter(_relayToClient.Writer);
         Agent = agent ?? new FakeAgentConnection();
         ToClient = new LineReader(_relayToClient.Reader);
         Log = new ListLogger<JsonRpcRelay>();
         Relay = new JsonRpcRelay(
             _clientToRelay.Reader,
-            _relayToClient.Writer,
+            _toClient,
             Agent,
             options ?? new RelayOptions { ShutdownGrace = TimeSpan.FromSeconds(2), DrainTimeout = TimeSpan.FromSeconds(1) },
             interceptors ?? [],
@@ -48,6 +50,9 @@ internal sealed class RelayHarness : IAsyncDisposable
     public Task<RelayOutcome> Run { get; }
 
     public PipeWriter ClientStdin => _clientToRelay.Writer;
+
+    /// <summary>True while the relay waits to write to the client, which is not reading.</summary>
+    public bool RelayWaitsForClient => _toClient.IsWaitingForReader;
 
     public Task ClientSayAsync(string line) => ClientSayRawAsync(Encoding.UTF8.GetBytes(line + "\n"));
 
