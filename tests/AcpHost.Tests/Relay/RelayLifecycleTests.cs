@@ -94,7 +94,9 @@ public class RelayLifecycleTests
         var options = new RelayOptions { ShutdownGrace = TimeSpan.FromMilliseconds(300), DrainTimeout = TimeSpan.FromMilliseconds(300) };
         await using var harness = new RelayHarness(agent: agent, options: options);
         string line = $$$"""{"jsonrpc":"2.0","method":"x","params":"{{{new string('p', 1000)}}}"}""";
-        for (int i = 0; i < 100; i++)
+        // 40 KB: enough to fill the agent's 16 KiB, not enough to fill the client's own pipe (64 KiB) behind the stuck
+        // relay, where the test's next write could wait for ever (100 lines could; one run in ~17 failed here).
+        for (int i = 0; i < 40; i++)
         {
             await harness.ClientSayAsync(line);
         }
