@@ -95,7 +95,7 @@ public class RelayLifecycleTests
         await using var harness = new RelayHarness(agent: agent, options: options);
         string line = $$$"""{"jsonrpc":"2.0","method":"x","params":"{{{new string('p', 1000)}}}"}""";
         // 40 KB: enough to fill the agent's 16 KiB, not enough to fill the client's own pipe (64 KiB) behind the stuck
-        // relay, where the test's next write could wait for ever (100 lines could; one run in ~17 failed here).
+        // relay, where the test's next write could wait for ever (with 100 lines it could; one run in about 17 failed, likely so).
         for (int i = 0; i < 40; i++)
         {
             await harness.ClientSayAsync(line);
