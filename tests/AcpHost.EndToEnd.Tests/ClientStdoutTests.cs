@@ -61,9 +61,13 @@ public class ClientStdoutTests
                 // The host went away.
             }
         });
+        // A stall is progress that stops: seen as no byte written for a whole second, bounded by a deadline so that a
+        // host that keeps reading fails here with a message instead of at the test's timeout.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         long before;
         do
         {
+            Assert.True(DateTime.UtcNow < deadline, $"the host kept reading its stdin for 60 s ({Interlocked.Read(ref written)} bytes)");
             before = Interlocked.Read(ref written);
             await Task.Delay(1000);
         }

@@ -91,6 +91,10 @@ public static partial class MessageClassifier
         {
             reader.Read();
             scan.Version = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("2.0"u8) ? VersionState.Valid : VersionState.Wrong;
+
+            // A container is skipped whole, or the pass would go on inside it: `"jsonrpc":["2.0","method":"x"}`
+            // would read as a wrong version instead of the parse error it is.
+            reader.Skip();
             return;
         }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using AcpHost.Storage.Ledgers;
+using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Features;
 
@@ -88,8 +89,9 @@ public sealed partial class JsonLinesLedgerTests : IDisposable
         var held = new FileStream(ledger.FilePath + ".lock", FileMode.Open, FileAccess.ReadWrite, FileShare.None);
 
         Task append = ledger.AppendAsync(new Note("b", "2"), CancellationToken.None);
-        await Task.Delay(300);
-        Assert.False(append.IsCompleted, "the append did not wait for the lock");
+        // Waiting can only be watched for a while: the append retries the lock every 16 ms at most, so an append that
+        // ignored the lock would finish well within the window.
+        Assert.True(await Conditions.StaysPendingAsync(append, TimeSpan.FromMilliseconds(300)), "the append did not wait for the lock");
         Assert.Single(ledger.Read().Records);
 
         await held.DisposeAsync();

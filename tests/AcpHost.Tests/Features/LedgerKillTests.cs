@@ -35,6 +35,7 @@ public sealed class LedgerKillTests : IDisposable
             {
                 string? ready = await writer.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
                 Assert.True(ready == "ready", $"the writer did not start: {ready}");
+                // Not a wait for anything: the kill is meant to land at a random point of the writer's appends.
                 await Task.Delay(random.Next(20, 400));
                 writer.Kill(); // SIGKILL on Unix: no handler, no flush, no finally
                 await writer.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));

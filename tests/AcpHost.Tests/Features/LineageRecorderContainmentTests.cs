@@ -27,11 +27,7 @@ public sealed class LineageRecorderContainmentTests : IDisposable
         sessions.Open(new SessionInfo("", "/work", DateTimeOffset.UtcNow, "session/new", null));
         sessions.Open(new SessionInfo("good", "/work", DateTimeOffset.UtcNow, "session/new", null));
 
-        using var waiting = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!ledger.ReadAll().Any(r => r.SessionId == "good"))
-        {
-            await Task.Delay(20, waiting.Token);
-        }
+        await Conditions.UntilAsync(() => ledger.ReadAll().Any(r => r.SessionId == "good"), TimeSpan.FromSeconds(10), "the later session in the ledger");
 
         Assert.True(log.Entries.Any(e => e.Level >= LogLevel.Warning), "the refused record left no log line");
     }

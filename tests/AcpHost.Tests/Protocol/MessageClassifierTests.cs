@@ -85,6 +85,20 @@ public class MessageClassifierTests
         await Task.CompletedTask;
     }
 
+    [Theory(Timeout = Timeout)]
+    [InlineData("""{"jsonrpc":["2.0","method":"session/update","params":{}}""")]
+    [InlineData("""{"jsonrpc":{"v":"2.0","method":"x"}""")]
+    public async Task Classify_JsonrpcHoldingAnUnclosedArray_IsAParseError(string line)
+    {
+        // Found by the differential test: the version's container was not skipped, so the pass went on inside it
+        // and called the line a wrong version (-32600) instead of what it is, not JSON (-32700).
+        MessageInfo info = Classify(line);
+
+        Assert.Equal(MessageKind.Invalid, info.Kind);
+        Assert.Equal(JsonRpcErrorCodes.ParseError, info.Error.Code);
+        await Task.CompletedTask;
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task Classify_InvalidRequestWithReadableId_RecoversTheId()
     {

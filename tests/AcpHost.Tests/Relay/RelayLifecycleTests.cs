@@ -94,12 +94,14 @@ public class RelayLifecycleTests
         var options = new RelayOptions { ShutdownGrace = TimeSpan.FromMilliseconds(300), DrainTimeout = TimeSpan.FromMilliseconds(300) };
         await using var harness = new RelayHarness(agent: agent, options: options);
         string line = $$$"""{"jsonrpc":"2.0","method":"x","params":"{{{new string('p', 1000)}}}"}""";
-        for (int i = 0; i < 100; i++)
+        // 40 KB: enough to fill the agent's 16 KiB, not enough to fill the client's own pipe (64 KiB) behind the stuck
+        // relay, where the test's next write could wait for ever (with 100 lines it could; one run in about 17 failed, likely so).
+        for (int i = 0; i < 40; i++)
         {
             await harness.ClientSayAsync(line);
         }
 
-        await Task.Delay(200);
+        await Conditions.UntilAsync(() => agent.RelayWaitsToWrite, TimeSpan.FromSeconds(10), "the relay blocked on the agent's full input");
         harness.Stop();
 
         RelayOutcome outcome = await harness.OutcomeAsync();
@@ -171,13 +173,14 @@ public class RelayLifecycleTests
             }
         });
 
-        await Task.Delay(1000);
+        // Both ends held back at once is a standstill: the relay waits on the client's full pipe and so reads nothing
+        // more from the agent, whose write waits on its own full pipe. A relay that queued instead would never get
+        // there (the agent would finish its 10 MB), and this wait would fail.
+        await Conditions.UntilAsync(() => harness.RelayWaitsForClient && agent.WaitsForRelay, TimeSpan.FromSeconds(10), "the agent held back by a client that reads nothing");
         long stalledAt = Interlocked.Read(ref written);
-        await Task.Delay(500);
 
         // The agent is stuck well short of its 10 MB: the relay stopped reading instead of queueing.
         Assert.False(flooding.IsCompleted);
-        Assert.Equal(stalledAt, Interlocked.Read(ref written));
         Assert.True(stalledAt < 1024 * 1024, $"the agent got {stalledAt} bytes out before being held back");
 
         // Once the client reads, everything arrives, in order, and the agent finishes.

@@ -22,8 +22,8 @@ public class RelayRestartTests
 
         public TaskCompletionSource RestoreGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        /// <summary>Set once the restore has read and answered its <c>initialize</c>: the new agent's input is the test's from then on.</summary>
-        public TaskCompletionSource Initialized { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Set once the restore has re-initialized the new agent and waits at <see cref="RestoreGate"/>.</summary>
+        public TaskCompletionSource AtGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TimeSpan? NextRestartDelay(AgentExit lastExit) => Interlocked.Decrement(ref _left) >= 0 ? TimeSpan.FromMilliseconds(10) : null;
 
@@ -43,7 +43,7 @@ public class RelayRestartTests
             string id = Parse(request).GetProperty("id").GetString()!;
             await agent.SayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"result\":{\"protocolVersion\":1}}");
             await initialize;
-            Initialized.SetResult();
+            AtGate.TrySetResult();
             await RestoreGate.Task.WaitAsync(cancellationToken);
             await relay.NotifyClientAsync("_acphost/agent_restarted", """{"attempt":1}"""u8.ToArray(), cancellationToken);
         }
@@ -66,11 +66,11 @@ public class RelayRestartTests
 
         // ...and what the client sends while the new agent is being restored waits for it.
         await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":2,"method":"session/prompt","params":{"again":true}}""");
-        await WaitUntilAsync(() => recovery.Started.Count == 1 && recovery.Restored.Count == 1);
-        FakeAgentConnection second = recovery.Started[0];
 
-        // The restore reads the new agent's first line itself; the test reads the next ones only after it has.
-        await recovery.Initialized.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        // Only the restore reads the new agent until it waits at its gate: the test reads it after that.
+        await recovery.AtGate.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((1, 1), (recovery.Started.Count, recovery.Restored.Count));
+        FakeAgentConnection second = recovery.Started[0];
         recovery.RestoreGate.SetResult();
 
         Assert.Equal("""{"jsonrpc":"2.0","id":2,"method":"session/prompt","params":{"again":true}}""", await second.ReadFromRelay.NextAsync());
@@ -104,21 +104,11 @@ public class RelayRestartTests
         await using var harness = new RelayHarness(agent: first, recovery: recovery);
 
         await first.DieAsync(1);
-        await WaitUntilAsync(() => recovery.Restored.Count == 1);
+        await recovery.AtGate.Task.WaitAsync(TimeSpan.FromSeconds(10));
         recovery.RestoreGate.SetResult();
         await harness.ClientCloseAsync();
 
         RelayOutcome outcome = await harness.OutcomeAsync();
         Assert.Equal(RelayEnd.ClientClosed, outcome.End);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
-            await Task.Delay(10);
-        }
     }
 }

@@ -12,6 +12,8 @@ internal sealed class FakeAgentConnection : IAgentConnection
 {
     private readonly Pipe _toRelay;
     private readonly Pipe _fromRelay;
+    private readonly WatchedPipeWriter _input;
+    private readonly WatchedPipeWriter _stdout;
     private readonly TaskCompletionSource<AgentExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public FakeAgentConnection(PipeOptions? toRelayOptions = null, PipeOptions? fromRelayOptions = null)
@@ -19,11 +21,13 @@ internal sealed class FakeAgentConnection : IAgentConnection
         _toRelay = new Pipe(toRelayOptions ?? PipeOptions.Default);
         _fromRelay = new Pipe(fromRelayOptions ?? PipeOptions.Default);
         ReadFromRelay = new LineReader(_fromRelay.Reader);
+        _input = new WatchedPipeWriter(_fromRelay.Writer);
+        _stdout = new WatchedPipeWriter(_toRelay.Writer);
     }
 
     public PipeReader Output => _toRelay.Reader;
 
-    public PipeWriter Input => _fromRelay.Writer;
+    public PipeWriter Input => _input;
 
     public Task<AgentExit> Exited => _exited.Task;
 
@@ -31,7 +35,13 @@ internal sealed class FakeAgentConnection : IAgentConnection
     public LineReader ReadFromRelay { get; }
 
     /// <summary>The agent's side of its stdout, for tests that write raw bytes.</summary>
-    public PipeWriter AgentStdout => _toRelay.Writer;
+    public PipeWriter AgentStdout => _stdout;
+
+    /// <summary>True while the relay waits to write to this agent, which is not reading its input.</summary>
+    public bool RelayWaitsToWrite => _input.IsWaitingForReader;
+
+    /// <summary>True while a write to <see cref="AgentStdout"/> waits for the relay to read.</summary>
+    public bool WaitsForRelay => _stdout.IsWaitingForReader;
 
     public bool WasKilled { get; private set; }
 

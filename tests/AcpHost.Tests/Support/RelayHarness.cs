@@ -13,6 +13,7 @@ internal sealed class RelayHarness : IAsyncDisposable
 {
     private readonly Pipe _clientToRelay = new();
     private readonly Pipe _relayToClient;
+    private readonly WatchedPipeWriter _toClient;
     private readonly CancellationTokenSource _stop = new();
 
     public RelayHarness(
@@ -24,10 +25,11 @@ internal sealed class RelayHarness : IAsyncDisposable
         RelayDialect? dialect = null)
     {
         _relayToClient = new Pipe(relayToClientOptions ?? PipeOptions.Default);
+        _toClient = new WatchedPipeWriter(_relayToClient.Writer);
         Agent = agent ?? new FakeAgentConnection();
         ToClient = new LineReader(_relayToClient.Reader);
         Log = new ListLogger<JsonRpcRelay>();
-        Relay = new JsonRpcRelay(_clientToRelay.Reader, _relayToClient.Writer, Agent, new RelaySetup
+        Relay = new JsonRpcRelay(_clientToRelay.Reader, _toClient, Agent, new RelaySetup
         {
             Options = options ?? new RelayOptions { ShutdownGrace = TimeSpan.FromSeconds(2), DrainTimeout = TimeSpan.FromSeconds(1) },
             Dialect = dialect ?? AcpDialect.Instance,
@@ -49,6 +51,9 @@ internal sealed class RelayHarness : IAsyncDisposable
     public Task<RelayOutcome> Run { get; }
 
     public PipeWriter ClientStdin => _clientToRelay.Writer;
+
+    /// <summary>True while the relay waits to write to the client, which is not reading.</summary>
+    public bool RelayWaitsForClient => _toClient.IsWaitingForReader;
 
     public Task ClientSayAsync(string line) => ClientSayRawAsync(Encoding.UTF8.GetBytes(line + "\n"));
 

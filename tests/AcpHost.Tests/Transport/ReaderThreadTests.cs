@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.IO.Pipes;
 using AcpHost.Relay.Transport;
+using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Transport;
 
@@ -34,6 +35,7 @@ public class ReaderThreadTests
                 offset += size;
                 if (burst % 5 == 0)
                 {
+                    // Not a wait: a pause in the traffic, so the reader's spin sometimes gives up and blocks.
                     await Task.Delay(2);
                 }
             }
@@ -69,12 +71,13 @@ public class ReaderThreadTests
         using var source = new AnonymousPipeClientStream(PipeDirection.In, writer.ClientSafePipeHandle);
         PipeReader reader = ReaderThread.Start(source, "test reader", ReadinessSpin.For(source, TimeSpan.FromMicroseconds(50)));
 
-        ValueTask<ReadResult> read = reader.ReadAsync();
-        await Task.Delay(100);
-        Assert.False(read.IsCompleted);
+        Task<ReadResult> read = reader.ReadAsync().AsTask();
+
+        // Not ending is watched for a while: a reader that took an empty pipe for its end would complete at once.
+        Assert.True(await Conditions.StaysPendingAsync(read, TimeSpan.FromMilliseconds(100)), "the read completed with nothing written");
 
         writer.Write("{}\n"u8);
-        ReadResult result = await read.AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        ReadResult result = await read.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("{}\n"u8.ToArray(), result.Buffer.ToArray());
         Assert.False(result.IsCompleted);
     }

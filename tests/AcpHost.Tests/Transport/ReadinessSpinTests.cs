@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.IO.Pipes;
 using AcpHost.Relay.Transport;
+using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Transport;
 
@@ -83,9 +84,20 @@ public class ReadinessSpinTests
         {
             ReadinessSpin spin = Spin(reader, TimeSpan.FromSeconds(8));
             var clock = Stopwatch.StartNew();
-            Task<bool> waiting = Task.Factory.StartNew(spin.Wait, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            await Task.Delay(50);
-            Assert.False(waiting.IsCompleted);
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Task<bool> waiting = Task.Factory.StartNew(
+                () =>
+                {
+                    started.SetResult();
+                    return spin.Wait();
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(5));
+
+            // The wait must not return on an empty pipe; watched for a while, so the data below arrives during it.
+            Assert.True(await Conditions.StaysPendingAsync(waiting, TimeSpan.FromMilliseconds(50)), "the wait returned with nothing to read");
             writer.Write("x\n"u8);
 
             Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(7)));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AcpHost.Features.Sessions;
 using AcpHost.State;
 using AcpHost.Storage.Ledgers;
@@ -27,28 +26,16 @@ public sealed class LineageRecorderTests : IAsyncDisposable
     private SessionRecord? Recorded(string sessionId) =>
         new SessionLedger(_folder).ReadAll().FirstOrDefault(record => record.SessionId == sessionId);
 
-    private static async Task<TimeSpan> UntilAsync(Func<bool> condition, TimeSpan limit)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(watch.Elapsed < limit, "the ledger did not catch up in time");
-            await Task.Delay(50);
-        }
-
-        return watch.Elapsed;
-    }
-
     [Fact(Timeout = Timeout)]
     public async Task UsageChanged_RightAfterAWrite_StillReachesTheLedgerWithinTheStalenessBound()
     {
         _sessions.Open(new SessionInfo("s", "/work", DateTimeOffset.UtcNow, "session/new", null));
         _sessions.RecordUsage("s", 1_001, 1_000_000);
-        await UntilAsync(() => Recorded("s")?.UsedTokens == 1_001, TimeSpan.FromSeconds(10));
+        await Conditions.UntilAsync(() => Recorded("s")?.UsedTokens == 1_001, TimeSpan.FromSeconds(10), "the first fill in the ledger");
 
         // The next change comes within the write interval and no other follows: the sweep must still write it.
         _sessions.RecordUsage("s", 1_010, 1_000_000);
-        TimeSpan lag = await UntilAsync(() => Recorded("s")?.UsedTokens == 1_010, TimeSpan.FromSeconds(20));
+        TimeSpan lag = await Conditions.UntilAsync(() => Recorded("s")?.UsedTokens == 1_010, TimeSpan.FromSeconds(20), "the second fill in the ledger");
 
         // Measured on the wall clock from a busy test machine: the bound plus what a loaded disk and scheduler add.
         Assert.True(lag <= LineageRecorder.MaxStaleness + TimeSpan.FromSeconds(3), $"the fill reached the ledger after {lag.TotalSeconds:N1} s");
@@ -62,7 +49,7 @@ public sealed class LineageRecorderTests : IAsyncDisposable
 
         _sessions.Open(new SessionInfo("fork", "/work", DateTimeOffset.UtcNow, "session/resume", null));
 
-        await UntilAsync(() => _sessions.Find("fork")?.ParentSessionId == "parent", TimeSpan.FromSeconds(10));
+        await Conditions.UntilAsync(() => _sessions.Find("fork")?.ParentSessionId == "parent", TimeSpan.FromSeconds(10), "the parent learnt from the ledger");
         Assert.Equal("command", _sessions.Find("fork")!.ForkReason);
         Assert.Equal(("parent", "command"), (Recorded("fork")!.ParentSessionId, Recorded("fork")!.ForkReason));
     }
