@@ -127,7 +127,7 @@ public class HostCommandLineTests
         Assert.Equal(0, exitCode);
         string written = await File.ReadAllTextAsync(extra);
         Assert.Contains("AcpHost.Agent.AgentLauncher: Agent started", stderr, StringComparison.Ordinal);
-        Assert.Contains("Relay ended (ClientClosed)", written, StringComparison.Ordinal);
+        Assert.Contains("Relay ended (\"ClientClosed\")", written, StringComparison.Ordinal); // the File sink's default template quotes strings
         Assert.DoesNotContain("Agent exited (code 0)", written, StringComparison.Ordinal);
         Assert.DoesNotContain("Agent exited (code 0)", stderr, StringComparison.Ordinal);
     }
