@@ -160,11 +160,20 @@ public static class RelayHost
     }
 
     /// <summary>
-    /// The exception's message, and its cause's when it has one: configuration's "Failed to load configuration from
-    /// file '…'" says where, the JSON reader's message under it says what is wrong and on which line.
+    /// The exception's message and its causes': for appsettings.json that is not JSON, configuration's "Failed to load
+    /// configuration from file '…'" says where, "Could not parse the JSON file" under it says what, and the JSON
+    /// reader's message under that says which character on which line.
     /// </summary>
-    internal static string Reason(Exception ex) =>
-        ex.InnerException is { } cause ? $"{ex.Message.TrimEnd('.')}: {cause.Message}" : ex.Message;
+    internal static string Reason(Exception ex)
+    {
+        var reason = new System.Text.StringBuilder(ex.Message.TrimEnd('.'));
+        for (Exception? cause = ex.InnerException; cause is not null; cause = cause.InnerException)
+        {
+            reason.Append(": ").Append(cause.Message.TrimEnd('.'));
+        }
+
+        return reason.ToString();
+    }
 
     private static void WarnIfRootWithoutSandbox()
     {
