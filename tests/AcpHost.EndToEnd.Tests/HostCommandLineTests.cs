@@ -83,4 +83,52 @@ public class HostCommandLineTests
         Assert.Equal("", stdout);
         Assert.Contains("--no-such-option", stderr, StringComparison.Ordinal);
     }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Run_AppSettingsNotJson_SaysCannotStartWithTheFileAndTheReason()
+    {
+        using var copy = new TempDirectory("acphost-badsettings");
+        using var data = new TempDirectory("acphost-badsettings-data");
+        string hostDll = HostCommand.CopyWithAppSettings(copy.Path, """{"Agent": {"Version": "1.0.0",}""");
+
+        var (exitCode, stdout, stderr) = await HostCommand.RunAsync(
+            ["run", "--data-dir", data.Path, "--", "cat"], environment: null, TimeSpan.FromSeconds(30), hostDll: hostDll);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("", stdout);
+        Assert.Contains("Cannot start: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("appsettings.json", stderr, StringComparison.Ordinal);
+        Assert.Contains("LineNumber", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Run_SerilogSectionWithFileSinkAndOverride_WritesThatFileFilteredByTheOverride()
+    {
+        using var copy = new TempDirectory("acphost-serilog");
+        using var data = new TempDirectory("acphost-serilog-data");
+        string extra = Path.Combine(data.Path, "extra.log");
+        string settings = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["Serilog"] = new Dictionary<string, object>
+            {
+                ["MinimumLevel"] = new Dictionary<string, object> { ["Override"] = new Dictionary<string, string> { ["AcpHost.Relay"] = "Error" } },
+                ["WriteTo"] = new[] { new Dictionary<string, object> { ["Name"] = "File", ["Args"] = new Dictionary<string, string> { ["path"] = extra } } },
+            },
+        });
+        string hostDll = HostCommand.CopyWithAppSettings(copy.Path, settings);
+
+        var (exitCode, _, stderr) = await HostCommand.RunAsync(
+            ["run", "--data-dir", data.Path, "--log-level", "debug", "--", "cat"], environment: null, TimeSpan.FromSeconds(30),
+            stdin: """{"jsonrpc":"2.0","method":"hello"}""" + "\n", hostDll: hostDll);
+
+        // The relay logs "Agent exited (code 0)" at Information on every run (see the stderr of the other tests); the
+        // override holds AcpHost.Relay to Error, in the added file sink and on stderr alike.
+        Assert.Equal(0, exitCode);
+        string written = await File.ReadAllTextAsync(extra);
+        Assert.Contains("AcpHost.Agent.AgentLauncher: Agent started", stderr, StringComparison.Ordinal);
+        Assert.Contains("Relay ended (\"ClientClosed\")", written, StringComparison.Ordinal); // the File sink's default template quotes strings
+        Assert.DoesNotContain("Agent exited (code 0)", written, StringComparison.Ordinal);
+        Assert.DoesNotContain("Agent exited (code 0)", stderr, StringComparison.Ordinal);
+    }
 }

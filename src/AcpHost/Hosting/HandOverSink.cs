@@ -10,6 +10,12 @@ namespace AcpHost.Hosting;
 /// It lets the agent start before the logger is built (building it opens the log file and takes about 20 ms of the
 /// editor's wait) without losing the agent's first stderr lines or the line that says it started.
 /// </summary>
+/// <remarks>
+/// Kept after moving to Serilog 4 and Serilog.Extensions.Hosting: the library's bootstrap logger
+/// (<c>CreateBootstrapLogger</c>, a <c>ReloadableLogger</c>) switches later events to the final pipeline, but writes
+/// each early event at once to the sinks it had then; nothing in Serilog holds early events and replays them into
+/// sinks built later, so without this the log file would lack the agent's start and its first stderr lines.
+/// </remarks>
 internal sealed class HandOverSink : ILogEventSink
 {
     private readonly Lock _gate = new();

@@ -57,16 +57,17 @@ public static class RelayHost
             await host.RunAsync().ConfigureAwait(false);
             return exitStatus.Code;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException or Microsoft.Extensions.Options.OptionsValidationException)
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidDataException or Microsoft.Extensions.Options.OptionsValidationException)
         {
-            // Configuration could not be read: there is no host logger, so whatever waited goes to stderr.
+            // Configuration could not be read (a bad value, or appsettings.json that is not JSON: InvalidDataException
+            // naming the file and the position): there is no host logger, so whatever waited goes to stderr.
             if (Log.Logger == Serilog.Core.Logger.None)
             {
                 Log.Logger = SerilogSetup.CreateBootstrap();
             }
 
             early.HandOver(Log.Logger);
-            Log.Fatal("Cannot start: {Reason}", ex.Message);
+            Log.Fatal("Cannot start: {Reason}", Reason(ex));
             return ExitStatus.StartupFailed;
         }
         finally
@@ -84,9 +85,9 @@ public static class RelayHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.AddConfiguration(configuration);
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Logging.AddSerilog(Log.Logger, dispose: false);
+        // Serilog.Extensions.Hosting: Serilog becomes the host's logger factory (no other provider, no second level
+        // filter in front of Serilog's own). The logger is flushed in RunAsync's finally, not by the container.
+        builder.Services.AddSerilog(Log.Logger, dispose: false);
         builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
@@ -118,6 +119,7 @@ public static class RelayHost
         builder.Services.AddSingleton(new CompactionLedger(dataDir));
         builder.Services.AddSingleton<SessionTurns>();
         builder.Services.AddSingleton<CompactionRecorder>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<CompactionRecorder>());
         builder.Services.AddOptions<ForkOptions>()
             .Bind(configuration.GetSection(ForkOptions.Section))
             .Validate(options => options.BeforeCompactPercent is null or (> 0 and <= 100), "Fork:BeforeCompactPercent must be a percentage above 0 and at most 100")
@@ -156,6 +158,22 @@ public static class RelayHost
         builder.Services.AddSingleton<RelayFactory>();
         builder.Services.AddHostedService<RelayService>();
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The exception's message and its causes': for appsettings.json that is not JSON, configuration's "Failed to load
+    /// configuration from file '…'" says where, "Could not parse the JSON file" under it says what, and the JSON
+    /// reader's message under that says which character on which line.
+    /// </summary>
+    internal static string Reason(Exception ex)
+    {
+        var reason = new System.Text.StringBuilder(ex.Message.TrimEnd('.'));
+        for (Exception? cause = ex.InnerException; cause is not null; cause = cause.InnerException)
+        {
+            reason.Append(": ").Append(cause.Message.TrimEnd('.'));
+        }
+
+        return reason.ToString();
     }
 
     private static void WarnIfRootWithoutSandbox()

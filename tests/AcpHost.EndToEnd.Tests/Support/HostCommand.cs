@@ -11,8 +11,8 @@ public static class HostCommand
     public static string HostDll { get; } = Path.GetFullPath(
         typeof(HostCommand).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "AcpHostDll").Value!);
 
-    /// <summary>A start info for <c>dotnet acphost.dll ARGS</c> with redirected stdio.</summary>
-    public static ProcessStartInfo StartInfo(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
+    /// <summary>A start info for <c>dotnet acphost.dll ARGS</c> with redirected stdio (another copy's dll if given).</summary>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, string? hostDll = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -23,7 +23,7 @@ public static class HostCommand
             StandardOutputEncoding = new UTF8Encoding(false),
             StandardErrorEncoding = new UTF8Encoding(false),
         };
-        info.ArgumentList.Add(HostDll);
+        info.ArgumentList.Add(hostDll ?? HostDll);
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -48,9 +48,9 @@ public static class HostCommand
 
     /// <summary>Runs to completion with stdin closed; kills the tree and throws on timeout.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
-        IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, string? stdin = null)
+        IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, string? stdin = null, string? hostDll = null)
     {
-        using var process = Process.Start(StartInfo(arguments, environment))!;
+        using var process = Process.Start(StartInfo(arguments, environment, hostDll))!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
@@ -71,5 +71,23 @@ public static class HostCommand
         }
 
         return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>
+    /// Copies the host's output folder into <paramref name="folder"/> with <paramref name="appSettings"/> as its
+    /// <c>appsettings.json</c> (read from beside the executable); returns the copy's acphost.dll.
+    /// </summary>
+    public static string CopyWithAppSettings(string folder, string appSettings)
+    {
+        string source = Path.GetDirectoryName(HostDll)!;
+        foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(folder, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        File.WriteAllText(Path.Combine(folder, "appsettings.json"), appSettings);
+        return Path.Combine(folder, Path.GetFileName(HostDll));
     }
 }

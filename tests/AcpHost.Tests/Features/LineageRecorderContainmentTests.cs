@@ -22,6 +22,7 @@ public sealed class LineageRecorderContainmentTests : IDisposable
         var ledger = new SessionLedger(_folder);
         var log = new ListLogger<LineageRecorder>();
         await using var recorder = new LineageRecorder(sessions, ledger, TimeProvider.System, log);
+        await recorder.StartAsync(CancellationToken.None);
 
         // An agent that answered session/new with {"sessionId": ""}.
         sessions.Open(new SessionInfo("", "/work", DateTimeOffset.UtcNow, "session/new", null));

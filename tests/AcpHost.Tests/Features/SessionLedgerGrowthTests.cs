@@ -34,7 +34,7 @@ public sealed class SessionLedgerGrowthTests : IDisposable
     {
         var schema = new LedgerSchema<SessionRecord>
         {
-            TypeInfo = SessionLedgerJsonContext.Default.SessionRecord,
+            TypeInfo = LedgerJsonContext.Default.SessionRecord,
             IdOf = static record => record.SessionId,
             Merge = static (earlier, later) => earlier.Enrich(later),
             Order = static (a, b) => string.CompareOrdinal(a.SessionId, b.SessionId),
@@ -71,13 +71,13 @@ public sealed class SessionLedgerGrowthTests : IDisposable
         var folded = new StringBuilder();
         for (int session = 0; session < Sessions; session++)
         {
-            folded.Append(JsonSerializer.Serialize(Fill(session, 400_000, T0.AddMinutes(session * 13)), SessionLedgerJsonContext.Default.SessionRecord)).Append('\n');
+            folded.Append(JsonSerializer.Serialize(Fill(session, 400_000, T0.AddMinutes(session * 13)), LedgerJsonContext.Default.SessionRecord)).Append('\n');
         }
 
         var updates = new StringBuilder();
         for (int line = 0; updates.Length < folded.Length; line++)
         {
-            updates.Append(JsonSerializer.Serialize(Fill(Sessions - 1 - (line % 40), 400_000 + line, T0), SessionLedgerJsonContext.Default.SessionRecord)).Append('\n');
+            updates.Append(JsonSerializer.Serialize(Fill(Sessions - 1 - (line % 40), 400_000 + line, T0), LedgerJsonContext.Default.SessionRecord)).Append('\n');
         }
 
         await File.WriteAllTextAsync(ledger.FilePath, folded.ToString() + updates);

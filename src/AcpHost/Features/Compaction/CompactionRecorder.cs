@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using AcpHost.Acp;
 using AcpHost.Events;
@@ -10,6 +9,7 @@ using AcpHost.Relay.Relay;
 using AcpHost.State;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Storage.Transcripts;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,9 +19,10 @@ namespace AcpHost.Features.Compaction;
 /// Catches every compaction of every relayed session, whatever the client: it reads the live signals off
 /// <c>session/update</c>, follows the sessions' transcripts for the counts the wire lacks, and for each compaction
 /// writes one ledger record, one log line and one <c>_acphost/compaction</c> notification to the client. Recording
-/// happens on a background loop, so the agent's messages are never held up by a disk write.
+/// happens on a background loop, so the agent's messages are never held up by a disk write. The loops start in
+/// <see cref="StartAsync"/> and end in <see cref="StopAsync"/>, after the relay's own service has stopped.
 /// </summary>
-public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisposable
+public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan FinalFlushTimeout = TimeSpan.FromSeconds(5);
 
@@ -42,15 +43,16 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
     private readonly Channel<TrackerAction> _toRecord = Channel.CreateBounded<TrackerAction>(new BoundedChannelOptions(1024) { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _transcriptGate = new(1, 1);
-    private readonly Task _recording;
-    private readonly Task _polling;
+    private Task _recording = Task.CompletedTask;
+    private Task _polling = Task.CompletedTask;
+    private int _started;
     private readonly HostEventBus? _events;
     private readonly LogGate _unusable = new(20, TimeSpan.FromSeconds(10));
     private readonly LogGate _queueFull = new(20, TimeSpan.FromSeconds(10));
     private volatile IRelayOutlet? _outlet;
     private int _disposed;
 
-    /// <summary>Creates the recorder and starts its background loops.</summary>
+    /// <summary>Creates the recorder; its background loops start with <see cref="StartAsync"/>.</summary>
     /// <param name="sessions">The relayed sessions.</param>
     /// <param name="ledger">Where records go.</param>
     /// <param name="options">The settings.</param>
@@ -71,8 +73,6 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
         _tracker = new CompactionTracker(time, _options.TranscriptWait, _turns);
         _claudeConfigDir = TranscriptPaths.ConfigDir(_options.ClaudeConfigDir);
         _sessions.SessionOpened += StartFollowing;
-        _recording = Task.Run(RecordLoopAsync);
-        _polling = Task.Run(PollLoopAsync);
     }
 
     /// <inheritdoc/>
@@ -134,8 +134,24 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
             known = _tracker.KnownFacts(sessionId, signal.Key);
         }
 
-        return known is null ? InterceptResult.Forward : InterceptResult.Replace(WithAcphostMeta(context.Line, known));
+        return known is null ? InterceptResult.Forward : InterceptResult.Replace(CompactionNotices.WithAcphostMeta(context.Line, known));
     }
+
+    /// <inheritdoc/>
+    /// <summary>Starts the recording loop and the transcript poll.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _recording = Task.Run(RecordLoopAsync, CancellationToken.None);
+            _polling = Task.Run(PollLoopAsync, CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops polling, takes a last look at every transcript and records what is still waiting (bounded).</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => DisposeAsync().AsTask();
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
@@ -143,6 +159,12 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+
+        // Never started (a host that failed before its services started): what was queued is still recorded.
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _recording = Task.Run(RecordLoopAsync, CancellationToken.None);
         }
 
         _sessions.SessionOpened -= StartFollowing;
@@ -341,23 +363,8 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IAsyncDisp
 
         if (_outlet is { } outlet)
         {
-            byte[] payload = JsonSerializer.SerializeToUtf8Bytes(CompactionNotification.From(record), CompactionJsonContext.Default.CompactionNotification);
-            await outlet.NotifyClientAsync(CompactionMethods.Notification, payload, CancellationToken.None).ConfigureAwait(false);
+            await outlet.NotifyClientAsync(CompactionMethods.Notification, CompactionNotices.Payload(record), CancellationToken.None).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>The agent's update with the facts added under <c>params.update._meta.acphost</c>; all else kept.</summary>
-    private static byte[] WithAcphostMeta(ReadOnlyMemory<byte> line, CompactionRecord record)
-    {
-        JsonNode message = JsonNode.Parse(line.Span)!;
-        JsonObject update = message["params"]!["update"]!.AsObject();
-        if (update["_meta"] is not JsonObject meta)
-        {
-            update["_meta"] = meta = [];
-        }
-
-        meta["acphost"] = JsonSerializer.SerializeToNode(CompactionNotification.From(record), CompactionJsonContext.Default.CompactionNotification);
-        return JsonRpcWriter.ToBytes(writer => message.WriteTo(writer));
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information,

@@ -158,7 +158,7 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
             UsedTokens = session.UsedTokens ?? sessions.Find(parent)?.UsedTokens,
             ContextWindow = session.ContextWindow ?? sessions.Find(parent)?.ContextWindow,
         };
-        byte[] payload = JsonSerializer.SerializeToUtf8Bytes(notification, SessionsJsonContext.Default.SessionForkedNotification);
+        byte[] payload = JsonSerializer.SerializeToUtf8Bytes(notification, AcpJsonContext.Default.SessionForkedNotification);
         await outlet.NotifyClientAsync(AcpMethods.HostSessionForked, payload, cancellationToken).ConfigureAwait(false);
         events?.Publish(new SessionForked
         {

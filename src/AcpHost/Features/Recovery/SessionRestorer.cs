@@ -123,7 +123,7 @@ public sealed partial class SessionRestorer(
         };
         await relay.NotifyClientAsync(
             AcpMethods.HostAgentRestarted,
-            JsonSerializer.SerializeToUtf8Bytes(notification, RecoveryJsonContext.Default.AgentRestartedNotification),
+            JsonSerializer.SerializeToUtf8Bytes(notification, AcpJsonContext.Default.AgentRestartedNotification),
             cancellationToken).ConfigureAwait(false);
     }
 

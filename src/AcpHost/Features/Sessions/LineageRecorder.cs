@@ -35,11 +35,12 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
     private readonly Channel<(SessionInfo Session, bool Opened)> _toWrite = Channel.CreateBounded<(SessionInfo Session, bool Opened)>(new BoundedChannelOptions(4096) { SingleReader = true });
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastWritten = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _unwritten = new(StringComparer.Ordinal);
-    private readonly Task _writing;
-    private readonly ITimer _sweep;
+    private Task _writing = Task.CompletedTask;
+    private ITimer? _sweep;
+    private int _started;
     private int _disposed;
 
-    /// <summary>Creates the recorder and starts following the registry.</summary>
+    /// <summary>Creates the recorder, following the registry; its writing loop and sweep start with <see cref="StartAsync"/>.</summary>
     public LineageRecorder(SessionRegistry sessions, SessionLedger ledger, TimeProvider time, ILogger<LineageRecorder> log)
     {
         ArgumentNullException.ThrowIfNull(sessions);
@@ -49,13 +50,20 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
         _log = log;
         _sessions.SessionOpened += OnOpened;
         _sessions.UsageChanged += OnUsage;
-        _writing = Task.Run(WriteLoopAsync);
-        _sweep = time.CreateTimer(static state => ((LineageRecorder)state!).Sweep(), this, SweepInterval, SweepInterval);
     }
 
     /// <inheritdoc/>
-    /// <remarks>It follows the registry from construction; there is nothing more to start.</remarks>
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <remarks>Sessions opened before this are queued (bounded) and written once the loop runs.</remarks>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _writing = Task.Run(WriteLoopAsync, CancellationToken.None);
+            _sweep = _time.CreateTimer(static state => ((LineageRecorder)state!).Sweep(), this, SweepInterval, SweepInterval);
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc/>
     /// <remarks>Registered before the relay service, so it stops after the relay: the last fills get written.</remarks>
@@ -71,7 +79,17 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
 
         _sessions.SessionOpened -= OnOpened;
         _sessions.UsageChanged -= OnUsage;
-        await _sweep.DisposeAsync().ConfigureAwait(false);
+        if (_sweep is not null)
+        {
+            await _sweep.DisposeAsync().ConfigureAwait(false);
+        }
+
+        // Never started (a host that failed before its services started): what was queued is still written.
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _writing = Task.Run(WriteLoopAsync, CancellationToken.None);
+        }
+
         foreach (string sessionId in _unwritten.Keys)
         {
             if (_sessions.Find(sessionId) is { } session)

@@ -13,7 +13,7 @@ public sealed class SessionLedger
 {
     private static readonly LedgerSchema<SessionRecord> Schema = new()
     {
-        TypeInfo = SessionLedgerJsonContext.Default.SessionRecord,
+        TypeInfo = LedgerJsonContext.Default.SessionRecord,
         IdOf = static record => record.SessionId,
         Merge = static (earlier, later) => earlier.Enrich(later),
         CompactAboveBytes = CompactAboveBytes,

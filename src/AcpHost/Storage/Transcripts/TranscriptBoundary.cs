@@ -1,5 +1,3 @@
-using AcpHost.Features.Compaction;
-
 namespace AcpHost.Storage.Transcripts;
 
 /// <summary>A <c>compact_boundary</c> line of a Claude Code transcript.</summary>

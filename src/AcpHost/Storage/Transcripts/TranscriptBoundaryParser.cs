@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using AcpHost.Features.Compaction;
 
 namespace AcpHost.Storage.Transcripts;
 

@@ -37,6 +37,7 @@ public sealed class CompactionRecorderContainmentTests : IAsyncDisposable
         var options = Options.Create(new CompactionOptions { ClaudeConfigDir = Path.Combine(_folder, "claude"), TranscriptWait = TimeSpan.FromSeconds(5), PollInterval = TimeSpan.FromMilliseconds(50) });
         var log = new ListLogger<CompactionRecorder>();
         var recorder = new CompactionRecorder(registry, ledger, options, TimeProvider.System, log);
+        await recorder.StartAsync(CancellationToken.None);
         await using var harness = new RelayHarness([recorder]);
         await using (recorder)
         {

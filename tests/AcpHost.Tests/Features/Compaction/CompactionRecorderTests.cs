@@ -32,6 +32,7 @@ public sealed class CompactionRecorderTests : IAsyncDisposable
         var ledger = new CompactionLedger(Path.Combine(_folder, "data"));
         var options = Options.Create(new CompactionOptions { ClaudeConfigDir = ClaudeDir, TranscriptWait = TimeSpan.FromSeconds(5), PollInterval = TimeSpan.FromMilliseconds(50) });
         var recorder = new CompactionRecorder(registry, ledger, options, TimeProvider.System, new ListLogger<CompactionRecorder>());
+        Assert.True(recorder.StartAsync(CancellationToken.None).IsCompletedSuccessfully, "starting the loops must not wait on them");
         IMessageInterceptor[] interceptors = [new SessionTracker(registry, TimeProvider.System, new ListLogger<SessionTracker>()), recorder];
         return (new RelayHarness(interceptors), recorder, ledger);
     }

@@ -25,6 +25,7 @@ internal sealed class ForkRig : IAsyncDisposable
         Forks = new ForkService(Sessions, TimeProvider.System, Announcer, ClosedForks);
         ForkService forks = Forks;
         Lineage = new LineageRecorder(Sessions, new SessionLedger(_folder), TimeProvider.System, new ListLogger<LineageRecorder>());
+        Assert.True(Lineage.StartAsync(CancellationToken.None).IsCompletedSuccessfully, "starting the loop must not wait on it");
         PreCompact = new PreCompactFork(forks, Sessions, Gate, Client, Options.Create(new ForkOptions { BeforeCompactPercent = forkBeforeCompact }), PreCompactLog);
         IMessageInterceptor[] interceptors =
         [

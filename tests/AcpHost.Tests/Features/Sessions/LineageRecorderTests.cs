@@ -14,8 +14,11 @@ public sealed class LineageRecorderTests : IAsyncDisposable
     private readonly SessionRegistry _sessions = new();
     private readonly LineageRecorder _lineage;
 
-    public LineageRecorderTests() =>
+    public LineageRecorderTests()
+    {
         _lineage = new LineageRecorder(_sessions, new SessionLedger(_folder), TimeProvider.System, new ListLogger<LineageRecorder>());
+        Assert.True(_lineage.StartAsync(CancellationToken.None).IsCompletedSuccessfully, "starting the loop must not wait on it");
+    }
 
     public async ValueTask DisposeAsync()
     {

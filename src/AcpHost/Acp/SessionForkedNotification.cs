@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace AcpHost.Features.Fork;
+namespace AcpHost.Acp;
 
 /// <summary>The params of <c>_acphost/session_forked</c>, sent to the client for every fork, whoever made it.</summary>
 public sealed record SessionForkedNotification

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace AcpHost.Features.Recovery;
+namespace AcpHost.Acp;
 
 /// <summary>The params of <c>_acphost/agent_restarted</c>.</summary>
 public sealed record AgentRestartedNotification

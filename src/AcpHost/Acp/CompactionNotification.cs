@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
-using AcpHost.Storage.Ledgers;
 
-namespace AcpHost.Features.Compaction;
+namespace AcpHost.Acp;
 
 /// <summary>
 /// The params of <c>_acphost/compaction</c>, sent to the client after every compaction, and of
@@ -39,20 +38,4 @@ public sealed record CompactionNotification
     /// <summary>The host's id for the compaction, as in the ledger.</summary>
     [JsonPropertyName("compactionId")]
     public required string CompactionId { get; init; }
-
-    /// <summary>The notification for a record.</summary>
-    public static CompactionNotification From(CompactionRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return new CompactionNotification
-        {
-            SessionId = record.SessionId,
-            Trigger = record.Trigger,
-            PreTokens = record.PreTokens,
-            PostTokens = record.PostTokens,
-            DurationMs = record.DurationMs,
-            ContextWindow = record.ContextWindow,
-            CompactionId = record.Id,
-        };
-    }
 }
