@@ -16,9 +16,6 @@ public class ArchitectureTests
     /// <summary>Known breaches of the room plan: "file -> namespace it names", with who removes each.</summary>
     private static readonly HashSet<string> KnownReferenceBreaches = new(StringComparer.Ordinal)
     {
-        // h16relay: the protocol layer names the interception API (IMessageInterceptor.WantsTextChunks); the ACP
-        // dialect the relay is given replaces it.
-        "src/AcpHost.Relay/Protocol/MessageInfo.cs -> AcpHost.Relay.Relay",
         // h16ctl: the control plane drives the relay's LinePump/LineFramer/LineWriter and peer checks on its socket;
         // on StreamJsonRpc, out of Features/, it names none of them.
         "src/AcpHost/Features/Control/ControlClient.cs -> AcpHost.Relay.Transport",
@@ -41,11 +38,6 @@ public class ArchitectureTests
     /// <summary>Known files over <see cref="MaxLines"/> lines, with who splits each.</summary>
     private static readonly HashSet<string> KnownLongFiles = new(StringComparer.Ordinal)
     {
-        // h16relay: the plain-line scanner is one of the micro-optimised pieces kept or removed by the benchmark.
-        "src/AcpHost.Relay/Protocol/MessageClassifier.PlainLine.cs",
-        // lead: the bad-input table (protocol/bad-input.md) as one theory; split by table section at merge, after
-        // h16relay's relay split has settled which harness it uses.
-        "tests/AcpHost.Tests/Relay/RelayBadInputTableTests.cs",
     };
 
     private static readonly SourceTree Tree = SourceTree.Load();

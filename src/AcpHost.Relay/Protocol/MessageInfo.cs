@@ -51,7 +51,7 @@ public readonly struct MessageInfo
 
     /// <summary>
     /// A line of the <see cref="LineTemplate"/> the classifier was given (for ACP, a streamed chunk of text): the bulk
-    /// of every turn, which interceptors can decline without a look (<see cref="Relay.IMessageInterceptor.WantsChunks"/>).
+    /// of every turn, which interceptors can decline without a look (the relay lets an interceptor say it wants none).
     /// </summary>
     public bool IsChunk { get; }
 
