@@ -22,6 +22,7 @@ internal sealed class AgentRouter(JsonRpcRelay relay) : ILineHandler
     /// </remarks>
     public ValueTask<bool> OnLineAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
+        relay.Counters.CountAgentLine(line.Length);
         try
         {
             return Route(line, cancellationToken);

@@ -11,6 +11,7 @@ internal sealed class ClientRouter(JsonRpcRelay relay) : ILineHandler
 {
     public async ValueTask<bool> OnLineAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
+        relay.Counters.CountClientLine(line.Length);
         try
         {
             return await RouteAsync(line, cancellationToken).ConfigureAwait(false);

@@ -65,6 +65,9 @@ public sealed partial class JsonRpcRelay : IRelayOutlet
 
     internal RelayOptions Options { get; }
 
+    /// <summary>Messages and bytes received from each side; give the relay one to read them from outside.</summary>
+    public RelayCounters Counters { get; init; } = new();
+
     internal ILogger Log { get; }
 
     internal LineWriter ToClient { get; }
