@@ -24,6 +24,7 @@ internal sealed partial class RelayService(
     ILoggerFactory loggerFactory,
     ExitStatus exitStatus,
     ClientChannel clientChannel,
+    RelayCounters counters,
     IHostApplicationLifetime lifetime) : BackgroundService
 {
     private static readonly TimeSpan StartupFailureWindow = TimeSpan.FromSeconds(3);
@@ -72,7 +73,10 @@ internal sealed partial class RelayService(
             interceptors,
             loggerFactory.CreateLogger<JsonRpcRelay>(),
             trace,
-            restartOptions.Value.MaxRestarts > 0 ? recovery : null);
+            restartOptions.Value.MaxRestarts > 0 ? recovery : null)
+        {
+            Counters = counters,
+        };
         clientChannel.Attach(relay);
         RelayOutcome outcome = await relay.RunAsync(stoppingToken).ConfigureAwait(false);
         RelayEnded(_log, outcome.End, outcome.AgentExit.ExitCode, outcome.UnansweredRequests, outcome.ExitCode);

@@ -1,0 +1,97 @@
+using System.Diagnostics.Tracing;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace AcpHost.Telemetry;
+
+/// <summary>
+/// Counts what the OpenTelemetry SDK and its OTLP exporter report going wrong (a collector down, slow or refusing:
+/// failed exports, dropped records) from their event sources, and logs it at most once a minute, with the count since
+/// the last line and the latest reason. The SDK does the dropping (its queues are bounded); this makes it visible
+/// without a log line per failure.
+/// </summary>
+public sealed partial class ExportProblems : EventListener
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+
+    private readonly Lock _lock = new();
+    private ILogger? _log;
+    private TimeProvider _time = TimeProvider.System;
+    private DateTimeOffset _lastLogged = DateTimeOffset.MinValue;
+    private long _unreported;
+    private long _total;
+    private string? _lastReason;
+
+    /// <summary>Starts listening; problems are logged to <paramref name="log"/>.</summary>
+    public static ExportProblems Start(ILogger log, TimeProvider? time = null)
+    {
+        var problems = new ExportProblems();
+        lock (problems._lock)
+        {
+            problems._log = log;
+            problems._time = time ?? TimeProvider.System;
+        }
+
+        return problems;
+    }
+
+    /// <summary>Problems counted since the start.</summary>
+    public long Total => Interlocked.Read(ref _total);
+
+    /// <inheritdoc/>
+    protected override void OnEventSourceCreated(EventSource eventSource)
+    {
+        // Called from the base constructor too, before this type's fields are set: touch none of them here.
+        if (eventSource.Name.StartsWith("OpenTelemetry-", StringComparison.Ordinal))
+        {
+            EnableEvents(eventSource, EventLevel.Warning);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void OnEventWritten(EventWrittenEventArgs eventData)
+    {
+        if (eventData.Level > EventLevel.Warning || eventData.EventSource.Name is not { } source || !source.StartsWith("OpenTelemetry-", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _total);
+        string reason = Describe(eventData);
+        long count;
+        ILogger? log;
+        lock (_lock)
+        {
+            _unreported++;
+            _lastReason = reason;
+            if (_log is null || _time.GetUtcNow() - _lastLogged < Interval)
+            {
+                return;
+            }
+
+            _lastLogged = _time.GetUtcNow();
+            count = _unreported;
+            _unreported = 0;
+            log = _log;
+        }
+
+        Problems(log, count, reason);
+    }
+
+    private static string Describe(EventWrittenEventArgs eventData)
+    {
+        try
+        {
+            return eventData.Message is { Length: > 0 } message && eventData.Payload is { } payload
+                ? string.Format(CultureInfo.InvariantCulture, message, [.. payload])
+                : eventData.EventName ?? "unknown";
+        }
+        catch (FormatException)
+        {
+            return eventData.EventName ?? "unknown";
+        }
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Telemetry export: {Count} problem(s) since the last report (exports failed or records dropped; at most one line a minute), the latest: {Reason}")]
+    private static partial void Problems(ILogger logger, long count, string reason);
+}
