@@ -68,7 +68,7 @@ internal static class ScanBackfill
 
         string skipped = unkeyed > 0 ? $", {unkeyed} without a time or uuid left out" : "";
         await parse.InvocationConfiguration.Error.WriteLineAsync(result.Failed
-            ? $"acphost: the OTLP collector did not take the compactions ({result.Sent} sent before the failure, {result.AlreadySent} sent by earlier runs{skipped}); run again to send the rest"
+            ? $"acphost: the OTLP collector did not take the compactions ({result.Sent} sent before the failure, {result.AlreadySent} sent by earlier runs{skipped}): {result.Reason}; run again to send the rest"
             : $"acphost: sent {result.Sent} compaction(s) over OTLP ({result.AlreadySent} sent by earlier runs{skipped})").ConfigureAwait(false);
         return result.Failed ? 1 : ExitStatus.Success;
     }

@@ -35,6 +35,12 @@ public sealed partial class ExportProblems : EventListener
         return problems;
     }
 
+    /// <summary>The latest problem's description, if any.</summary>
+    public string? LastReason
+    {
+        get { lock (_lock) { return _lastReason; } }
+    }
+
     /// <summary>Problems counted since the start.</summary>
     public long Total => Interlocked.Read(ref _total);
 
@@ -57,7 +63,9 @@ public sealed partial class ExportProblems : EventListener
         }
 
         Interlocked.Increment(ref _total);
-        string reason = Describe(eventData);
+        // The exporter's messages carry whole stack traces: the first line says what happened.
+        string reason = Describe(eventData).Split('\n', 2)[0].Trim();
+        reason = reason.Length > 500 ? reason[..500] + "…" : reason;
         long count;
         ILogger? log;
         lock (_lock)

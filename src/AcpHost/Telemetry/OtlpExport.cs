@@ -19,14 +19,15 @@ public sealed class OtlpExport : IDisposable
 {
     private readonly ServiceProvider _services;
     private readonly LoggerProvider _loggerProvider;
-    private readonly MeterProvider _meterProvider;
+    private readonly MeterProvider? _meterProvider;
     private readonly ILogger _logger;
     private readonly OriginalTimestamp _timestamp = new();
 
     /// <param name="agent">The agent's settings, for the resource.</param>
     /// <param name="configureLogs">Adds the log exporter (OTLP by default; tests add an in-memory one).</param>
     /// <param name="configureMetrics">Adds the metric exporter (OTLP by default).</param>
-    public OtlpExport(AgentOptions? agent, Action<OpenTelemetryLoggerOptions>? configureLogs = null, Action<MeterProviderBuilder>? configureMetrics = null)
+    /// <param name="withMetrics">False for events only (the scan's backfill has no metrics to send).</param>
+    public OtlpExport(AgentOptions? agent, Action<OpenTelemetryLoggerOptions>? configureLogs = null, Action<MeterProviderBuilder>? configureMetrics = null, bool withMetrics = true)
     {
         // A logging pipeline of its own, not the host's: only the events go out, never the host's log lines (which at
         // trace level hold prompts).
@@ -44,6 +45,11 @@ public sealed class OtlpExport : IDisposable
         _services = services.BuildServiceProvider();
         _loggerProvider = _services.GetRequiredService<LoggerProvider>();
         _logger = _services.GetRequiredService<ILoggerFactory>().CreateLogger(TelemetryNames.Scope);
+
+        if (!withMetrics)
+        {
+            return;
+        }
 
         MeterProviderBuilder metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(Resource(agent)).AddMeter(TelemetryNames.Scope);
         (configureMetrics ?? (b => b.AddOtlpExporter()))(metrics);
@@ -66,14 +72,14 @@ public sealed class OtlpExport : IDisposable
     {
         int milliseconds = (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue);
         bool logs = _loggerProvider.ForceFlush(milliseconds);
-        bool metrics = _meterProvider.ForceFlush(milliseconds);
+        bool metrics = _meterProvider?.ForceFlush(milliseconds) ?? true;
         return logs && metrics;
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        _meterProvider.Dispose();
+        _meterProvider?.Dispose();
         _services.Dispose();
     }
 

@@ -41,7 +41,7 @@ public static class TelemetryBackfill
 
         OwnFiles.EnsurePrivateFolder(Path.GetDirectoryName(state)!);
         using ExportProblems problems = ExportProblems.Start(NullLogger.Instance);
-        using var export = new OtlpExport(agent);
+        using var export = new OtlpExport(agent, withMetrics: false);
         int delivered = 0;
         foreach (CompactionRecorded[] batch in pending.Chunk(Batch))
         {
@@ -52,7 +52,7 @@ public static class TelemetryBackfill
 
             if (!export.Flush(flushTimeout) || problems.Total > 0)
             {
-                return new BackfillResult(delivered, skipped, Failed: true);
+                return new BackfillResult(delivered, skipped, Failed: true) { Reason = FirstLine(problems.LastReason) ?? "the collector did not answer in time" };
             }
 
             Remember(state, batch);
@@ -61,6 +61,8 @@ public static class TelemetryBackfill
 
         return new BackfillResult(delivered, skipped, Failed: false);
     }
+
+    private static string? FirstLine(string? text) => text?.Split('\n', 2)[0].Trim();
 
     private static void Remember(string state, CompactionRecorded[] batch)
     {
@@ -79,4 +81,8 @@ public static class TelemetryBackfill
 /// <param name="Sent">Compactions the collector took.</param>
 /// <param name="AlreadySent">Compactions skipped because an earlier run sent them.</param>
 /// <param name="Failed">The collector did not take a batch (the rest was not sent, and will be next time).</param>
-public sealed record BackfillResult(int Sent, int AlreadySent, bool Failed);
+public sealed record BackfillResult(int Sent, int AlreadySent, bool Failed)
+{
+    /// <summary>Why it failed, as the exporter said.</summary>
+    public string? Reason { get; init; }
+}
