@@ -21,6 +21,7 @@ public sealed partial class ExportProblems : EventListener
     private long _unreported;
     private long _total;
     private string? _lastReason;
+    private DateTimeOffset? _lastProblemAt;
 
     /// <summary>Starts listening; problems are logged to <paramref name="log"/>.</summary>
     public static ExportProblems Start(ILogger log, TimeProvider? time = null)
@@ -57,7 +58,7 @@ public sealed partial class ExportProblems : EventListener
     /// <inheritdoc/>
     protected override void OnEventWritten(EventWrittenEventArgs eventData)
     {
-        if (eventData.Level > EventLevel.Warning || eventData.EventSource.Name is not { } source || !source.StartsWith("OpenTelemetry-", StringComparison.Ordinal))
+        if (!IsProblem(eventData))
         {
             return;
         }
@@ -72,6 +73,7 @@ public sealed partial class ExportProblems : EventListener
         {
             _unreported++;
             _lastReason = reason;
+            _lastProblemAt = _time.GetUtcNow();
             if (_log is null || _time.GetUtcNow() - _lastLogged < Interval)
             {
                 return;
@@ -85,6 +87,23 @@ public sealed partial class ExportProblems : EventListener
 
         Problems(log, count, reason);
     }
+
+    /// <summary>When the latest problem was seen, if any.</summary>
+    public DateTimeOffset? LastProblemAt
+    {
+        get { lock (_lock) { return _lastProblemAt; } }
+    }
+
+    // The exporter's warnings are failed exports; of the SDK's own, only errors and dropped records are (its other
+    // warnings are about configuration, such as meters it was not asked to listen to).
+    private static bool IsProblem(EventWrittenEventArgs eventData) =>
+        eventData.EventSource.Name switch
+        {
+            "OpenTelemetry-Exporter-OpenTelemetryProtocol" => eventData.Level <= EventLevel.Warning,
+            { } name when name.StartsWith("OpenTelemetry-", StringComparison.Ordinal) =>
+                eventData.Level <= EventLevel.Error || eventData.EventName?.Contains("Drop", StringComparison.Ordinal) == true,
+            _ => false,
+        };
 
     private static string Describe(EventWrittenEventArgs eventData)
     {

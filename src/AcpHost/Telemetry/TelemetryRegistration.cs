@@ -24,25 +24,25 @@ public static class TelemetryRegistration
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         TelemetryOptions options = TelemetrySwitch.Options(configuration);
-        services.AddSingleton(options);
-        services.AddSingleton(_ => new OtlpExport(AgentOptions.From(configuration)));
-        services.AddSingleton(sp => new HostMetrics(options.PerSessionMetrics, sp.GetRequiredService<RelayCounters>()));
-        services.AddSingleton(sp => ExportProblems.Start(sp.GetRequiredService<ILoggerFactory>().CreateLogger<ExportProblems>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new TelemetryService(
-            sp.GetRequiredService<HostEventBus>(),
-            Listening(sp),
-            sp.GetRequiredService<HostMetrics>(),
-            options,
-            sp.GetRequiredService<IOptions<RelayOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<TelemetryService>>()));
-        services.AddHostedService(sp => sp.GetRequiredService<TelemetryService>());
-    }
 
-    // The problem listener starts before the exporter, so that it hears the exporter's first complaint.
-    private static OtlpExport Listening(IServiceProvider services)
-    {
-        services.GetRequiredService<ExportProblems>();
-        return services.GetRequiredService<OtlpExport>();
+        // The exporter and the metrics belong to the service, not to the container: the container would dispose them
+        // at exit on its own thread, and shutting an exporter down waits for an unreachable collector. The service
+        // flushes within the grace and lets go of them off the exit path.
+        services.AddSingleton(sp =>
+        {
+            ExportProblems problems = ExportProblems.Start(sp.GetRequiredService<ILoggerFactory>().CreateLogger<ExportProblems>(), sp.GetRequiredService<TimeProvider>());
+            return new TelemetryService(
+                sp.GetRequiredService<HostEventBus>(),
+                new OtlpExport(AgentOptions.From(configuration)),
+                new HostMetrics(options.PerSessionMetrics, sp.GetRequiredService<RelayCounters>()),
+                options,
+                sp.GetRequiredService<IOptions<RelayOptions>>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<TelemetryService>>())
+            {
+                Problems = problems,
+            };
+        });
+        services.AddHostedService(sp => sp.GetRequiredService<TelemetryService>());
     }
 }

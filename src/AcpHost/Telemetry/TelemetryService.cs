@@ -19,13 +19,16 @@ public sealed partial class TelemetryService(
     TelemetryOptions options,
     IOptions<RelayOptions> relayOptions,
     TimeProvider time,
-    ILogger<TelemetryService> log) : IHostedService, IAsyncDisposable
+    ILogger<TelemetryService> log) : IHostedService, IDisposable
 {
     private readonly CompactionHold _hold = new();
     private readonly CancellationTokenSource _stop = new();
     private HostEventBus.Subscription? _subscription;
     private Task _loop = Task.CompletedTask;
     private long _gaps;
+
+    /// <summary>The listener to the SDK's complaints, started before the exporter; let go of with the service.</summary>
+    public ExportProblems? Problems { get; init; }
 
     /// <summary>Times the bus cut the exporter off (it fell more than a queue behind); each may have lost events.</summary>
     public long Gaps => Interlocked.Read(ref _gaps);
@@ -55,8 +58,15 @@ public sealed partial class TelemetryService(
             ExportCompaction(held);
         }
 
-        // The exporter waits for an unreachable collector (OTEL_EXPORTER_OTLP_TIMEOUT, 10 s by default): the flush is
-        // given the grace and no more, off this thread, and whatever it did not send is lost with the process.
+        // The exporter waits for an unreachable collector (OTEL_EXPORTER_OTLP_TIMEOUT, 10 s by default, and retries): the
+        // flush is given the grace and no more, off this thread, and whatever it did not send is lost with the process.
+        // A collector that failed within the last minute is not waited for at all beyond a moment: the user's editor
+        // should not wait on it to close the host.
+        if (Problems?.LastProblemAt is { } failedAt && time.GetUtcNow() - failedAt < TimeSpan.FromMinutes(1))
+        {
+            grace = TimeSpan.FromMilliseconds(Math.Min(grace.TotalMilliseconds, 500));
+        }
+
         Task<bool> flush = Task.Run(() => export.Flush(grace), CancellationToken.None);
         if (await Task.WhenAny(flush, Task.Delay(grace, time, CancellationToken.None)).ConfigureAwait(false) != flush || !await flush.ConfigureAwait(false))
         {
@@ -65,16 +75,17 @@ public sealed partial class TelemetryService(
     }
 
     /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _stop.Dispose();
+        // The host disposes its services synchronously: nothing here may wait.
+        _stop.Cancel();
 
         // Disposing the providers shuts their exporters down, which may wait for the collector: never on this thread.
         _ = Task.Run(() =>
         {
             export.Dispose();
             metrics.Dispose();
+            Problems?.Dispose();
         });
     }
 
