@@ -20,11 +20,11 @@ internal sealed class TelemetryRig : IDisposable
             new AgentOptions(),
             logs => logs.AddInMemoryExporter(Logs),
             metrics => metrics.AddInMemoryExporter(Metrics));
-        Metrics_ = new HostMetrics(perSession, Relay);
+        HostMetrics = new HostMetrics(perSession, Relay);
         Service = new TelemetryService(
             new HostEventBus(),
             Export,
-            Metrics_,
+            HostMetrics,
             new TelemetryOptions { IncludeCwd = includeCwd, PerSessionMetrics = perSession },
             Options.Create(new RelayOptions()),
             TimeProvider.System,
@@ -41,7 +41,7 @@ internal sealed class TelemetryRig : IDisposable
 
     public TelemetryService Service { get; }
 
-    private HostMetrics Metrics_ { get; }
+    private HostMetrics HostMetrics { get; }
 
     /// <summary>Sends what waits and returns the records named <paramref name="eventName"/>.</summary>
     public List<LogRecord> Records(string eventName)
@@ -77,6 +77,6 @@ internal sealed class TelemetryRig : IDisposable
     public void Dispose()
     {
         Export.Dispose();
-        Metrics_.Dispose();
+        HostMetrics.Dispose();
     }
 }
