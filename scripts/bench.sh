@@ -2,8 +2,11 @@
 # Relay benchmark: publishes acphost and the benchmark in Release, then measures acphost and a bare byte pipe
 # against a direct connection to a fake agent. The Markdown report goes to stdout; build output and progress to stderr.
 #
-# usage: scripts/bench.sh [--no-acphost] [DRIVER OPTIONS...]
+# usage: scripts/bench.sh [--no-acphost] [--otlp] [DRIVER OPTIONS...]
 #   --no-acphost   do not build or measure acphost (direct and bare-pipe only)
+#   --otlp         also measure 'acphost-otlp': the same acphost with telemetry on (--otlp) and its collector unreachable
+#                  (OTEL_EXPORTER_OTLP_ENDPOINT at a closed port, metrics exported every second, so every export fails
+#                  while the relay works): start-up, RSS and throughput with telemetry on, beside 'acphost' with it off
 #   anything else is passed to `acphost-bench run`; see `--help` there, e.g.
 #   scripts/bench.sh --repeat 3 --json bench-results.json
 set -euo pipefail
@@ -13,10 +16,13 @@ out="$(mktemp -d "${TMPDIR:-/tmp}/acphost-bench.XXXXXX")"
 trap 'rm -rf "$out"' EXIT
 
 with_acphost=1
+with_otlp=0
 driver_args=()
 for arg in "$@"; do
   if [[ "$arg" == "--no-acphost" ]]; then
     with_acphost=0
+  elif [[ "$arg" == "--otlp" ]]; then
+    with_otlp=1
   else
     driver_args+=("$arg")
   fi
@@ -43,6 +49,10 @@ if [[ "$with_acphost" == 1 ]]; then
     exit 1
   fi
   driver_args=(--acphost "$acphost" ${driver_args[@]+"${driver_args[@]}"})
+  if [[ "$with_otlp" == 1 ]]; then
+    # Port 9 (discard) on the loopback: nothing listens there, connections are refused at once.
+    driver_args+=(--relay "acphost-otlp=env OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9 OTEL_METRIC_EXPORT_INTERVAL=1000 $acphost run --data-dir {tmp} --otlp --")
+  fi
 fi
 
 # Not exec: the trap must still remove the published files when the driver ends.

@@ -13,7 +13,8 @@ namespace AcpHost.Relay.Relay;
 /// <param name="books">The requests in flight, the client's and the host's.</param>
 /// <param name="chunk">The dialect's chunk template, tried before any other classification.</param>
 /// <param name="maxMessageBytes">The line length the framer refuses beyond, quoted in its log line.</param>
-internal sealed class AgentRouter(RelayWrites writes, Interception interception, RequestBooks books, LineTemplate? chunk, long maxMessageBytes) : ILineHandler
+/// <param name="counters">Where each received line is counted.</param>
+internal sealed class AgentRouter(RelayWrites writes, Interception interception, RequestBooks books, LineTemplate? chunk, long maxMessageBytes, RelayCounters counters) : ILineHandler
 {
     private static readonly byte[] NotKept = "(not kept)"u8.ToArray();
 
@@ -27,6 +28,7 @@ internal sealed class AgentRouter(RelayWrites writes, Interception interception,
     /// </remarks>
     public ValueTask<bool> OnLineAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
+        counters.CountAgentLine(line.Length);
         try
         {
             return Route(line, cancellationToken);

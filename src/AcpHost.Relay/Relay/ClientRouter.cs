@@ -12,13 +12,15 @@ namespace AcpHost.Relay.Relay;
 /// <param name="books">The requests in flight, and the host's id space.</param>
 /// <param name="dialect">Read once: the chunk template to classify with, and the cancel notification to follow.</param>
 /// <param name="maxMessageBytes">The line length the framer refuses beyond, quoted in its error.</param>
-internal sealed class ClientRouter(RelayWrites writes, Interception interception, RequestBooks books, RelayDialect dialect, long maxMessageBytes) : ILineHandler
+/// <param name="counters">Where each received line is counted.</param>
+internal sealed class ClientRouter(RelayWrites writes, Interception interception, RequestBooks books, RelayDialect dialect, long maxMessageBytes, RelayCounters counters) : ILineHandler
 {
     private readonly LineTemplate? _chunk = dialect.Chunk;
     private readonly CancelNotification? _cancel = dialect.Cancel;
 
     public async ValueTask<bool> OnLineAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
+        counters.CountClientLine(line.Length);
         try
         {
             return await RouteAsync(line, cancellationToken).ConfigureAwait(false);

@@ -42,12 +42,15 @@ public sealed partial class JsonRpcRelay : IRelayOutlet
         _agent = new AgentSlot(agent, options.RestartWaitTimeout);
         _writes = new RelayWrites(clientOutput, _agent, setup.Trace, _log);
         _interception = new Interception(setup.Interceptors, this, setup.Dialect.Chunk, _log);
-        _clientRouter = new ClientRouter(_writes, _interception, _books, setup.Dialect, options.MaxMessageBytes);
+        _clientRouter = new ClientRouter(_writes, _interception, _books, setup.Dialect, options.MaxMessageBytes, setup.Counters);
         _supervisor = new AgentSupervisor(_agent, _writes, _books, options, _log);
     }
 
     /// <summary>The client's requests in flight: what tests look at to see that none is left behind.</summary>
     internal PendingRequests Pending => _books.Pending;
+
+    /// <summary>Messages and bytes received from each side (<see cref="RelaySetup.Counters"/>).</summary>
+    public RelayCounters Counters => _setup.Counters;
 
     /// <summary>
     /// Runs until the client closes its input, <paramref name="stoppingToken"/> fires, or the agent goes away for
@@ -77,7 +80,7 @@ public sealed partial class JsonRpcRelay : IRelayOutlet
     private Task<PumpEnd> StartAgentPump(IAgentConnection agent, CancellationToken cancellationToken)
     {
         // A router per agent: its last-method cache belongs to one pump, and a dead agent's pump may still be draining.
-        var router = new AgentRouter(_writes, _interception, _books, _setup.Dialect.Chunk, _setup.Options.MaxMessageBytes);
+        var router = new AgentRouter(_writes, _interception, _books, _setup.Dialect.Chunk, _setup.Options.MaxMessageBytes, _setup.Counters);
         return Task.Run(() => LinePump.RunAsync(agent.Output, new LineFramer(_setup.Options.MaxMessageBytes), router, cancellationToken), CancellationToken.None);
     }
 }

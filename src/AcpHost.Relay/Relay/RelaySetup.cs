@@ -32,4 +32,7 @@ public sealed class RelaySetup
 
     /// <summary>The relay's log.</summary>
     public ILogger Log { get; init; } = NullLogger.Instance;
+
+    /// <summary>Where the routers count the messages and bytes they receive (read from outside, e.g. by telemetry).</summary>
+    public RelayCounters Counters { get; init; } = new();
 }

@@ -29,6 +29,10 @@ internal static class RunCommand
             Description = "Fork a session automatically once its context fill reaches PERCENT, before auto-compact flattens it (setting Fork:BeforeCompactPercent; off by default)",
             HelpName = "PERCENT",
         };
+        var otlp = new Option<bool>("--otlp")
+        {
+            Description = "Export compactions, forks, restarts and metrics with OpenTelemetry over OTLP, as the OTEL_EXPORTER_OTLP_* variables say (setting Telemetry:Enabled; also on when OTEL_EXPORTER_OTLP_ENDPOINT is set)",
+        };
         var agentCommand = new Argument<string[]>("agent-command")
         {
             Description = "The agent to run instead of the pinned Claude agent, after '--': acphost run -- node my-agent.js",
@@ -36,6 +40,7 @@ internal static class RunCommand
         };
         command.Options.Add(trace);
         command.Options.Add(forkBeforeCompact);
+        command.Options.Add(otlp);
         command.Arguments.Add(agentCommand);
         command.SetAction(async (parse, _) =>
         {
@@ -58,6 +63,11 @@ internal static class RunCommand
             if (parse.GetValue(forkBeforeCompact) is { } percent)
             {
                 overrides["Fork:BeforeCompactPercent"] = percent.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (parse.GetValue(otlp))
+            {
+                overrides["Telemetry:Enabled"] = "true";
             }
 
             string[] agent = parse.GetValue(agentCommand) ?? [];

@@ -24,8 +24,13 @@ internal static class ScanCommand
         var command = new Command(
             "scan",
             "List every compaction in Claude Code's transcripts (~/.claude/projects): project, session, time, trigger, tokens flattened, with a summary per project; with --data-dir the triggers AcpHost recorded (idle compactions, which transcripts call manual)");
+        var otlp = new Option<bool>("--otlp")
+        {
+            Description = "Also send each compaction found to an OpenTelemetry collector as an acphost.compaction event with its original time (OTEL_EXPORTER_OTLP_* settings), once: what was sent is remembered in the data directory",
+        };
         shared.AddTo(command);
         command.Options.Add(json);
+        command.Options.Add(otlp);
         command.SetAction(async (parse, cancellationToken) =>
         {
             (ScanResult? scanned, int exitCode) = await shared.ScanAsync(parse, cancellationToken).ConfigureAwait(false);
@@ -53,6 +58,12 @@ internal static class ScanCommand
                 }
             }
 
+            int exit = ExitStatus.Success;
+            if (parse.GetValue(otlp))
+            {
+                exit = await ScanBackfill.SendAsync(parse, scan, common.ResolveDataDir(parse, environment)).ConfigureAwait(false);
+            }
+
             if (parse.GetValue(json))
             {
                 CliOutput.Line(parse, ScanJson.Write(scan));
@@ -65,7 +76,7 @@ internal static class ScanCommand
                 }
             }
 
-            return ExitStatus.Success;
+            return exit;
         });
         return command;
     }

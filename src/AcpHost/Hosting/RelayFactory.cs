@@ -10,7 +10,7 @@ namespace AcpHost.Hosting;
 
 /// <summary>
 /// Builds the relay the host runs: the process's stdio on one side, the agent on the other, ACP's dialect, the
-/// features' interceptors, agent recovery when restarts are allowed, the message trace when one is asked for; and
+/// features' interceptors, agent recovery when restarts are allowed, the message trace when one is asked for, the counters telemetry reads; and
 /// attaches it as the outlet features send through outside an interception.
 /// </summary>
 internal sealed class RelayFactory(
@@ -21,6 +21,7 @@ internal sealed class RelayFactory(
     IOptions<RelayOptions> relayOptions,
     IOptions<HostSettings> settings,
     ClientChannel clientChannel,
+    RelayCounters counters,
     ILoggerFactory loggerFactory)
 {
     /// <summary>The trace file the settings ask for, or null; the caller disposes it once the relay has ended.</summary>
@@ -38,6 +39,7 @@ internal sealed class RelayFactory(
             Recovery = restartOptions.Value.MaxRestarts > 0 ? recovery : null,
             Trace = trace,
             Log = loggerFactory.CreateLogger<JsonRpcRelay>(),
+            Counters = counters,
         });
         clientChannel.Attach(relay);
         return relay;

@@ -9,6 +9,7 @@ using AcpHost.Storage.Ledgers;
 using Microsoft.Extensions.Options;
 using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
+using AcpHost.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -115,6 +116,7 @@ public static class RelayHost
         builder.Services.AddSingleton<ClientChannel>();
         builder.Services.AddSingleton(launcher.State);
         builder.Services.AddSingleton<HostEventBus>();
+        builder.Services.AddSingleton<RelayCounters>();
         builder.Services.Configure<CompactionOptions>(configuration.GetSection(CompactionOptions.Section));
         builder.Services.AddSingleton(new CompactionLedger(dataDir));
         builder.Services.AddSingleton<SessionTurns>();
@@ -156,6 +158,14 @@ public static class RelayHost
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<CompactionRecorder>());
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<ForkAnnouncer>());
         builder.Services.AddSingleton<RelayFactory>();
+
+        // Telemetry is registered before the relay service, so it stops after it and flushes what the relay's end
+        // published. Off (the default), no OpenTelemetry assembly is ever loaded: the switch reads plain configuration.
+        if (TelemetrySwitch.IsOn(configuration))
+        {
+            TelemetryRegistration.Add(builder.Services, configuration);
+        }
+
         builder.Services.AddHostedService<RelayService>();
         return builder.Build();
     }

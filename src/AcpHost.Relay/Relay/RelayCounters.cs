@@ -1,0 +1,45 @@
+using System.Runtime.InteropServices;
+
+namespace AcpHost.Relay.Relay;
+
+/// <summary>
+/// Messages and bytes the relay received from each side, for whoever wants to report them (the telemetry's
+/// counters). Each pair is written by the one pump thread of its direction with plain increments, no lock and no
+/// interlocked operation, so counting costs the relay two additions per line; readers on other threads see values at
+/// most a moment old through <see cref="Volatile"/> reads. The two directions sit on separate cache lines so the two
+/// pump threads never contend for one.
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = 256)]
+public sealed class RelayCounters
+{
+    [FieldOffset(64)] private long _clientMessages;
+    [FieldOffset(72)] private long _clientBytes;
+    [FieldOffset(192)] private long _agentMessages;
+    [FieldOffset(200)] private long _agentBytes;
+
+    /// <summary>Lines received from the client (before routing: a line the host answers itself counts too).</summary>
+    public long ClientMessages => Volatile.Read(ref _clientMessages);
+
+    /// <summary>Bytes of those lines, without their line endings.</summary>
+    public long ClientBytes => Volatile.Read(ref _clientBytes);
+
+    /// <summary>Lines received from the agent (any agent, across restarts).</summary>
+    public long AgentMessages => Volatile.Read(ref _agentMessages);
+
+    /// <summary>Bytes of those lines, without their line endings.</summary>
+    public long AgentBytes => Volatile.Read(ref _agentBytes);
+
+    /// <summary>Only the client's pump thread calls this.</summary>
+    internal void CountClientLine(int bytes)
+    {
+        _clientMessages++;
+        _clientBytes += bytes;
+    }
+
+    /// <summary>Only the agent's pump thread calls this (one agent pump at a time, across restarts).</summary>
+    internal void CountAgentLine(int bytes)
+    {
+        _agentMessages++;
+        _agentBytes += bytes;
+    }
+}

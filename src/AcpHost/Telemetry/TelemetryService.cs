@@ -1,0 +1,218 @@
+using AcpHost.Events;
+using AcpHost.Relay.Relay;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AcpHost.Telemetry;
+
+/// <summary>
+/// One more subscriber of the host's events, beside the control plane: turns each into its record and its counts and
+/// hands them to the exporter, on a loop of its own (the bus queues for it, bounded; the relay only ever enqueues).
+/// Stopping drains what was published, sends the compactions still waiting for their counts, and flushes within the
+/// relay's shutdown grace.
+/// </summary>
+public sealed partial class TelemetryService(
+    HostEventBus events,
+    OtlpExport export,
+    HostMetrics metrics,
+    TelemetryOptions options,
+    IOptions<RelayOptions> relayOptions,
+    TimeProvider time,
+    ILogger<TelemetryService> log) : IHostedService, IDisposable
+{
+    private readonly CompactionHold _hold = new();
+    private readonly CancellationTokenSource _stop = new();
+    private HostEventBus.Subscription? _subscription;
+    private Task _loop = Task.CompletedTask;
+    private long _gaps;
+
+    /// <summary>The listener to the SDK's complaints, started before the exporter; let go of with the service.</summary>
+    public ExportProblems? Problems { get; init; }
+
+    /// <summary>Times the bus cut the exporter off (it fell more than a queue behind); each may have lost events.</summary>
+    public long Gaps => Interlocked.Read(ref _gaps);
+
+    /// <inheritdoc/>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscription = events.Subscribe();
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+        Started(log);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // The events published so far are read to the end, then the loop ends; the held compactions go out as they are.
+        Volatile.Read(ref _subscription)?.Dispose();
+        TimeSpan grace = relayOptions.Value.ShutdownGrace;
+        if (await Task.WhenAny(_loop, Task.Delay(grace, time, cancellationToken)).ConfigureAwait(false) != _loop)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        foreach (CompactionRecorded held in _hold.Due(time.GetUtcNow(), all: true))
+        {
+            ExportCompaction(held);
+        }
+
+        // The exporter waits for an unreachable collector (OTEL_EXPORTER_OTLP_TIMEOUT, 10 s by default, and retries): the
+        // flush is given the grace and no more, off this thread, and whatever it did not send is lost with the process.
+        // A collector that failed within the last minute is not waited for at all beyond a moment: the user's editor
+        // should not wait on it to close the host.
+        if (Problems?.LastProblemAt is { } failedAt && time.GetUtcNow() - failedAt < TimeSpan.FromMinutes(1))
+        {
+            grace = TimeSpan.FromMilliseconds(Math.Min(grace.TotalMilliseconds, 500));
+        }
+
+        Task<bool> flush = Task.Run(() => export.Flush(grace), CancellationToken.None);
+        if (await Task.WhenAny(flush, Task.Delay(grace, time, CancellationToken.None)).ConfigureAwait(false) != flush || !await flush.ConfigureAwait(false))
+        {
+            FlushIncomplete(log, grace.TotalSeconds);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        // The host disposes its services synchronously: nothing here may wait.
+        _stop.Cancel();
+
+        // Disposing the providers shuts their exporters down, which may wait for the collector: never on this thread.
+        _ = Task.Run(() =>
+        {
+            export.Dispose();
+            metrics.Dispose();
+            Problems?.Dispose();
+        });
+    }
+
+    /// <summary>Handles one event (the loop's step; tests call it directly).</summary>
+    public void Handle(HostEvent hostEvent)
+    {
+        switch (hostEvent)
+        {
+            case CompactionRecorded compaction:
+                if (_hold.Take(compaction, time.GetUtcNow()) is { } complete)
+                {
+                    ExportCompaction(complete);
+                }
+
+                break;
+            case SessionForked fork:
+                metrics.Fork(fork);
+                export.Emit(EventRecords.Fork(fork));
+                break;
+            case AgentRestarted restart:
+                metrics.Restart(restart);
+                export.Emit(EventRecords.Restart(restart));
+                break;
+            case SessionOpened open:
+                export.Emit(EventRecords.Open(open, options.IncludeCwd));
+                break;
+            case ContextFillChanged fill:
+                metrics.Fill(fill);
+                break;
+        }
+    }
+
+    /// <summary>Sends the held compactions whose time is up (the loop's other step).</summary>
+    public void SendDue(bool all = false)
+    {
+        foreach (CompactionRecorded due in _hold.Due(time.GetUtcNow(), all))
+        {
+            ExportCompaction(due);
+        }
+    }
+
+    private void ExportCompaction(CompactionRecorded compaction)
+    {
+        metrics.Compaction(compaction);
+        export.Emit(EventRecords.Compaction(compaction));
+    }
+
+    private async Task RunAsync()
+    {
+        CancellationToken stop = _stop.Token;
+        while (!stop.IsCancellationRequested)
+        {
+            HostEventBus.Subscription subscription = Volatile.Read(ref _subscription)!;
+            try
+            {
+                await ReadAsync(subscription, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Telemetry must never take the host down: log, and go on with the next event.
+                HandleFailed(log, ex);
+                continue;
+            }
+
+            if (!subscription.Dropped.IsCancellationRequested)
+            {
+                return; // Stopped: the subscription was completed by StopAsync.
+            }
+
+            // Cut off for falling behind: count the gap, say so, and listen again.
+            Interlocked.Increment(ref _gaps);
+            CutOff(log, HostEventBus.QueueLength);
+            Volatile.Write(ref _subscription, events.Subscribe());
+        }
+    }
+
+    private async Task ReadAsync(HostEventBus.Subscription subscription, CancellationToken stop)
+    {
+        while (true)
+        {
+            DateTimeOffset? due = _hold.NextDue;
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            if (due is { } until)
+            {
+                wait.CancelAfter(Max(until - time.GetUtcNow(), TimeSpan.Zero));
+            }
+
+            bool more;
+            try
+            {
+                more = await subscription.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            {
+                SendDue();
+                continue;
+            }
+
+            if (!more)
+            {
+                return;
+            }
+
+            while (subscription.Reader.TryRead(out HostEvent? hostEvent))
+            {
+                Handle(hostEvent);
+            }
+
+            SendDue();
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Telemetry on: events and metrics exported over OTLP (OTEL_EXPORTER_OTLP_* settings)")]
+    private static partial void Started(ILogger logger);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Telemetry fell more than {QueueLength} events behind and was cut off; events may be missing from the export")]
+    private static partial void CutOff(ILogger logger, int queueLength);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Telemetry could not export an event")]
+    private static partial void HandleFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Telemetry: not everything was sent within the shutdown grace ({Seconds} s); the rest is dropped")]
+    private static partial void FlushIncomplete(ILogger logger, double seconds);
+}

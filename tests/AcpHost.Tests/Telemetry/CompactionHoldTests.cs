@@ -1,0 +1,38 @@
+using AcpHost.Events;
+using AcpHost.Telemetry;
+
+namespace AcpHost.Tests.Telemetry;
+
+public sealed class CompactionHoldTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
+    [Fact(Timeout = 10_000)]
+    public async Task Take_CountsNeverCome_LeavesAsItIsAfterTheHold()
+    {
+        await Task.Yield();
+        var hold = new CompactionHold();
+        Assert.Null(hold.Take(Compaction("c-1"), Now));
+        Assert.Empty(hold.Due(Now + CompactionHold.MaxHold - TimeSpan.FromSeconds(1)));
+
+        CompactionRecorded due = Assert.Single(hold.Due(Now + CompactionHold.MaxHold));
+        Assert.Equal("c-1", due.Id);
+        Assert.Null(due.PostTokens);
+        Assert.Null(hold.NextDue);
+
+        // Its counts arriving after it left export nothing more.
+        Assert.Null(hold.Take(Compaction("c-1") with { PostTokens = 5, IsUpdate = true }, Now + CompactionHold.MaxHold));
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Take_Complete_ExportedAtOnceAndOnlyOnce()
+    {
+        await Task.Yield();
+        var hold = new CompactionHold();
+        Assert.NotNull(hold.Take(Compaction("c-2") with { PostTokens = 10 }, Now));
+        Assert.Null(hold.Take(Compaction("c-2") with { PostTokens = 10 }, Now));
+        Assert.Null(hold.NextDue);
+    }
+
+    private static CompactionRecorded Compaction(string id) => new() { Id = id, SessionId = "s", Trigger = "auto", PreTokens = 100, Source = "wire", At = Now };
+}

@@ -1,0 +1,207 @@
+using System.Security.Cryptography;
+using System.Text;
+using AcpHost.Events;
+using AcpHost.Telemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+
+namespace AcpHost.Tests.Telemetry;
+
+/// <summary>
+/// Every event and metric the host exports, with its attributes, read back from the SDK's in-memory exporters. One
+/// class, so the tests run one after another: they all listen to the one <c>acphost</c> meter name.
+/// </summary>
+public sealed class TelemetryExportTests
+{
+    private const int Timeout = 30_000;
+    private static readonly DateTimeOffset At = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
+    [Theory(Timeout = Timeout)]
+    [InlineData("auto")]
+    [InlineData("manual")]
+    [InlineData("idle")]
+    public async Task Handle_CompactionOfEachTrigger_OneRecordAndItsCounts(string trigger)
+    {
+        await Task.Yield();
+        using var rig = new TelemetryRig();
+        rig.Service.Handle(Compaction("cmp-1", trigger, pre: 190_000, post: 12_000));
+
+        LogRecord record = Assert.Single(rig.Records(TelemetryNames.CompactionEvent));
+        Dictionary<string, object?> attributes = TelemetryRig.Attributes(record);
+        Assert.Equal(TelemetryNames.CompactionEvent, attributes["event.name"]);
+        Assert.Equal("s-1", attributes["session.id"]);
+        Assert.Equal(trigger, attributes["trigger"]);
+        Assert.Equal(190_000L, attributes["pre_tokens"]);
+        Assert.Equal(12_000L, attributes["post_tokens"]);
+        Assert.Equal(4_100L, attributes["duration_ms"]);
+        Assert.Equal(200_000L, attributes["context_window"]);
+        Assert.Equal("tool_call", attributes["source"]);
+        Assert.Equal("cmp-1", attributes["id"]);
+        Assert.Equal("2026-01-02T03:04:05.000Z", attributes["event.timestamp"]);
+        Assert.Equal(At.UtcDateTime, record.Timestamp);
+
+        MetricPoint count = Assert.Single(rig.Points(TelemetryNames.CompactionCount));
+        Assert.Equal(trigger, TelemetryRig.Tags(count)["trigger"]);
+        Assert.Equal(1, count.GetSumLong());
+        MetricPoint flattened = Assert.Single(rig.Points(TelemetryNames.TokensFlattened));
+        Assert.Equal(178_000, flattened.GetSumLong());
+        Assert.Equal(trigger, TelemetryRig.Tags(flattened)["trigger"]);
+        MetricPoint pre = Assert.Single(rig.Points(TelemetryNames.PreTokensHistogram));
+        Assert.Equal(1, pre.GetHistogramCount());
+        Assert.Equal(190_000, pre.GetHistogramSum());
+        var bounds = new List<double>();
+        foreach (HistogramBucket bucket in pre.GetHistogramBuckets())
+        {
+            bounds.Add(bucket.ExplicitBound);
+        }
+
+        Assert.Equal([.. TelemetryNames.PreTokenBuckets, double.PositiveInfinity], bounds);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Handle_CompactionThenItsLaterCounts_OneRecordWithBoth()
+    {
+        await Task.Yield();
+        using var rig = new TelemetryRig();
+        rig.Service.Handle(Compaction("cmp-2", "manual", pre: 50_000, post: null) with { DurationMs = null, BoundaryUuid = null });
+        rig.Service.Handle(Compaction("cmp-2", "manual", pre: 50_000, post: 3_000) with { IsUpdate = true, BoundaryUuid = "b-2", At = At.AddSeconds(2) });
+
+        Dictionary<string, object?> attributes = TelemetryRig.Attributes(Assert.Single(rig.Records(TelemetryNames.CompactionEvent)));
+        Assert.Equal(3_000L, attributes["post_tokens"]);
+        Assert.Equal("b-2", attributes["boundary_uuid"]);
+        Assert.Equal("2026-01-02T03:04:05.000Z", attributes["event.timestamp"]);
+        Assert.Equal(1, Assert.Single(rig.Points(TelemetryNames.CompactionCount)).GetSumLong());
+        Assert.Equal(47_000, Assert.Single(rig.Points(TelemetryNames.TokensFlattened)).GetSumLong());
+
+        // A further update of the same compaction exports nothing more.
+        rig.Service.Handle(Compaction("cmp-2", "manual", pre: 50_000, post: 3_000) with { IsUpdate = true });
+        Assert.Single(rig.Records(TelemetryNames.CompactionEvent));
+    }
+
+    [Theory(Timeout = Timeout)]
+    [InlineData("client")]
+    [InlineData("command")]
+    [InlineData("pre-compact")]
+    [InlineData("control")]
+    public async Task Handle_ForkOfEachReason_RecordWithParentAndFill(string reason)
+    {
+        await Task.Yield();
+        using var rig = new TelemetryRig();
+        rig.Service.Handle(new SessionForked { SessionId = "s-2", ParentSessionId = "s-1", Reason = reason, UsedTokens = 150_000, ContextWindow = 200_000, At = At });
+
+        Dictionary<string, object?> attributes = TelemetryRig.Attributes(Assert.Single(rig.Records(TelemetryNames.ForkEvent)));
+        Assert.Equal(TelemetryNames.ForkEvent, attributes["event.name"]);
+        Assert.Equal("s-2", attributes["session.id"]);
+        Assert.Equal("s-1", attributes["parent.session.id"]);
+        Assert.Equal(reason, attributes["reason"]);
+        Assert.Equal(150_000L, attributes["used_tokens"]);
+        Assert.Equal(200_000L, attributes["context_window"]);
+        Assert.Equal(0.75, attributes["context_fill"]);
+
+        MetricPoint forks = Assert.Single(rig.Points(TelemetryNames.ForkCount));
+        Assert.Equal(reason, TelemetryRig.Tags(forks)["reason"]);
+        Assert.Equal(1, forks.GetSumLong());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Handle_AgentRestarted_RecordAndCounter()
+    {
+        await Task.Yield();
+        using var rig = new TelemetryRig();
+        rig.Service.Handle(new AgentRestarted { Attempt = 2, ExitCode = 137, SessionsResumed = 3, LostSessionIds = ["s-9"], At = At });
+
+        Dictionary<string, object?> attributes = TelemetryRig.Attributes(Assert.Single(rig.Records(TelemetryNames.RestartEvent)));
+        Assert.Equal(TelemetryNames.RestartEvent, attributes["event.name"]);
+        Assert.Equal(2L, attributes["attempt"]);
+        Assert.Equal(137L, attributes["exit_code"]);
+        Assert.Equal(3L, attributes["sessions_resumed"]);
+        Assert.Equal(1L, attributes["sessions_lost"]);
+        Assert.Equal("s-9", attributes["lost.session.ids"]);
+        Assert.Equal(1, Assert.Single(rig.Points(TelemetryNames.RestartCount)).GetSumLong());
+    }
+
+    [Theory(Timeout = Timeout)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Handle_SessionOpened_CwdHashedUnlessIncluded(bool includeCwd)
+    {
+        await Task.Yield();
+        using var rig = new TelemetryRig(includeCwd: includeCwd);
+        rig.Service.Handle(new SessionOpened { SessionId = "s-3", Cwd = "/home/ann/secret-project", OpenedBy = "session/fork", ParentSessionId = "s-1", At = At });
+
+        Dictionary<string, object?> attributes = TelemetryRig.Attributes(Assert.Single(rig.Records(TelemetryNames.OpenEvent)));
+        Assert.Equal(TelemetryNames.OpenEvent, attributes["event.name"]);
+        Assert.Equal("s-3", attributes["session.id"]);
+        Assert.Equal("session/fork", attributes["opened_by"]);
+        Assert.Equal("s-1", attributes["parent.session.id"]);
+        if (includeCwd)
+        {
+            Assert.Equal("/home/ann/secret-project", attributes["cwd"]);
+            Assert.False(attributes.ContainsKey("cwd.sha256"));
+        }
+        else
+        {
+            Assert.False(attributes.ContainsKey("cwd"));
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("/home/ann/secret-project"))), attributes["cwd.sha256"]);
+            Assert.DoesNotContain(attributes.Values, v => v is string s && s.Contains("secret", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task ContextFillGauge_Default_OneSeriesTheFullestSession()
+    {
+        await Task.Yield();
+        using var rig = new TelemetryRig();
+        rig.Service.Handle(new ContextFillChanged { SessionId = "s-1", UsedTokens = 50_000, ContextWindow = 200_000, At = At });
+        rig.Service.Handle(new ContextFillChanged { SessionId = "s-2", UsedTokens = 180_000, ContextWindow = 200_000, At = At });
+
+        MetricPoint fill = Assert.Single(rig.Points(TelemetryNames.ContextFillGauge));
+        Assert.Equal(0.9, fill.GetGaugeLastValueDouble(), 6);
+        Assert.Empty(TelemetryRig.Tags(fill));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task ContextFillGauge_PerSessionMetrics_OneSeriesPerSession()
+    {
+        await Task.Yield();
+        using var rig = new TelemetryRig(perSession: true);
+        rig.Service.Handle(new ContextFillChanged { SessionId = "s-1", UsedTokens = 50_000, ContextWindow = 200_000, At = At });
+        rig.Service.Handle(new ContextFillChanged { SessionId = "s-2", UsedTokens = 180_000, ContextWindow = 200_000, At = At });
+
+        Dictionary<object, double> bySession = rig.Points(TelemetryNames.ContextFillGauge)
+            .ToDictionary(p => TelemetryRig.Tags(p)["session.id"]!, p => p.GetGaugeLastValueDouble());
+        Assert.Equal(2, bySession.Count);
+        Assert.Equal(0.25, bySession["s-1"], 6);
+        Assert.Equal(0.9, bySession["s-2"], 6);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task RelayCounters_LinesEachWay_CountedByDirection()
+    {
+        await Task.Yield();
+        using var rig = new TelemetryRig();
+        rig.Relay.CountClientLine(100);
+        rig.Relay.CountClientLine(20);
+        rig.Relay.CountAgentLine(7);
+
+        Dictionary<object, long> messages = rig.Points(TelemetryNames.RelayMessages).ToDictionary(p => TelemetryRig.Tags(p)["direction"]!, p => p.GetSumLong());
+        Dictionary<object, long> bytes = rig.Points(TelemetryNames.RelayBytes).ToDictionary(p => TelemetryRig.Tags(p)["direction"]!, p => p.GetSumLong());
+        Assert.Equal(2, messages["client_to_agent"]);
+        Assert.Equal(1, messages["agent_to_client"]);
+        Assert.Equal(120, bytes["client_to_agent"]);
+        Assert.Equal(7, bytes["agent_to_client"]);
+    }
+
+    private static CompactionRecorded Compaction(string id, string trigger, long pre, long? post) => new()
+    {
+        Id = id,
+        SessionId = "s-1",
+        Trigger = trigger,
+        PreTokens = pre,
+        PostTokens = post,
+        DurationMs = 4_100,
+        ContextWindow = 200_000,
+        Source = "tool_call",
+        At = At,
+    };
+}
