@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AcpHost.Tests.Features.Control;
+namespace AcpHost.Tests.Control;
 
 /// <summary>A thread-safe output for a command that keeps running: the test reads the lines written so far while it writes.</summary>
 internal sealed class CollectingWriter : TextWriter

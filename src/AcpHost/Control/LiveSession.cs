@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace AcpHost.Features.Control;
+namespace AcpHost.Control;
 
 /// <summary>One session of <see cref="HostStatus"/>.</summary>
 public sealed record LiveSession

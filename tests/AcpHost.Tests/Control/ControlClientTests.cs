@@ -1,7 +1,7 @@
 using System.Text.Json;
-using AcpHost.Features.Control;
+using AcpHost.Control;
 
-namespace AcpHost.Tests.Features.Control;
+namespace AcpHost.Tests.Control;
 
 public sealed class ControlClientTests : IDisposable
 {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace AcpHost.Features.Control;
+namespace AcpHost.Control;
 
 /// <summary>
 /// A control endpoint answered a request with a JSON-RPC error: a bad request, an unknown session, or the agent's own

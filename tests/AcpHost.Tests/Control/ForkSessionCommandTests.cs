@@ -1,8 +1,8 @@
 using System.Text.Json;
-using AcpHost.Features.Control;
+using AcpHost.Control;
 using AcpHost.Tests.Support;
 
-namespace AcpHost.Tests.Features.Control;
+namespace AcpHost.Tests.Control;
 
 public sealed class ForkSessionCommandTests : IDisposable
 {

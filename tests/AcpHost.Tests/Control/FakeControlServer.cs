@@ -1,10 +1,10 @@
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
-using AcpHost.Features.Control;
+using AcpHost.Control;
 using AcpHost.Relay.Transport;
+using StreamJsonRpc;
 
-namespace AcpHost.Tests.Features.Control;
+namespace AcpHost.Tests.Control;
 
 /// <summary>
 /// A tiny control endpoint on a Unix socket with canned answers: <c>host/status</c> answers <see cref="Status"/>,
@@ -84,9 +84,17 @@ internal sealed class FakeControlServer : IAsyncDisposable
             subscribers = [.. _subscribers];
         }
 
+        using JsonDocument parameters = JsonDocument.Parse(paramsJson);
         foreach (Connection subscriber in subscribers)
         {
-            await subscriber.WriteAsync($$"""{"jsonrpc":"2.0","method":"{{method}}","params":{{paramsJson}}}""");
+            try
+            {
+                await subscriber.NotifyAsync(method, parameters.RootElement);
+            }
+            catch (Exception ex) when (ex is ConnectionLostException or ObjectDisposedException)
+            {
+                // The client went away.
+            }
         }
     }
 
@@ -126,118 +134,94 @@ internal sealed class FakeControlServer : IAsyncDisposable
                 return;
             }
 
-            var connection = new Connection(socket);
+            var connection = new Connection(this, socket);
             lock (_gate)
             {
                 _connections.Add(connection);
             }
 
-            connection.Serving = Task.Run(() => ServeAsync(connection));
+            connection.Start();
         }
     }
 
-    private async Task ServeAsync(Connection connection)
+    /// <summary>One client, served by the same connection type as the real endpoint (<see cref="ControlRpc"/>).</summary>
+    private sealed class Connection : IDisposable
     {
-        try
+        private readonly FakeControlServer _server;
+        private readonly ControlRpc _rpc;
+
+        public Connection(FakeControlServer server, Socket socket)
         {
-            while (await connection.Reader.ReadLineAsync(_stop.Token) is { } line)
-            {
-                if (HangUp)
-                {
-                    connection.Dispose();
-                    return;
-                }
-
-                if (!Silent)
-                {
-                    await AnswerAsync(connection, line);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            // Closed.
-        }
-    }
-
-    private async Task AnswerAsync(Connection connection, string line)
-    {
-        using JsonDocument request = JsonDocument.Parse(line);
-        string id = request.RootElement.GetProperty("id").GetRawText();
-        string method = request.RootElement.GetProperty("method").GetString()!;
-        switch (method)
-        {
-            case ControlMethods.Status:
-                await connection.WriteAsync(Result(id, JsonSerializer.Serialize(Status, ControlJsonContext.Default.HostStatus)));
-                break;
-            case ControlMethods.Fork:
-                ControlForkParams fork = request.RootElement.GetProperty("params").Deserialize(ControlJsonContext.Default.ControlForkParams)!;
-                lock (_gate)
-                {
-                    ForkRequests.Add(fork);
-                }
-
-                await connection.WriteAsync(ForkError is { } error
-                    ? $$"""{"jsonrpc":"2.0","id":{{id}},"error":{{error}}}"""
-                    : Result(id, JsonSerializer.Serialize(new ControlForkResult { SessionId = ForkedSessionId, ParentSessionId = fork.SessionId! }, ControlJsonContext.Default.ControlForkResult)));
-                break;
-            case ControlMethods.Subscribe:
-                await connection.WriteAsync(Result(id, "{}"));
-                lock (_gate)
-                {
-                    _subscribers.Add(connection);
-                }
-
-                _subscribed.Release();
-                break;
-            default:
-                await connection.WriteAsync($$$"""{"jsonrpc":"2.0","id":{{{id}}},"error":{"code":-32601,"message":"Method not found: {{{method}}}"}}""");
-                break;
-        }
-    }
-
-    private static string Result(string id, string json) => $$"""{"jsonrpc":"2.0","id":{{id}},"result":{{json}}}""";
-
-    private sealed class Connection(Socket socket) : IDisposable
-    {
-        private readonly NetworkStream _stream = new(socket, ownsSocket: true);
-        private readonly Lock _writeLock = new();
-
-        public StreamReader Reader { get; } = new(new NetworkStream(socket, ownsSocket: false), Encoding.UTF8);
-
-        public Task Serving { get; set; } = Task.CompletedTask;
-
-        // Synchronous under a lock: the fake's answers and events never interleave mid-line.
-        public Task WriteAsync(string line)
-        {
-            lock (_writeLock)
-            {
-                try
-                {
-                    _stream.Write(Encoding.UTF8.GetBytes(line + "\n"));
-                }
-                catch (Exception ex) when (ex is IOException or ObjectDisposedException)
-                {
-                    // The client went away.
-                }
-            }
-
-            return Task.CompletedTask;
+            _server = server;
+            _rpc = ControlRpc.Create(new NetworkStream(socket, ownsSocket: true), 1024 * 1024, answerBadInput: true);
+            _rpc.AddLocalRpcMethod(ControlMethods.Status, new Func<CancellationToken, Task<HostStatus>>(StatusAsync));
+            Func<ControlForkParams, CancellationToken, Task<ControlForkResult>> fork = ForkAsync;
+            _rpc.AddLocalRpcMethod(fork.Method, this, new JsonRpcMethodAttribute(ControlMethods.Fork) { UseSingleObjectParameterDeserialization = true });
+            _rpc.AddLocalRpcMethod(ControlMethods.Subscribe, new Func<CancellationToken, Task<EmptyResult>>(SubscribeAsync));
         }
 
-        public void Dispose()
+        public Task Serving => _rpc.Completion.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        public void Start() => _rpc.StartListening();
+
+        [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Tests are not trimmed.")]
+        public Task NotifyAsync(string method, JsonElement parameters) => _rpc.NotifyWithParameterObjectAsync(method, (object)parameters);
+
+        public void Dispose() => _rpc.Dispose();
+
+        private async Task<HostStatus> StatusAsync(CancellationToken cancellationToken)
         {
-            try
+            await AnsweringAsync(cancellationToken);
+            return _server.Status;
+        }
+
+        private async Task<ControlForkResult> ForkAsync(ControlForkParams request, CancellationToken cancellationToken)
+        {
+            await AnsweringAsync(cancellationToken);
+            lock (_server._gate)
             {
-                socket.Shutdown(SocketShutdown.Both);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                // Already closed.
+                _server.ForkRequests.Add(request);
             }
 
-            _stream.Dispose();
-            Reader.Dispose();
+            if (_server.ForkError is { } error)
+            {
+                JsonElement refusal = JsonDocument.Parse(error).RootElement;
+                throw new LocalRpcException(refusal.GetProperty("message").GetString())
+                {
+                    ErrorCode = refusal.GetProperty("code").GetInt32(),
+                    ErrorData = refusal.TryGetProperty("data", out JsonElement data) ? data : null,
+                };
+            }
+
+            return new ControlForkResult { SessionId = _server.ForkedSessionId, ParentSessionId = request.SessionId! };
+        }
+
+        private async Task<EmptyResult> SubscribeAsync(CancellationToken cancellationToken)
+        {
+            await AnsweringAsync(cancellationToken);
+            lock (_server._gate)
+            {
+                _server._subscribers.Add(this);
+            }
+
+            // The client queues events from the moment it asked, so one published before this answer is written is not lost.
+            _server._subscribed.Release();
+            return EmptyResult.Instance;
+        }
+
+        // Silent: never answers (until the connection ends). HangUp: closes the connection on the first request.
+        private async Task AnsweringAsync(CancellationToken cancellationToken)
+        {
+            if (_server.HangUp)
+            {
+                _rpc.Dispose();
+                throw new OperationCanceledException();
+            }
+
+            if (_server.Silent)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-namespace AcpHost.Features.Control;
+namespace AcpHost.Control;
 
 /// <summary>
 /// Nobody listens on a control socket path: the socket file was left by a host that died (<c>ECONNREFUSED</c>) or is

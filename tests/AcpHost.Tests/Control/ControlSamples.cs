@@ -1,6 +1,6 @@
-using AcpHost.Features.Control;
+using AcpHost.Control;
 
-namespace AcpHost.Tests.Features.Control;
+namespace AcpHost.Tests.Control;
 
 /// <summary>Canned host statuses for the control client and command tests.</summary>
 internal static class ControlSamples

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace AcpHost.Features.Control;
+namespace AcpHost.Control;
 
 /// <summary>
 /// The host's local control endpoint: a Unix socket only this user can open (folder 0700, socket 0600, and the

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace AcpHost.Features.Control;
+namespace AcpHost.Control;
 
 /// <summary>The result of <c>host/status</c>.</summary>
 public sealed record HostStatus

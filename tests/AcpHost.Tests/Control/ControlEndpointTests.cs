@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using AcpHost.Events;
-using AcpHost.Features.Control;
+using AcpHost.Control;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
 using AcpHost.Hosting;
@@ -12,7 +12,7 @@ using AcpHost.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace AcpHost.Tests.Features.Control;
+namespace AcpHost.Tests.Control;
 
 /// <summary>The control endpoint on a real Unix socket in a temp folder, without an agent.</summary>
 public sealed class ControlEndpointTests : IAsyncDisposable

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace AcpHost.Features.Control;
+namespace AcpHost.Control;
 
 /// <summary>The params of <c>event/usage</c>.</summary>
 public sealed record UsageEvent

@@ -1,23 +1,22 @@
-using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
-using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Transport;
+using StreamJsonRpc;
 
-namespace AcpHost.Features.Control;
+namespace AcpHost.Control;
 
 /// <summary>
-/// The client side of one host's control endpoint (protocol/README.md, "Control endpoint"): newline-delimited JSON-RPC
-/// over the host's Unix socket, framed and classified by the same code as the relay. One read loop routes each
-/// response to its request by id, so requests may overlap, and queues notifications for <see cref="SubscribeAsync"/>.
-/// Every wait is bounded: connecting and each request time out with a <see cref="TimeoutException"/>; a socket nobody
-/// listens on is a <see cref="StaleControlSocketException"/>; an error answer is a <see cref="ControlErrorException"/>;
-/// a connection the host closes fails what is pending with an <see cref="IOException"/>.
+/// The client side of one host's control endpoint (protocol/README.md, "Control endpoint"): a <see cref="ControlRpc"/>
+/// (StreamJsonRpc) over the host's Unix socket, so requests may overlap and notifications are queued for
+/// <see cref="SubscribeAsync"/>. Every wait is bounded: connecting and each request time out with a
+/// <see cref="TimeoutException"/>; a socket nobody listens on is a <see cref="StaleControlSocketException"/>; an error
+/// answer is a <see cref="ControlErrorException"/>; a connection the host closes fails what is pending with an
+/// <see cref="IOException"/>.
 /// </summary>
 public sealed class ControlClient : IAsyncDisposable
 {
@@ -34,32 +33,26 @@ public sealed class ControlClient : IAsyncDisposable
     private const long MaxLineBytes = 16 * 1024 * 1024;
 
     // As many events as the host queues for a subscriber. When the reader of SubscribeAsync falls this far behind, the
-    // read loop waits, the host's queue fills and the host drops this subscriber: the protocol's answer to a slow reader.
+    // dispatch of the next event waits, the host's queue fills and the host drops this subscriber: the protocol's
+    // answer to a slow reader.
     private const int EventQueueLength = 1024;
 
-    private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly ControlRpc _rpc;
     private readonly TimeSpan _timeout;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Lock _gate = new();
-    private readonly Dictionary<long, TaskCompletionSource<(bool IsError, JsonElement Value)>> _pending = [];
     private readonly Channel<(string Method, JsonElement Params)> _events = Channel.CreateBounded<(string, JsonElement)>(
         new BoundedChannelOptions(EventQueueLength) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
 
-    private readonly CancellationTokenSource _lifetime = new();
-    private readonly Task _reading;
-    private long _lastId;
-    private bool _ended;
     private int _subscribed;
     private int _disposed;
 
     private ControlClient(string socketPath, Socket socket, TimeSpan timeout)
     {
         SocketPath = socketPath;
-        _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
         _timeout = timeout;
-        _reading = Task.Run(ReadAsync);
+        _rpc = ControlRpc.Create(new NetworkStream(socket, ownsSocket: true), MaxLineBytes, answerBadInput: false, OnNotificationAsync);
+        _rpc.StartListening();
+        // Notifications are queued by the reader itself, so when the connection ends every one received is queued already.
+        _ = _rpc.Completion.ContinueWith(_ => _events.Writer.TryComplete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>The socket this client is connected to.</summary>
@@ -146,7 +139,7 @@ public sealed class ControlClient : IAsyncDisposable
     /// <summary><c>host/status</c>: the host, its agent and its live sessions.</summary>
     public async Task<HostStatus> StatusAsync(CancellationToken cancellationToken = default)
     {
-        JsonElement result = await RequestAsync(ControlMethods.Status, default, _timeout, cancellationToken).ConfigureAwait(false);
+        JsonElement result = await RequestAsync(ControlMethods.Status, null, _timeout, cancellationToken).ConfigureAwait(false);
         return Decode(result, ControlJsonContext.Default.HostStatus, ControlMethods.Status);
     }
 
@@ -155,15 +148,15 @@ public sealed class ControlClient : IAsyncDisposable
     public async Task<ControlForkResult> ForkAsync(string sessionId, string? messageId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
-        byte[] parameters = JsonSerializer.SerializeToUtf8Bytes(new ControlForkParams { SessionId = sessionId, MessageId = messageId }, ControlJsonContext.Default.ControlForkParams);
+        var parameters = new ControlForkParams { SessionId = sessionId, MessageId = messageId };
         JsonElement result = await RequestAsync(ControlMethods.Fork, parameters, ForkTimeout > _timeout ? ForkTimeout : _timeout, cancellationToken).ConfigureAwait(false);
         return Decode(result, ControlJsonContext.Default.ControlForkResult, ControlMethods.Fork);
     }
 
     /// <summary>
     /// <c>events/subscribe</c>, then every notification the host sends (<see cref="ControlMethods.CompactionEvent"/>,
-    /// <see cref="ControlMethods.ForkEventName"/>, <see cref="ControlMethods.UsageEventName"/>, or newer ones) as its
-    /// method and params, until the host closes the connection. Once per connection.
+    /// <see cref="ControlMethods.ForkEventName"/>, <see cref="ControlMethods.UsageEventName"/>, or newer ones) as its method and params,
+    /// until the host closes the connection. Once per connection.
     /// </summary>
     public async IAsyncEnumerable<(string Method, JsonElement Params)> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -172,14 +165,14 @@ public sealed class ControlClient : IAsyncDisposable
             throw new InvalidOperationException("This connection is already subscribed");
         }
 
-        await RequestAsync(ControlMethods.Subscribe, default, _timeout, cancellationToken).ConfigureAwait(false);
+        await RequestAsync(ControlMethods.Subscribe, null, _timeout, cancellationToken).ConfigureAwait(false);
         await foreach ((string Method, JsonElement Params) notification in _events.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             yield return notification;
         }
     }
 
-    /// <summary>Closes the connection and waits for the read loop; safe to call twice.</summary>
+    /// <summary>Closes the connection and waits for it to end; safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -187,20 +180,17 @@ public sealed class ControlClient : IAsyncDisposable
             return;
         }
 
-        await _lifetime.CancelAsync().ConfigureAwait(false);
+        _rpc.Dispose();
         try
         {
-            _socket.Shutdown(SocketShutdown.Both);
+            await _rpc.Completion.ConfigureAwait(false);
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            // Already closed by the host.
+            // The connection broke rather than closed: it has ended either way.
         }
 
-        await _reading.ConfigureAwait(false);
-        await _stream.DisposeAsync().ConfigureAwait(false);
-        _lifetime.Dispose();
-        _writeLock.Dispose();
+        _events.Writer.TryComplete();
     }
 
     private static async Task<(string SocketPath, HostStatus Status)?> ProbeAsync(string socketPath, CancellationToken cancellationToken)
@@ -233,138 +223,53 @@ public sealed class ControlClient : IAsyncDisposable
         }
     }
 
-    private async Task<JsonElement> RequestAsync(string method, ReadOnlyMemory<byte> parameters, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<JsonElement> RequestAsync(string method, ControlForkParams? parameters, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        long id = Interlocked.Increment(ref _lastId);
-        var answer = new TaskCompletionSource<(bool IsError, JsonElement Value)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            if (_ended)
-            {
-                throw Closed();
-            }
-
-            _pending.Add(id, answer);
-        }
-
-        var line = new ArrayBufferWriter<byte>(128 + parameters.Length);
-        JsonRpcWriter.WriteRequest(line, new RequestId(id), method, parameters.Span);
-        line.Write("\n"u8);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
         {
-            await _writeLock.WaitAsync(deadline.Token).ConfigureAwait(false);
-            try
-            {
-                await _stream.WriteAsync(line.WrittenMemory, deadline.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
-
-            (bool isError, JsonElement value) = await answer.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
-            return isError ? throw ControlErrorException.FromError(value, method) : value;
+            // StreamJsonRpc's cancellation tells the host ($/cancelRequest) and then waits for its answer, which a host that
+            // hangs never sends: the deadline is kept here as well.
+            Task<JsonElement> answer = InvokeAsync(method, parameters, deadline.Token);
+            _ = answer.ContinueWith(static task => task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return await answer.WaitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (RemoteInvocationException ex)
+        {
+            throw new ControlErrorException(ex.ErrorCode, ex.Message, ex.ErrorData is JsonElement data ? data : null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"The host at {SocketPath} did not answer {method} within {Seconds(timeout)}");
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException || (ex is IOException && ex.InnerException is SocketException))
+        catch (Exception ex) when (ex is ConnectionLostException or ObjectDisposedException or SocketException or IOException)
         {
-            // Writing to a connection the host closed (EPIPE, ECONNRESET).
-            throw Closed(ex);
+            // The host closed the connection before answering (or while the request was being written).
+            throw new IOException($"The host at {SocketPath} closed the control connection", ex);
         }
-        finally
+    }
+
+    // Params go out as the object itself ("params":{...}), serialized with ControlJsonContext; a request without params
+    // sends none of its own.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The formatter serializes the parameter object with ControlJsonContext's source-generated metadata; nothing reflects over it.")]
+    private Task<JsonElement> InvokeAsync(string method, ControlForkParams? parameters, CancellationToken cancellationToken) =>
+        _rpc.InvokeWithParameterObjectAsync<JsonElement>(method, (object?)parameters, null, cancellationToken);
+
+    private async ValueTask OnNotificationAsync(string method, JsonElement parameters)
+    {
+        // Events before events/subscribe are not part of what a host sends: ignored. A full queue holds the reader.
+        if (Volatile.Read(ref _subscribed) != 0)
         {
-            lock (_gate)
+            try
             {
-                _pending.Remove(id);
+                await _events.Writer.WriteAsync((method, parameters)).ConfigureAwait(false);
             }
-        }
-    }
-
-    private IOException Closed(Exception? cause = null) =>
-        new($"The host at {SocketPath} closed the control connection", cause);
-
-    private async Task ReadAsync()
-    {
-        try
-        {
-            var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
-            await LinePump.RunAsync(reader, new LineFramer(MaxLineBytes), new LineHandler(this), _lifetime.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
-        {
-            // Disposed, or the connection broke: either way it has ended.
-        }
-        finally
-        {
-            End();
-        }
-    }
-
-    // The connection is over: what waits for an answer fails now rather than at its timeout, and the events end.
-    private void End()
-    {
-        List<TaskCompletionSource<(bool, JsonElement)>> orphans;
-        lock (_gate)
-        {
-            _ended = true;
-            orphans = [.. _pending.Values];
-        }
-
-        foreach (TaskCompletionSource<(bool, JsonElement)> orphan in orphans)
-        {
-            orphan.TrySetException(Closed());
-        }
-
-        _events.Writer.TryComplete();
-    }
-
-    private void Answer(long id, bool isError, JsonElement value)
-    {
-        TaskCompletionSource<(bool, JsonElement)>? waiting;
-        lock (_gate)
-        {
-            _pending.TryGetValue(id, out waiting);
-        }
-
-        // An answer nobody waits for any more (its request timed out) is dropped.
-        waiting?.TrySetResult((isError, value));
-    }
-
-    /// <summary>Routes the host's lines: responses to their requests, notifications to the event queue.</summary>
-    private sealed class LineHandler(ControlClient client) : ILineHandler
-    {
-        public async ValueTask<bool> OnLineAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
-        {
-            // Anything but a response to an integer id or a notification (a request, a line that is not JSON-RPC) is not
-            // part of what a host sends: ignored.
-            MessageInfo info = MessageClassifier.Classify(line.Span);
-            if (info.Kind == MessageKind.Response && info.Id is { IsString: false } id)
+            catch (ChannelClosedException)
             {
-                client.Answer(id.AsNumber, info.IsErrorResponse, Member(line, info.IsErrorResponse ? "error" : "result"));
+                // Disposed.
             }
-            else if (info.Kind == MessageKind.Notification && Volatile.Read(ref client._subscribed) != 0)
-            {
-                await client._events.Writer.WriteAsync((info.Method!, Member(line, "params")), cancellationToken).ConfigureAwait(false);
-            }
-
-            return true;
-        }
-
-        public ValueTask<bool> OnOversizedAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
-
-        public ValueTask<bool> OnDrainedAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
-
-        // The one member the client needs, copied out of the line (whose memory the pump reuses). Missing: Undefined.
-        private static JsonElement Member(ReadOnlyMemory<byte> line, string name)
-        {
-            using JsonDocument document = JsonDocument.Parse(line);
-            return document.RootElement.TryGetProperty(name, out JsonElement value) ? value.Clone() : default;
         }
     }
 }

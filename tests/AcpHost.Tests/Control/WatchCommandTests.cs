@@ -4,10 +4,10 @@ using System.Text.Json;
 using AcpHost.Cli;
 using AcpHost.Events;
 using AcpHost.Features.Compaction;
-using AcpHost.Features.Control;
+using AcpHost.Control;
 using AcpHost.Storage.Ledgers;
 
-namespace AcpHost.Tests.Features.Control;
+namespace AcpHost.Tests.Control;
 
 public sealed class WatchCommandTests : IDisposable
 {
@@ -40,7 +40,7 @@ public sealed class WatchCommandTests : IDisposable
 
     private static async Task PublishSampleEventsAsync(FakeControlServer host)
     {
-        var compaction = new CompactionRecord
+        var compaction = new CompactionEvent
         {
             Id = "cmp-1",
             SessionId = "s-root",
@@ -53,7 +53,7 @@ public sealed class WatchCommandTests : IDisposable
             Source = CompactionSources.ToolCall,
             BoundaryUuid = "b-1",
         };
-        await host.PublishAsync(ControlMethods.CompactionEvent, JsonSerializer.Serialize(compaction, ControlJsonContext.Default.CompactionRecord));
+        await host.PublishAsync(ControlMethods.CompactionEvent, JsonSerializer.Serialize(compaction, ControlJsonContext.Default.CompactionEvent));
         var fork = new ForkEvent { SessionId = "s-child", ParentSessionId = "s-root", Reason = "pre-compact", UsedTokens = 800_000, ContextWindow = 1_000_000, At = At.AddSeconds(1) };
         await host.PublishAsync(ControlMethods.ForkEventName, JsonSerializer.Serialize(fork, ControlJsonContext.Default.ForkEvent));
         var usage = new UsageEvent { SessionId = "s-other", UsedTokens = 512_000, ContextWindow = 1_000_000, At = At.AddSeconds(2) };
@@ -116,8 +116,8 @@ public sealed class WatchCommandTests : IDisposable
         Task<int> watching = StartAsync();
         await host.WaitForSubscribersAsync();
 
-        var idle = new CompactionRecord { Id = "cmp-2", SessionId = "s-idle", Trigger = "idle", PreTokens = 210_000, PostTokens = 3_100, At = At, Source = CompactionSources.CompactionUpdate };
-        await host.PublishAsync(ControlMethods.CompactionEvent, JsonSerializer.Serialize(idle, ControlJsonContext.Default.CompactionRecord));
+        var idle = new CompactionEvent { Id = "cmp-2", SessionId = "s-idle", Trigger = "idle", PreTokens = 210_000, PostTokens = 3_100, At = At, Source = CompactionSources.CompactionUpdate };
+        await host.PublishAsync(ControlMethods.CompactionEvent, JsonSerializer.Serialize(idle, ControlJsonContext.Default.CompactionEvent));
         string[] lines = await _output.WaitForLinesAsync(1);
         await _stop.CancelAsync();
 

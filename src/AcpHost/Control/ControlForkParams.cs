@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace AcpHost.Features.Control;
+namespace AcpHost.Control;
 
 /// <summary>The params of the control endpoint's <c>session/fork</c>.</summary>
 public sealed record ControlForkParams

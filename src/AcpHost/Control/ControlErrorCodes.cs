@@ -1,4 +1,4 @@
-namespace AcpHost.Features.Control;
+namespace AcpHost.Control;
 
 /// <summary>Error codes of the control endpoint beyond JSON-RPC's own.</summary>
 public static class ControlErrorCodes

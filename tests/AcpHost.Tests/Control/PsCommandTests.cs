@@ -1,7 +1,7 @@
 using System.Text.Json;
 using AcpHost.Tests.Support;
 
-namespace AcpHost.Tests.Features.Control;
+namespace AcpHost.Tests.Control;
 
 public sealed class PsCommandTests : IDisposable
 {

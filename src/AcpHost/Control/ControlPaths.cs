@@ -1,7 +1,7 @@
 using System.Globalization;
 using AcpHost.Relay.Transport;
 
-namespace AcpHost.Features.Control;
+namespace AcpHost.Control;
 
 /// <summary>
 /// Where control sockets live: <c>$XDG_RUNTIME_DIR/acphost/</c> (per user, on tmpfs, cleaned at logout) when that is

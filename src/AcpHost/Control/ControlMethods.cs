@@ -1,4 +1,4 @@
-namespace AcpHost.Features.Control;
+namespace AcpHost.Control;
 
 /// <summary>The methods and notifications of the control endpoint (protocol/README.md, "Control endpoint").</summary>
 public static class ControlMethods
