@@ -88,6 +88,7 @@ public sealed partial class AgentProcess : IAgentConnection
 
         var process = new Process { StartInfo = startInfo };
         OrphanReaper.BecomeSubreaper();
+        ChildDescriptors.CloseOnExec();
         try
         {
             process.Start();

@@ -40,6 +40,7 @@ internal sealed class ControlConnection(ControlRequestHandler handler, ControlRp
         {
             HostEventBus.Subscription subscription = handler.Events.Subscribe();
             _events = Task.Run(() => PumpEventsAsync(subscription), CancellationToken.None);
+            ControlRequestHandler.Subscribed(handler.Log);
         }
 
         return EmptyResult.Instance;

@@ -122,6 +122,9 @@ public sealed partial class ControlRequestHandler(
 
     internal ILogger Log => log;
 
+    [LoggerMessage(EventId = 511, Level = LogLevel.Information, Message = "A control client subscribed to events")]
+    internal static partial void Subscribed(ILogger logger);
+
     [LoggerMessage(EventId = 510, Level = LogLevel.Warning, Message = "Dropped a control subscriber that fell behind")]
     internal static partial void SubscriberDropped(ILogger logger);
 }
