@@ -45,7 +45,16 @@ public class ControlPlaneTests(AgentInstall install)
                 }
             }
         });
-        await Task.Delay(1500); // let it connect and subscribe
+        // Once the host logs the subscription, every later event reaches the watcher.
+        using (var subscribed = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (!session.Host.Stderr.Contains("A control client subscribed to events", StringComparison.Ordinal))
+            {
+                Assert.False(watch.HasExited, "watch exited before it subscribed");
+                await Task.Delay(50, subscribed.Token);
+            }
+        }
+
         await session.PromptAsync(sessionId, "/compact");
         JsonElement compaction = await compactionSeen.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(sessionId, compaction.GetProperty("sessionId").GetString());

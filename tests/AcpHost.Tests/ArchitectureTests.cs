@@ -16,23 +16,6 @@ public class ArchitectureTests
     /// <summary>Known breaches of the room plan: "file -> namespace it names", with who removes each.</summary>
     private static readonly HashSet<string> KnownReferenceBreaches = new(StringComparer.Ordinal)
     {
-        // h16ctl: the control plane drives the relay's LinePump/LineFramer/LineWriter and peer checks on its socket;
-        // on StreamJsonRpc, out of Features/, it names none of them.
-        "src/AcpHost/Features/Control/ControlClient.cs -> AcpHost.Relay.Transport",
-        "src/AcpHost/Features/Control/ControlConnection.cs -> AcpHost.Relay.Transport",
-        "src/AcpHost/Features/Control/ControlEndpoint.cs -> AcpHost.Relay.Transport",
-        "src/AcpHost/Features/Control/ControlPaths.cs -> AcpHost.Relay.Transport",
-        "src/AcpHost/Features/Control/ControlRequestHandler.cs -> AcpHost.Relay.Transport",
-        // h16ctl: the control plane, while it is a feature folder, names the features it serves (sessions, fork,
-        // compaction); moved beside the relay as src/AcpHost/Control it reads typed events instead.
-        "src/AcpHost/Features/Control/ControlEndpoint.cs -> AcpHost.Features.Sessions",
-        "src/AcpHost/Features/Control/ControlEventLines.cs -> AcpHost.Features.Compaction",
-        "src/AcpHost/Features/Control/ControlJsonContext.cs -> AcpHost.Features.Compaction",
-        "src/AcpHost/Features/Control/ControlRequestHandler.cs -> AcpHost.Features.Fork",
-        "src/AcpHost/Features/Control/ControlRequestHandler.cs -> AcpHost.Features.Sessions",
-        // lead: `acphost scan` asks the transport's stat(2) wrapper whether a transcript is a regular file (a FIFO
-        // would block the scan); the OS file helpers (UnixFileStatus, OwnFiles) belong in a shared room below both.
-        "src/AcpHost/Features/PostMortem/TranscriptScanner.cs -> AcpHost.Relay.Transport",
     };
 
     /// <summary>Known files over <see cref="MaxLines"/> lines, with who splits each.</summary>

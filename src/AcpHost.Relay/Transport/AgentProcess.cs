@@ -86,6 +86,7 @@ public sealed partial class AgentProcess : IAgentConnection
 
         var process = new Process { StartInfo = startInfo };
         OrphanReaper.BecomeSubreaper();
+        ChildDescriptors.CloseOnExec();
         try
         {
             process.Start();

@@ -27,6 +27,7 @@ internal static class ToolRunner
         }
 
         using var process = new Process { StartInfo = startInfo };
+        Relay.Transport.ChildDescriptors.CloseOnExec();
         try
         {
             process.Start();

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using AcpHost.Features.Compaction;
-using AcpHost.Features.Control;
+using AcpHost.Control;
 using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
@@ -31,7 +31,7 @@ internal static class EventLine
         switch (method)
         {
             case ControlMethods.CompactionEvent:
-                CompactionRecord compaction = parameters.Deserialize(ControlJsonContext.Default.CompactionRecord) ?? throw Null(method);
+                CompactionEvent compaction = parameters.Deserialize(ControlJsonContext.Default.CompactionEvent) ?? throw Null(method);
                 return !Matches(session, compaction.SessionId) ? null : asJson ? Json(compaction) : Human(compaction);
             case ControlMethods.ForkEventName:
                 ForkEvent fork = parameters.Deserialize(ControlJsonContext.Default.ForkEvent) ?? throw Null(method);
@@ -48,7 +48,7 @@ internal static class EventLine
 
     private static JsonException Null(string method) => new($"{method} carried null params");
 
-    private static string Human(CompactionRecord record)
+    private static string Human(CompactionEvent record)
     {
         string line = Start(record.At, "compaction") + $"{record.SessionId}  {record.Trigger ?? Unknown}  preTokens {Number(record.PreTokens)} → {Number(record.PostTokens)}";
         return record.DurationMs is { } ms ? line + $" ({Duration(ms)})" : line;
@@ -82,7 +82,7 @@ internal static class EventLine
         : string.Create(CultureInfo.InvariantCulture, $"{milliseconds / 1000.0:N1} s");
 
     // Exactly the ledger record's public fields, as acphost compactions --json prints them (boundaryUuid stays behind).
-    private static string Json(CompactionRecord record) => Json("compaction", json =>
+    private static string Json(CompactionEvent record) => Json("compaction", json =>
     {
         json.WriteString("id", record.Id);
         json.WriteString("sessionId", record.SessionId);

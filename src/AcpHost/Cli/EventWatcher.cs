@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text.Json;
-using AcpHost.Features.Control;
+using AcpHost.Control;
 
 namespace AcpHost.Cli;
 

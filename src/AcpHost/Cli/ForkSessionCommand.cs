@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json;
-using AcpHost.Features.Control;
+using AcpHost.Control;
 using AcpHost.Hosting;
 
 namespace AcpHost.Cli;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using AcpHost.Features.Control;
+using AcpHost.Control;
 using AcpHost.Features.Sessions;
 using AcpHost.Storage.Ledgers;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AcpHost.Features.Control;
+using AcpHost.Control;
 
 namespace AcpHost.Cli;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AcpHost.Features.Control;
+using AcpHost.Control;
 using AcpHost.Hosting;
 
 namespace AcpHost.Cli;

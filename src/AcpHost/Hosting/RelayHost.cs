@@ -1,7 +1,7 @@
 using AcpHost.Events;
 using AcpHost.Agent;
 using AcpHost.Features.Compaction;
-using AcpHost.Features.Control;
+using AcpHost.Control;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Recovery;
 using AcpHost.State;

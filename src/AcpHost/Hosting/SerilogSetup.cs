@@ -77,11 +77,11 @@ public static class SerilogSetup
         string folder = DataDirectory.Logs(dataDir);
         try
         {
-            Relay.Transport.OwnFiles.EnsurePrivateFolder(folder);
+            Relay.Platform.OwnFiles.EnsurePrivateFolder(folder);
 
             // The name Serilog's daily rolling gives today's file (local date, as Serilog uses).
             string today = Path.Combine(folder, "acphost-" + DateTime.Now.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture) + ".log");
-            using (Relay.Transport.OwnFiles.OpenNoFollow(today, FileAccess.Write, append: true))
+            using (Relay.Platform.OwnFiles.OpenNoFollow(today, FileAccess.Write, append: true))
             {
             }
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using AcpHost.Events;
 using AcpHost.Hosting;
+using AcpHost.Relay.Platform;
 using AcpHost.Relay.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using AcpHost.Cli;
-using AcpHost.Features.Control;
-using AcpHost.Tests.Features.Control;
+using AcpHost.Control;
+using AcpHost.Tests.Control;
 using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Cli;

@@ -1,11 +1,12 @@
 using AcpHost.Events;
-using AcpHost.Features.Control;
+using AcpHost.Control;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
 using AcpHost.Hosting;
+using AcpHost.Relay.Platform;
 using AcpHost.Relay.Transport;
 using AcpHost.State;
-using AcpHost.Tests.Features.Control;
+using AcpHost.Tests.Control;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,7 @@
 using AcpHost.Events;
 using AcpHost.Features.Compaction;
 using AcpHost.Hosting;
+using AcpHost.Relay.Platform;
 using AcpHost.Relay.Relay;
 using AcpHost.Relay.Transport;
 using AcpHost.Storage.Ledgers;

@@ -11,7 +11,7 @@ internal static class OtherUser
 {
     public const int Uid = 12345;
 
-    public static bool Available => AcpHost.Relay.Transport.UnixPeer.EffectiveUserId() == 0 && File.Exists("/usr/bin/setpriv");
+    public static bool Available => AcpHost.Relay.Platform.UnixPeer.EffectiveUserId() == 0 && File.Exists("/usr/bin/setpriv");
 
     public static void Own(string path) => Run("chown", "-h", $"{Uid}:{Uid}", path);
 

@@ -5,8 +5,8 @@ namespace AcpHost.Tests.Support;
 
 /// <summary>
 /// The repository's C# sources as text, with the AcpHost namespaces each file refers to: its using directives, names
-/// written in full (<c>AcpHost.Relay.Transport.OwnFiles</c>) and names qualified from an enclosing namespace
-/// (<c>Relay.Transport.OwnFiles</c> inside <c>AcpHost.Hosting</c>), in code and in <c>cref</c>s alike. Enough to hold
+/// written in full (<c>AcpHost.Relay.Platform.OwnFiles</c>) and names qualified from an enclosing namespace
+/// (<c>Relay.Platform.OwnFiles</c> inside <c>AcpHost.Hosting</c>), in code and in <c>cref</c>s alike. Enough to hold
 /// the room plan without a compiler: a name only counts when it resolves to a type declared in the sources.
 /// </summary>
 internal sealed partial class SourceTree

@@ -96,8 +96,8 @@ public static class TranscriptScanner
     {
         try
         {
-            if (AcpHost.Relay.Transport.UnixFileStatus.Of(path, followSymlink: true) is { } status
-                && status.Type != AcpHost.Relay.Transport.UnixFileType.Regular)
+            if (AcpHost.Relay.Platform.UnixFileStatus.Of(path, followSymlink: true) is { } status
+                && status.Type != AcpHost.Relay.Platform.UnixFileType.Regular)
             {
                 unreadable.Add(new UnreadableFile(path, NotRegular));
                 return;

@@ -1,0 +1,52 @@
+using System.Text.Json;
+
+namespace AcpHost.Control;
+
+/// <summary>
+/// A control endpoint answered a request with a JSON-RPC error: a bad request, an unknown session, or the agent's own
+/// refusal (for <c>session/fork</c>), with the error's code, message and data as the host sent them.
+/// </summary>
+public sealed class ControlErrorException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ControlErrorException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public ControlErrorException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and its cause.</summary>
+    public ControlErrorException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception for an error answer.</summary>
+    public ControlErrorException(int code, string message, JsonElement? data)
+        : base(message)
+    {
+        Code = code;
+        ErrorData = data;
+    }
+
+    /// <summary>The JSON-RPC error code (<see cref="ControlErrorCodes"/>, or the agent's).</summary>
+    public int Code { get; }
+
+    /// <summary>The error's <c>data</c>, if it had any.</summary>
+    public JsonElement? ErrorData { get; }
+
+    /// <summary>Reads a JSON-RPC error object; what is missing or of the wrong type is left out rather than thrown over.</summary>
+    internal static ControlErrorException FromError(JsonElement error, string method)
+    {
+        int code = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("code", out JsonElement c) && c.TryGetInt32(out int number) ? number : 0;
+        string message = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out JsonElement m) && m.ValueKind == JsonValueKind.String
+            ? m.GetString()!
+            : $"{method} failed without a message";
+        JsonElement? data = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("data", out JsonElement d) ? d.Clone() : null;
+        return new ControlErrorException(code, message, data);
+    }
+}

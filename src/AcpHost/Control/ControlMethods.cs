@@ -1,0 +1,23 @@
+namespace AcpHost.Control;
+
+/// <summary>The methods and notifications of the control endpoint (protocol/README.md, "Control endpoint").</summary>
+public static class ControlMethods
+{
+    /// <summary>Request: the host, its agent and its live sessions → <see cref="HostStatus"/>.</summary>
+    public const string Status = "host/status";
+
+    /// <summary>Request: fork a live session (<see cref="ControlForkParams"/> → <see cref="ControlForkResult"/>).</summary>
+    public const string Fork = "session/fork";
+
+    /// <summary>Request: start receiving events on this connection until it closes; answered with <c>{}</c>.</summary>
+    public const string Subscribe = "events/subscribe";
+
+    /// <summary>Notification: a compaction was recorded (params: the ledger record).</summary>
+    public const string CompactionEvent = "event/compaction";
+
+    /// <summary>Notification: a session was forked (params: <see cref="ForkEvent"/>).</summary>
+    public const string ForkEventName = "event/fork";
+
+    /// <summary>Notification: a session's context fill changed (params: <see cref="UsageEvent"/>).</summary>
+    public const string UsageEventName = "event/usage";
+}

@@ -1,8 +1,0 @@
-namespace AcpHost.Features.Control;
-
-/// <summary>Error codes of the control endpoint beyond JSON-RPC's own.</summary>
-public static class ControlErrorCodes
-{
-    /// <summary>The session is not relayed by this host (the same code ACP agents use for an unknown session).</summary>
-    public const int SessionNotFound = -32002;
-}

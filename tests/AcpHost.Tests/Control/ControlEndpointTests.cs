@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using AcpHost.Events;
+using AcpHost.Control;
+using AcpHost.Features.Fork;
+using AcpHost.Features.Sessions;
+using AcpHost.Hosting;
+using AcpHost.State;
+using AcpHost.Tests.Support;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AcpHost.Tests.Control;
+
+/// <summary>The control endpoint on a real Unix socket in a temp folder, without an agent.</summary>
+public sealed class ControlEndpointTests : IAsyncDisposable
+{
+    private const int Timeout = 20_000;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("ah-").FullName;
+    private readonly HostEventBus _events;
+    private readonly SessionRegistry _sessions;
+    private readonly ListLogger<ControlEndpoint> _log = new();
+    private readonly ListLogger<ControlRequestHandler> _handlerLog = new();
+    private readonly ControlEndpoint _endpoint;
+
+    public ControlEndpointTests()
+    {
+        _events = new HostEventBus();
+        _sessions = new SessionRegistry(_events);
+        var settings = Options.Create(new HostSettings { DataDir = Path.Combine(_folder, "data") });
+        var handler = new ControlRequestHandler(settings, new HostState(TimeProvider.System), _sessions, new ForkService(_sessions, TimeProvider.System),
+            new ClientChannel(), _events, TimeProvider.System, _handlerLog);
+        string runtime = Path.Combine(_folder, "rt");
+        _endpoint = new ControlEndpoint(settings, handler, _sessions, _events, TimeProvider.System, _log, name => name == "XDG_RUNTIME_DIR" ? runtime : null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _endpoint.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private static async Task<(Socket Socket, StreamReader Reader)> ConnectAsync(string path)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
+        return (socket, new StreamReader(new NetworkStream(socket, ownsSocket: false), Encoding.UTF8));
+    }
+
+    private static async Task<JsonElement> AskAsync(Socket socket, StreamReader reader, string request)
+    {
+        await socket.SendAsync(Encoding.UTF8.GetBytes(request + "\n"));
+        string? line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        return JsonDocument.Parse(line ?? throw new InvalidOperationException("connection closed")).RootElement.Clone();
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Start_SocketIsOwnerOnlyInAnOwnerOnlyFolderAndGoneAfterStop()
+    {
+        await _endpoint.StartAsync(CancellationToken.None);
+
+        string path = _endpoint.SocketPath!;
+        Assert.Equal(Path.Combine(_folder, "rt", "acphost", $"{Environment.ProcessId}.sock"), path);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
+
+        await _endpoint.StopAsync(CancellationToken.None);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Status_SameUser_ListsTheLiveSessions()
+    {
+        _sessions.Open(new SessionInfo("s-1", "/work", DateTimeOffset.UtcNow, "session/new", null));
+        _sessions.RecordUsage("s-1", 500, 1000);
+        _sessions.Open(new SessionInfo("s-2", "/work", DateTimeOffset.UtcNow, "session/fork", "s-1") { ForkReason = "command" });
+        await _endpoint.StartAsync(CancellationToken.None);
+        (Socket socket, StreamReader reader) = await ConnectAsync(_endpoint.SocketPath!);
+        using (socket)
+        {
+            JsonElement status = (await AskAsync(socket, reader, """{"jsonrpc":"2.0","id":1,"method":"host/status"}""")).GetProperty("result");
+
+            Assert.Equal(Environment.ProcessId, status.GetProperty("pid").GetInt32());
+            Assert.Equal(Path.Combine(_folder, "data"), status.GetProperty("dataDir").GetString());
+            JsonElement[] sessions = [.. status.GetProperty("sessions").EnumerateArray()];
+            Assert.Equal(["s-1", "s-2"], sessions.Select(s => s.GetProperty("sessionId").GetString()));
+            Assert.Equal(500, sessions[0].GetProperty("usedTokens").GetInt64());
+            Assert.Equal(("s-1", "command"), (sessions[1].GetProperty("parentSessionId").GetString(), sessions[1].GetProperty("forkReason").GetString()));
+        }
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Fork_UnknownSession_IsSessionNotFound_AndBadInputGetsErrors()
+    {
+        await _endpoint.StartAsync(CancellationToken.None);
+        (Socket socket, StreamReader reader) = await ConnectAsync(_endpoint.SocketPath!);
+        using (socket)
+        {
+            JsonElement unknown = await AskAsync(socket, reader, """{"jsonrpc":"2.0","id":2,"method":"session/fork","params":{"sessionId":"nope"}}""");
+            Assert.Equal(-32002, unknown.GetProperty("error").GetProperty("code").GetInt32());
+            Assert.Equal("nope", unknown.GetProperty("error").GetProperty("data").GetProperty("sessionId").GetString());
+
+            Assert.Equal(-32602, (await AskAsync(socket, reader, """{"jsonrpc":"2.0","id":3,"method":"session/fork","params":{}}""")).GetProperty("error").GetProperty("code").GetInt32());
+            Assert.Equal(-32601, (await AskAsync(socket, reader, """{"jsonrpc":"2.0","id":4,"method":"nope"}""")).GetProperty("error").GetProperty("code").GetInt32());
+            Assert.Equal(-32700, (await AskAsync(socket, reader, "garbage")).GetProperty("error").GetProperty("code").GetInt32());
+        }
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Subscribe_ReceivesEventsUntilItDisconnects()
+    {
+        await _endpoint.StartAsync(CancellationToken.None);
+        (Socket socket, StreamReader reader) = await ConnectAsync(_endpoint.SocketPath!);
+        using (socket)
+        {
+            Assert.Equal(JsonValueKind.Object, (await AskAsync(socket, reader, """{"jsonrpc":"2.0","id":1,"method":"events/subscribe"}""")).GetProperty("result").ValueKind);
+
+            _sessions.Open(new SessionInfo("s-1", "/w", DateTimeOffset.UtcNow, "session/new", null));
+            await WaitUntilAsync(() => { _sessions.RecordUsage("s-1", 42, 100); return Task.FromResult(true); });
+            string? line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            JsonElement usage = JsonDocument.Parse(line!).RootElement;
+            Assert.Equal("event/usage", usage.GetProperty("method").GetString());
+            Assert.Equal(("s-1", 42L), (usage.GetProperty("params").GetProperty("sessionId").GetString(), usage.GetProperty("params").GetProperty("usedTokens").GetInt64()));
+        }
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task SlowSubscriber_IsDroppedAndPublishingNeverBlocks()
+    {
+        await _endpoint.StartAsync(CancellationToken.None);
+        (Socket socket, StreamReader reader) = await ConnectAsync(_endpoint.SocketPath!);
+        using (socket)
+        {
+            await AskAsync(socket, reader, """{"jsonrpc":"2.0","id":1,"method":"events/subscribe"}""");
+            var big = new ContextFillChanged { SessionId = new string('x', 4000), UsedTokens = 1, At = DateTimeOffset.UnixEpoch };
+
+            // Nobody reads: the socket buffers fill, then the subscriber's queue, then it is cut off.
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < 20_000; i++)
+            {
+                _events.Publish(big);
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"publishing took {clock.Elapsed}");
+            await WaitUntilAsync(() => Task.FromResult(_handlerLog.Contains(LogLevel.Warning, "Dropped a control subscriber")));
+        }
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Start_StaleSocketOfADeadHost_IsRemoved()
+    {
+        string folder = Path.Combine(_folder, "rt", "acphost");
+        Directory.CreateDirectory(folder);
+        string stale = Path.Combine(folder, "999999.sock");
+        using (var dead = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            dead.Bind(new UnixDomainSocketEndPoint(stale)); // bound, never listening, then closed: what a killed host leaves
+        }
+
+        await _endpoint.StartAsync(CancellationToken.None);
+
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(_endpoint.SocketPath));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task ForeignUser_IsRefusedEvenIfTheFilesWereMadeWorldWritable()
+    {
+        Assert.True(Environment.UserName == "root", "this test runs a client as another user, which needs root (CI and sessions run as root)");
+        await _endpoint.StartAsync(CancellationToken.None);
+        string path = _endpoint.SocketPath!;
+
+        // Defence in depth: even with the folder and socket opened up by mistake, the kernel's peer uid decides.
+        foreach (string folder in new[] { _folder, Path.Combine(_folder, "rt"), Path.GetDirectoryName(path)! })
+        {
+            File.SetUnixFileMode(folder, (UnixFileMode)0b111_111_111);
+        }
+
+        File.SetUnixFileMode(path, (UnixFileMode)0b110_110_110);
+        const string client = """
+            import socket, sys
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(sys.argv[1])
+            s.settimeout(5)
+            # The host may refuse and close before the request is even sent: a broken pipe is a refusal too.
+            try:
+                s.sendall(b'{"jsonrpc":"2.0","id":1,"method":"host/status"}\n')
+                data = s.recv(65536)
+            except (ConnectionResetError, BrokenPipeError):
+                data = b""
+            print("ANSWER:" + data.decode() if data else "CLOSED")
+            """;
+        var info = new ProcessStartInfo("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", client, path])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(info)!;
+        string output = await process.StandardOutput.ReadToEndAsync();
+        string errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(output.Trim() == "CLOSED", $"a foreign user got: {output} {errors}");
+        Assert.True(_log.Contains(LogLevel.Warning, "Refused a control connection from uid 65534"));
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
+            await Task.Delay(20);
+        }
+    }
+}
