@@ -32,6 +32,8 @@ public sealed partial class AgentProcess : IAgentConnection
         _process = process;
         _agentLog = agentLog;
         _stderrTail = new StderrTail(stderrTailLines);
+        PipeCapacity.TryGrow(process.StandardOutput.BaseStream);
+        PipeCapacity.TryGrow(process.StandardInput.BaseStream);
         Output = ReaderThread.Start(
             process.StandardOutput.BaseStream, "acphost agent stdout", ReadinessSpin.For(process.StandardOutput.BaseStream, readSpin));
         Input = PipeWriter.Create(process.StandardInput.BaseStream, new StreamPipeWriterOptions(minimumBufferSize: PipeBufferSize));

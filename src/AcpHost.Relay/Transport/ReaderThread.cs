@@ -24,9 +24,8 @@ public static class ReaderThread
     /// <summary>The unread bytes at which the thread stops reading until the pump catches up.</summary>
     public const int PauseThreshold = 1024 * 1024;
 
-    // Up to this much per read: one read of a flood should take whatever the pipe holds. (The pipes' kernel buffers are
-    // left at their size: growing them to 1 MiB with F_SETPIPE_SZ bought nothing measurable in scripts/bench.sh,
-    // large flood 1,088 MB/s with against 1,118 without, best of 5 side by side, 2026-11-26.)
+    // Up to this much per read: a pipe grown by PipeCapacity holds more than the default 64 KiB, and one read of a
+    // flood should take what is there.
     private const int ReadSize = 256 * 1024;
 
     /// <summary>

@@ -34,6 +34,9 @@ public sealed class StdioStreams
         Stream stdout = OpenStandardOutput();
         Console.SetOut(Console.Error);
 
+        // When the editor connects through pipes, bigger kernel buffers mean fewer wake-ups per flood (PipeCapacity).
+        PipeCapacity.TryGrow(0);
+        PipeCapacity.TryGrow(1);
         return new StdioStreams(
             ReaderThread.Start(stdin, "acphost client stdin", ReadinessSpin.For(new SafeFileHandle(0, ownsHandle: false), readSpin), HangUpProbe.For(new SafeFileHandle(0, ownsHandle: false))),
             PipeWriter.Create(new BlockingWriteStream(stdout), new StreamPipeWriterOptions(minimumBufferSize: BufferSize)));
