@@ -18,7 +18,7 @@ namespace AcpHost.Features.Fork;
 /// the client asked for is announced just before its response goes to the client.
 /// </summary>
 /// <remarks>Registered after every other interceptor of <c>session/update</c>: what it holds back has been through them.</remarks>
-public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<ForkAnnouncer> log, HostEventBus? events = null, TimeProvider? time = null) : IMessageInterceptor
+public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<ForkAnnouncer> log, HostEventBus? events = null) : IMessageInterceptor
 {
     /// <summary>The longest a new session's early updates wait for the announcement.</summary>
     public static readonly TimeSpan EarlyUpdateWait = TimeSpan.FromSeconds(30);
@@ -167,7 +167,7 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
             Reason = notification.Reason,
             UsedTokens = notification.UsedTokens,
             ContextWindow = notification.ContextWindow,
-            At = (time ?? TimeProvider.System).GetUtcNow(),
+            At = session.OpenedAt,
         });
         _unannounced.TryRemove(session.SessionId, out _);
         await LetGoAsync(session.SessionId, outlet).ConfigureAwait(false);
