@@ -24,6 +24,26 @@ internal static class Conditions
     }
 
     /// <summary>
+    /// True when <paramref name="condition"/> held at every look over <paramref name="window"/>: like
+    /// <see cref="StaysPendingAsync"/>, a claim about absence, which can only be watched for a while.
+    /// </summary>
+    public static async Task<bool> HoldsForAsync(Func<bool> condition, TimeSpan window)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < window)
+        {
+            if (!condition())
+            {
+                return false;
+            }
+
+            await Task.Delay(Poll);
+        }
+
+        return condition();
+    }
+
+    /// <summary>
     /// True when <paramref name="task"/> is still pending after <paramref name="window"/>. Absence can only be watched
     /// for a while: the window is the test's claim, and a bug that lets the task finish early shows up within it.
     /// </summary>

@@ -34,6 +34,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
     private readonly CompactionOptions _options;
     private readonly ILogger<CompactionRecorder> _log;
     private readonly CompactionTracker _tracker;
+    private readonly TimeProvider _time;
     private readonly string _claudeConfigDir;
     private readonly ConcurrentDictionary<string, TranscriptTail> _tails = new(StringComparer.Ordinal);
     private readonly SessionTurns _turns;
@@ -70,6 +71,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         _ledger = ledger;
         _options = options.Value;
         _log = log;
+        _time = time;
         _tracker = new CompactionTracker(time, _options.TranscriptWait, _turns);
         _claudeConfigDir = TranscriptPaths.ConfigDir(_options.ClaudeConfigDir);
         _sessions.SessionOpened += StartFollowing;
@@ -120,6 +122,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         }
 
         Enqueue(_tracker.Observe(signal, WindowOf(sessionId)));
+        WakePoll();
         if (body.Kind != "compaction_update" || signal.Phase != SignalPhase.Completed || signal.Key is null)
         {
             return InterceptResult.Forward;
@@ -221,6 +224,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         {
             // A turn ended: look at its transcript for any compaction the wire did not report.
             _sweeps.TryAdd(sessionId, 0);
+            WakePoll();
         }
     }
 
@@ -287,37 +291,6 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
     }
 
     private long? WindowOf(string sessionId) => _sessions.Find(sessionId)?.ContextWindow;
-
-    private async Task PollLoopAsync()
-    {
-        using var timer = new PeriodicTimer(_options.PollInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
-            {
-                var due = new HashSet<string>(_tracker.SessionsAwaitingTranscript(), StringComparer.Ordinal);
-                foreach (string sessionId in _sweeps.Keys)
-                {
-                    // Taken before the read: a turn that ends during it marks the session again for the next poll.
-                    if (_sweeps.TryRemove(sessionId, out _))
-                    {
-                        due.Add(sessionId);
-                    }
-                }
-
-                foreach (string sessionId in due)
-                {
-                    await ReadTranscriptAsync(sessionId, _stopping.Token).ConfigureAwait(false);
-                }
-
-                Enqueue(_tracker.Expire());
-            }
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-            // Disposal: the final sweep happens there.
-        }
-    }
 
     private async Task RecordLoopAsync()
     {

@@ -131,6 +131,15 @@ public sealed class CompactionTracker(TimeProvider time, TimeSpan transcriptWait
         }
     }
 
+    /// <summary>Whether any compaction ended on the wire and still waits for its counts (what keeps the poll running).</summary>
+    public bool AnyAwaitingTranscript()
+    {
+        lock (_lock)
+        {
+            return _sessions.Values.Any(entries => entries.Any(e => e.Recorded is null && e.Facts.PreTokens is null && e.CompletedAt is not null));
+        }
+    }
+
     /// <summary>What is known of the compaction the wire calls <paramref name="key"/>, once its <c>preTokens</c> is.</summary>
     public CompactionRecord? KnownFacts(string sessionId, string key)
     {

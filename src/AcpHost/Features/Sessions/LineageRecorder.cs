@@ -37,6 +37,7 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte> _unwritten = new(StringComparer.Ordinal);
     private Task _writing = Task.CompletedTask;
     private ITimer? _sweep;
+    private int _sweepArmed;
     private int _started;
     private int _disposed;
 
@@ -59,7 +60,13 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
             _writing = Task.Run(WriteLoopAsync, CancellationToken.None);
-            _sweep = _time.CreateTimer(static state => ((LineageRecorder)state!).Sweep(), this, SweepInterval, SweepInterval);
+            // Armed only while a fill waits to be written (ArmSweep): a timer ticking on an idle host wakes a thread for nothing.
+            _sweep = _time.CreateTimer(static state => ((LineageRecorder)state!).Sweep(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Volatile.Write(ref _sweepArmed, 0); // a fill before this found no timer to arm
+            if (!_unwritten.IsEmpty)
+            {
+                ArmSweep();
+            }
         }
 
         return Task.CompletedTask;
@@ -110,6 +117,7 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
         if (_lastWritten.TryGetValue(session.SessionId, out DateTimeOffset last) && now - last < UsageInterval)
         {
             _unwritten[session.SessionId] = 0;
+            ArmSweep();
             return;
         }
 
@@ -119,7 +127,7 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
     /// <summary>Writes the fills held back whose session was last written at least <see cref="UsageInterval"/> ago.</summary>
     private void Sweep()
     {
-        if (Volatile.Read(ref _disposed) != 0 || _unwritten.IsEmpty)
+        if (Volatile.Read(ref _disposed) != 0)
         {
             return;
         }
@@ -127,10 +135,35 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
         DateTimeOffset now = _time.GetUtcNow();
         foreach (string sessionId in _unwritten.Keys)
         {
-            if ((!_lastWritten.TryGetValue(sessionId, out DateTimeOffset last) || now - last >= UsageInterval) && _sessions.Find(sessionId) is { } session)
+            if (_sessions.Find(sessionId) is not { } session)
+            {
+                // Gone from the registry: nothing will be written for it, and it must not keep the timer running.
+                _unwritten.TryRemove(sessionId, out _);
+            }
+            else if (!_lastWritten.TryGetValue(sessionId, out DateTimeOffset last) || now - last >= UsageInterval)
             {
                 Enqueue(session, opened: false);
             }
+        }
+
+        if (_unwritten.IsEmpty)
+        {
+            // Disarmed first, then marked so: a fill that arrives in between sees the mark and arms it again.
+            _sweep?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Volatile.Write(ref _sweepArmed, 0);
+            if (!_unwritten.IsEmpty)
+            {
+                ArmSweep();
+            }
+        }
+    }
+
+    /// <summary>Starts the sweep timer unless it runs already (a fill is waiting for <see cref="UsageInterval"/>).</summary>
+    private void ArmSweep()
+    {
+        if (Interlocked.Exchange(ref _sweepArmed, 1) == 0)
+        {
+            _sweep?.Change(SweepInterval, SweepInterval);
         }
     }
 

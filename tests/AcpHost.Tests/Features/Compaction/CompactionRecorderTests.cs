@@ -26,12 +26,12 @@ public sealed class CompactionRecorderTests : IAsyncDisposable
 
     private string ClaudeDir => Path.Combine(_folder, "claude");
 
-    private (RelayHarness Harness, CompactionRecorder Recorder, CompactionLedger Ledger) Start()
+    private (RelayHarness Harness, CompactionRecorder Recorder, CompactionLedger Ledger) Start(TimeProvider? clock = null)
     {
         var registry = new SessionRegistry();
         var ledger = new CompactionLedger(Path.Combine(_folder, "data"));
         var options = Options.Create(new CompactionOptions { ClaudeConfigDir = ClaudeDir, TranscriptWait = TimeSpan.FromSeconds(5), PollInterval = TimeSpan.FromMilliseconds(50) });
-        var recorder = new CompactionRecorder(registry, ledger, options, TimeProvider.System, new ListLogger<CompactionRecorder>());
+        var recorder = new CompactionRecorder(registry, ledger, options, clock ?? TimeProvider.System, new ListLogger<CompactionRecorder>());
         Assert.True(recorder.StartAsync(CancellationToken.None).IsCompletedSuccessfully, "starting the loops must not wait on them");
         IMessageInterceptor[] interceptors = [new SessionTracker(registry, TimeProvider.System, new ListLogger<SessionTracker>()), recorder];
         return (new RelayHarness(interceptors), recorder, ledger);
@@ -97,6 +97,25 @@ public sealed class CompactionRecorderTests : IAsyncDisposable
         CompactionRecord record = Assert.Single(ledger.ReadAll());
         Assert.Equal(CompactionSources.ToolCall, record.Source);
         Assert.Equal("manual", record.Trigger);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Idle_NothingEndedOrAwaited_NoPollTimerUntilATurnEndsAndNoneAfterItIsLookedAt()
+    {
+        var clock = new TimerWatch();
+        (RelayHarness harness, CompactionRecorder recorder, _) = Start(clock);
+        await using (harness)
+        await using (recorder)
+        {
+            // Absence can only be watched for a while: ten poll intervals with no turn ended and no count awaited.
+            Task timerMade = Conditions.UntilAsync(() => clock.Created > 0, TimeSpan.FromSeconds(10), "a poll timer once a turn ended");
+            Assert.True(await Conditions.StaysPendingAsync(timerMade, TimeSpan.FromMilliseconds(500)), "an idle recorder made a timer");
+
+            // A turn ends (the /compact prompt is answered): its transcript is looked at, then the poll stops again.
+            await ReplayAsync(harness, "compact-manual.ndjson", []);
+            await timerMade;
+            await Conditions.UntilAsync(() => clock.Armed == 0, TimeSpan.FromSeconds(10), "no poll timer armed once nothing is due");
+        }
     }
 
     [Fact(Timeout = Timeout)]

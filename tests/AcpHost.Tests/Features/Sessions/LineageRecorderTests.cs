@@ -12,11 +12,12 @@ public sealed class LineageRecorderTests : IAsyncDisposable
 
     private readonly string _folder = Directory.CreateTempSubdirectory("acphost-lineage-").FullName;
     private readonly SessionRegistry _sessions = new();
+    private readonly TimerWatch _clock = new();
     private readonly LineageRecorder _lineage;
 
     public LineageRecorderTests()
     {
-        _lineage = new LineageRecorder(_sessions, new SessionLedger(_folder), TimeProvider.System, new ListLogger<LineageRecorder>());
+        _lineage = new LineageRecorder(_sessions, new SessionLedger(_folder), _clock, new ListLogger<LineageRecorder>());
         Assert.True(_lineage.StartAsync(CancellationToken.None).IsCompletedSuccessfully, "starting the loop must not wait on it");
     }
 
@@ -43,6 +44,19 @@ public sealed class LineageRecorderTests : IAsyncDisposable
         // Measured on the wall clock from a busy test machine: the bound plus what a loaded disk and scheduler add.
         Assert.True(lag <= LineageRecorder.MaxStaleness + TimeSpan.FromSeconds(3), $"the fill reached the ledger after {lag.TotalSeconds:N1} s");
         Assert.Equal(TimeSpan.FromSeconds(5), LineageRecorder.MaxStaleness);
+
+        // Nothing waits any more: the sweep timer stops, so an idle host wakes no thread for it.
+        await Conditions.UntilAsync(() => _clock.Armed == 0, TimeSpan.FromSeconds(10), "the sweep timer disarmed once every fill is written");
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Idle_NoFillWaiting_NoSweepTimerIsArmed()
+    {
+        _sessions.Open(new SessionInfo("s", "/work", DateTimeOffset.UtcNow, "session/new", null));
+        await Conditions.UntilAsync(() => Recorded("s") is not null, TimeSpan.FromSeconds(10), "the session in the ledger");
+
+        // Written at once, nothing held back: over more than one sweep interval no timer is armed.
+        Assert.True(await Conditions.HoldsForAsync(() => _clock.Armed == 0, LineageRecorder.SweepInterval * 1.5), "an idle recorder armed its sweep timer");
     }
 
     [Fact(Timeout = Timeout)]
