@@ -17,10 +17,23 @@ internal sealed class ClientRouter(RelayWrites writes, Interception interception
 {
     private readonly LineTemplate? _chunk = dialect.Chunk;
     private readonly CancelNotification? _cancel = dialect.Cancel;
+    private readonly bool _agentTrims = dialect.AgentTrimsLines;
 
     public async ValueTask<bool> OnLineAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
         counters.CountClientLine(line.Length);
+        if (_agentTrims)
+        {
+            // Read as the agent will read it (bad-input.md, C36): what follows (verdict, ids, features, the bytes
+            // forwarded) sees the line without padding the agent ignores, and a line of nothing else is skipped, as
+            // the agent skips it. A line without such padding is the same line.
+            line = JavaScriptTrim.Cut(line);
+            if (line.IsEmpty)
+            {
+                return true;
+            }
+        }
+
         try
         {
             return await RouteAsync(line, cancellationToken).ConfigureAwait(false);

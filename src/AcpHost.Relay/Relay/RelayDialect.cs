@@ -24,4 +24,11 @@ public sealed class RelayDialect
     /// Null for none.
     /// </summary>
     public LineTemplate? Chunk { get; init; }
+
+    /// <summary>
+    /// The agent trims each line it reads as JavaScript's <c>String.prototype.trim</c> does before parsing it (the ACP
+    /// TypeScript SDK): a client's line padded with what only that trim removes (a BOM, NBSP, U+2028, …) is then read,
+    /// and forwarded, without the padding (<see cref="JavaScriptTrim"/>), instead of being refused as not JSON.
+    /// </summary>
+    public bool AgentTrimsLines { get; init; }
 }

@@ -30,5 +30,6 @@ public static class AcpDialect
     {
         Cancel = new CancelNotification(CancelRequest, "requestId"),
         Chunk = TextChunk,
+        AgentTrimsLines = true,
     };
 }

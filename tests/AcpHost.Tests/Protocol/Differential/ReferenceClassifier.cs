@@ -43,8 +43,8 @@ internal static partial class ReferenceClassifier
         }
         catch (JsonException)
         {
-            // C36 (gap G5) among the rest: a line padded with whitespace JSON does not know (a BOM, NBSP, \v) is
-            // refused, though the agent's SDK trims it away (TextDecoder, String.prototype.trim) and reads the line.
+            // C36 among the rest: the classifier refuses a line padded with whitespace JSON does not know (a BOM,
+            // NBSP, \v); the client router cuts such padding before classifying (JavaScriptTrim), as the agent's SDK does.
             return Verdict.Parse(ErrorClass.NotJson);
         }
 
