@@ -115,6 +115,38 @@ public class TelemetryTests(AgentInstall install)
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Otlp_CollectorAcceptsButNeverAnswers_RelayAnswersAtOnceAndTheHostStillEndsInTime()
+    {
+        await using var collector = new StalledCollector();
+        using var data = new TempDirectory("acphost-otel-stalled");
+        await using HostUnderTest host = HostUnderTest.Start(["run", "--data-dir", data.Path, "--otlp", "--", "cat"], new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
+        }, data.Path);
+
+        // The exporter has reached the collector and hangs there while lines go through (cat echoes each).
+        for (int i = 0; i < 20 || collector.Accepted == 0; i++)
+        {
+            Assert.True(i < 600, "the exporter never connected to the collector");
+            string ping = $$$"""{"jsonrpc":"2.0","method":"ping","params":{"n":{{{i}}}}}""";
+            int from = host.MessageCount;
+            await host.SendAsync(ping);
+            var watch = Stopwatch.StartNew();
+            await host.WaitForAsync(m => m.GetProperty("params").GetProperty("n").GetInt32() == i, TimeSpan.FromSeconds(10), from);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"line {i} took {watch.Elapsed.TotalMilliseconds:F0} ms with the collector hanging");
+        }
+
+        // Shutting down, the flush waits for the hanging collector at most Relay:ShutdownGrace (5 s by default).
+        var shutdown = Stopwatch.StartNew();
+        host.CloseStdin();
+        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(shutdown.Elapsed < TimeSpan.FromSeconds(10), $"the host took {shutdown.Elapsed.TotalSeconds:F1} s to end with the collector hanging");
+        StdoutAssert.OnlyJsonRpc(host.StdoutLines);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task TelemetryOff_NoOpenTelemetryAssemblyInTheProcess_OnWithOtlpThereIs()
     {
         using var data = new TempDirectory("acphost-otel-off");
