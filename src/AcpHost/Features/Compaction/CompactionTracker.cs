@@ -127,7 +127,7 @@ public sealed class CompactionTracker(TimeProvider time, TimeSpan transcriptWait
     {
         lock (_lock)
         {
-            return [.. _sessions.Where(pair => pair.Value.Any(e => e.Recorded is null && e.Facts.PreTokens is null && e.CompletedAt is not null)).Select(pair => pair.Key)];
+            return [.. _sessions.Where(pair => pair.Value.Any(AwaitsTranscript)).Select(pair => pair.Key)];
         }
     }
 
@@ -136,9 +136,13 @@ public sealed class CompactionTracker(TimeProvider time, TimeSpan transcriptWait
     {
         lock (_lock)
         {
-            return _sessions.Values.Any(entries => entries.Any(e => e.Recorded is null && e.Facts.PreTokens is null && e.CompletedAt is not null));
+            return _sessions.Values.Any(entries => entries.Any(AwaitsTranscript));
         }
     }
+
+    // Ended on the wire, not recorded yet, and without its counts: the transcript may still bring them.
+    private static bool AwaitsTranscript(TrackedCompaction entry) =>
+        entry.Recorded is null && entry.Facts.PreTokens is null && entry.CompletedAt is not null;
 
     /// <summary>What is known of the compaction the wire calls <paramref name="key"/>, once its <c>preTokens</c> is.</summary>
     public CompactionRecord? KnownFacts(string sessionId, string key)
