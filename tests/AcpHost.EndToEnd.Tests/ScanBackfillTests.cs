@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using AcpHost.EndToEnd.Tests.Otlp;
@@ -25,7 +23,7 @@ public class ScanBackfillTests
         File.WriteAllText(transcript, Boundary("u-1", T0, "auto", 180_000) + Boundary("u-2", T0.AddHours(3), "manual", 60_000), new UTF8Encoding(false));
 
         // A collector that is not there: the run says so, fails, and remembers nothing.
-        var (exitCode, _, stderr) = await ScanAsync(projects, data, "http://127.0.0.1:" + ClosedPort());
+        var (exitCode, _, stderr) = await ScanAsync(projects, data, ClosedCollector.Endpoint());
         Assert.True(exitCode == 1, stderr);
         Assert.Contains("did not take", stderr, StringComparison.Ordinal);
 
@@ -74,13 +72,4 @@ public class ScanBackfillTests
         ["sessionId"] = "s-old",
         ["compactMetadata"] = new JsonObject { ["trigger"] = trigger, ["preTokens"] = preTokens, ["postTokens"] = 9_000, ["durationMs"] = 41_000 },
     }.ToJsonString() + "\n";
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

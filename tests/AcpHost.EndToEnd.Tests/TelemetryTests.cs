@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using AcpHost.EndToEnd.Tests.Otlp;
 using AcpHost.EndToEnd.Tests.Support;
@@ -79,7 +77,7 @@ public class TelemetryTests(AgentInstall install)
         await using RealAgentSession off = await RealAgentSession.StartAsync(install);
         await using RealAgentSession on = await RealAgentSession.StartWithEnvironmentAsync(install, new Dictionary<string, string>
         {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:" + ClosedPort(),
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = ClosedCollector.Endpoint(),
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
             ["OTEL_BLRP_SCHEDULE_DELAY"] = "100",
         });
@@ -167,7 +165,7 @@ public class TelemetryTests(AgentInstall install)
         };
         if (options.Length > 0)
         {
-            environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:" + ClosedPort();
+            environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = ClosedCollector.Endpoint();
         }
 
         await using HostUnderTest host = HostUnderTest.Start(["run", "--data-dir", dataDir, .. options, "--", "cat"], environment, dataDir);
@@ -199,15 +197,5 @@ public class TelemetryTests(AgentInstall install)
     {
         List<double> sorted = [.. values.Order()];
         return sorted[sorted.Count / 2];
-    }
-
-    // A port nothing listens on: taken from the system, then let go.
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
