@@ -104,8 +104,7 @@ internal sealed class RelayWrites
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         JsonRpcWriter.WriteError(buffer, id, error.Code, error.Message);
-        Trace(MessageTrace.HostToAgent, buffer.WrittenSpan);
-        await _agent.Writer.WriteLineAsync(buffer.WrittenMemory, flush: true, cancellationToken).ConfigureAwait(false);
+        await SendToAgentAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Answers a client request the agent will not answer, quoting how the agent ended.</summary>
