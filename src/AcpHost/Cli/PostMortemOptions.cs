@@ -4,7 +4,7 @@ using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Cli;
 
-/// <summary>What <c>acphost scan</c> and <c>acphost report</c> share: the folders, <c>--since</c>, <c>--project</c>.</summary>
+/// <summary>What <c>acphost scan</c>, <c>usage</c> and <c>report</c> share: the folders, <c>--since</c>, <c>--project</c>.</summary>
 internal sealed class PostMortemOptions
 {
     /// <summary>The exit code when none of the folders could be scanned.</summary>
@@ -25,7 +25,7 @@ internal sealed class PostMortemOptions
 
     public Option<string?> Since { get; } = new("--since")
     {
-        Description = "Only compactions and context fill at or after TIME: " + SinceParser.Accepted,
+        Description = "Only compactions and model requests at or after TIME: " + SinceParser.Accepted,
         HelpName = "TIME",
     };
 
@@ -86,9 +86,10 @@ internal sealed class PostMortemOptions
 
     /// <summary>
     /// Parses the options and scans: the result, or the exit code when there is none (2 for a bad command line, 1 when
-    /// nothing could be scanned; the reason is on stderr already).
+    /// nothing could be scanned; the reason is on stderr already). <paramref name="adjust"/> adds what one command
+    /// asks more; it may throw <see cref="FormatException"/> for a bad setting.
     /// </summary>
-    public async Task<(ScanResult? Scan, int ExitCode)> ScanAsync(ParseResult parse, CancellationToken cancellationToken)
+    public async Task<(ScanResult? Scan, int ExitCode)> ScanAsync(ParseResult parse, CancellationToken cancellationToken, Func<ScanOptions, ScanOptions>? adjust = null)
     {
         ArgumentNullException.ThrowIfNull(parse);
         TextWriter error = parse.InvocationConfiguration.Error;
@@ -96,6 +97,7 @@ internal sealed class PostMortemOptions
         try
         {
             options = ToScanOptions(parse);
+            options = adjust?.Invoke(options) ?? options;
         }
         catch (FormatException ex)
         {

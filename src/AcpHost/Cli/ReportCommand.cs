@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using AcpHost.Features.PostMortem;
 using AcpHost.Hosting;
+using AcpHost.Usage;
 
 namespace AcpHost.Cli;
 
@@ -35,7 +36,10 @@ internal static class ReportCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter error = parse.InvocationConfiguration.Error;
-            (ScanResult? scanned, int exitCode) = await shared.ScanAsync(parse, cancellationToken).ConfigureAwait(false);
+            (ScanResult? scanned, int exitCode) = await shared.ScanAsync(
+                parse,
+                cancellationToken,
+                options => options with { Series = true, Usage = UsageSettings.FromConfiguration(HostConfiguration.Build(common.ToOverrides(parse))) }).ConfigureAwait(false);
             if (scanned is not { } scan)
             {
                 return exitCode;

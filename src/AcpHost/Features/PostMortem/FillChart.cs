@@ -1,4 +1,5 @@
 using System.Text;
+using AcpHost.Usage;
 
 namespace AcpHost.Features.PostMortem;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AcpHost.Storage.Ledgers;
+using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Features.PostMortem;
 
