@@ -55,7 +55,7 @@ internal static class UsageTable
         if (cold.Count > 0)
         {
             yield return "";
-            yield return cold.Count > ColdListed ? $"The {ColdListed} costliest of {cold.Count:N0} cold requests:" : "Cold requests:";
+            yield return cold.Count > ColdListed ? $"The {ColdListed} costliest of {cold.Count:N0} cold requests:" : "Cold requests, costliest first:";
             foreach (string line in TextColumns.Lines(
                 ["time (UTC)", "session", "reason", "gap", "context", "written", "extra", "model"],
                 [false, false, false, true, true, true, true, false],
@@ -91,7 +91,7 @@ internal static class UsageTable
         return total.CostUsd > 0
             ? string.Create(
                 CultureInfo.InvariantCulture,
-                $"{counted}, costing {Usd(total.ColdCostUsd)}: {Percent(total.ColdCostUsd, total.CostUsd)} of {Usd(total.CostUsd)}; {Usd(total.ColdExtraCostUsd)} ({Percent(total.ColdExtraCostUsd, total.CostUsd)}) was paid again for the cold cache.")
+                $"{counted}, {Usd(total.ColdCostUsd)} of {Usd(total.CostUsd)} ({Percent(total.ColdCostUsd, total.CostUsd)}); {Usd(total.ColdExtraCostUsd)} ({Percent(total.ColdExtraCostUsd, total.CostUsd)}) paid again for the cold cache.")
             : counted + "; no priced request, so no cost.";
     }
 

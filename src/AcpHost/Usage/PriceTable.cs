@@ -6,7 +6,9 @@ namespace AcpHost.Usage;
 /// <summary>
 /// Prices by model-id prefix: a model takes the entry with the longest prefix of its id (case-insensitive), so
 /// <c>claude-opus-4-5-20251101</c> takes <c>claude-opus-4-5</c> and <c>claude-opus-4-20250514</c> takes
-/// <c>claude-opus-4</c>. A model no entry matches has no price: it is reported as unpriced, never priced at 0.
+/// <c>claude-opus-4</c>. A prefix is not taken where the id goes on with another version number
+/// (<c>claude-fable-5</c> does not price <c>claude-fable-5-2</c>): a newer model is not silently given an older one's
+/// price. A model no entry matches has no price: it is reported as unpriced, never priced at 0.
 /// </summary>
 /// <remarks>
 /// Configuration changes or adds entries: <c>Pricing:Models:&lt;prefix&gt;:Input</c>, <c>:Output</c>,
@@ -50,13 +52,30 @@ public sealed class PriceTable
 
         foreach ((string prefix, ModelPricing pricing) in _byLength)
         {
-            if (model.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            if (model.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && !GoesOnWithAVersion(model, prefix.Length))
             {
                 return pricing;
             }
         }
 
         return null;
+    }
+
+    // "-2" or ".1" after the prefix, then a separator or the end: a version number, unlike a date ("-20250514").
+    private static bool GoesOnWithAVersion(string model, int at)
+    {
+        if (at >= model.Length || model[at] is not ('-' or '.'))
+        {
+            return false;
+        }
+
+        int digits = 0;
+        while (at + 1 + digits < model.Length && char.IsAsciiDigit(model[at + 1 + digits]))
+        {
+            digits++;
+        }
+
+        return digits is 1 or 2;
     }
 
     /// <summary>
@@ -72,9 +91,9 @@ public sealed class PriceTable
             // What it falls under now: itself, or the entry its prefix would take (a longer prefix extends a shorter one).
             ModelPricing? under = entries.GetValueOrDefault(entry.Key) ?? new PriceTable(entries).Find(entry.Key);
             string name = $"{Section}:{entry.Key}";
-            foreach (IConfigurationSection child in entry.GetChildren().Where(child => child.Key != LongPromptKey && !Fields.Contains(child.Key, StringComparer.OrdinalIgnoreCase)))
+            if (entry.GetChildren().FirstOrDefault(child => !child.Key.Equals(LongPromptKey, StringComparison.OrdinalIgnoreCase) && !Fields.Contains(child.Key, StringComparer.OrdinalIgnoreCase)) is { } unknown)
             {
-                throw new FormatException($"{name}:{child.Key} is not a price setting (known: {string.Join(", ", Fields)}, {LongPromptKey}:{AboveKey}, {LongPromptKey}:<same five>)");
+                throw new FormatException($"{name}:{unknown.Key} is not a price setting (known: {string.Join(", ", Fields)}, {LongPromptKey}:{AboveKey}, {LongPromptKey}:<same five>)");
             }
 
             ModelPrice price = ReadPrice(entry, name, under?.Price);
