@@ -97,12 +97,7 @@ internal static class UsageTable
 
     private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static string Usd(double value) => value switch
-    {
-        0 => "$0",
-        < 0.01 => "<$0.01",
-        _ => value.ToString("$#,##0.00", CultureInfo.InvariantCulture),
-    };
+    private static string Usd(double value) => HtmlText.Usd(value);
 
     private static string Percent(double part, double whole) => (part / whole).ToString("0.0 %", CultureInfo.InvariantCulture);
 

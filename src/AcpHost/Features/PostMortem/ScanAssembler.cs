@@ -81,7 +81,7 @@ internal static class ScanAssembler
         {
             Rows = shown,
             Summary = Summarize(kept, shown),
-            Sessions = [.. kept.Where(s => s.Usage?.Series.Count > 0 || s.Rows.Count > 0).Select(s => s.Build()).OrderBy(s => s.SessionId, StringComparer.Ordinal)],
+            Sessions = [.. kept.Where(s => s.Usage?.Series.Count > 0 || s.Rows.Count > 0 || s.Usage?.ForkedFrom is not null).Select(s => s.Build()).OrderBy(s => s.SessionId, StringComparer.Ordinal)],
             Usage = UsageAssembler.Assemble(kept, [.. options.Ledgers?.NotInTranscripts(rows).Where(record => InRange(options, record.At)) ?? []]),
             Files = files.Count(file => file.Error is null),
             Bytes = TokenMath.Sum(files.Select(file => file.Bytes)),

@@ -9,7 +9,7 @@ public sealed record ScanResult
     /// <summary>One line per project, most tokens flattened first.</summary>
     public required IReadOnlyList<ProjectSummary> Summary { get; init; }
 
-    /// <summary>Every session with a compaction, or (with <see cref="ScanOptions.Series"/>) a request.</summary>
+    /// <summary>Every session with a compaction or a fork's copy of its parent, or (with <see cref="ScanOptions.Series"/>) a request.</summary>
     public required IReadOnlyList<SessionFill> Sessions { get; init; }
 
     /// <summary>What the requests cost, per session, per project and in total.</summary>
