@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Scan and usage benchmark: publishes acphost (Release), writes ~1 GiB of synthetic Claude Code transcripts into a temp
+# Scan and usage benchmark: publishes acphost as scripts/acphost does (Release; on Linux self-contained, trimmed,
+# ReadyToRun: scripts/lib/publish-flags.sh), writes ~1 GiB of synthetic Claude Code transcripts into a temp
 # folder, then times `acphost scan --json` and `acphost usage --json` over them, alternated, and reports the peak RSS
 # of each. The transcripts are shaped like Claude Code's: large user tool results; each model response written as one
 # to three lines (one per content block) that repeat its message id, requestId and usage, with the 5m/1h cache split,
 # cache reads of the previous context, now and then a pause of minutes to hours after which the whole context is
 # written again (a cold cache); compact_boundary lines in both spellings; a fifth of the sessions with a subagent's
-# transcript (isSidechain, agentId) beside them. The figures go to stdout; build output and progress to stderr.
+# transcript (isSidechain, agentId) beside them. Each run's wall time and CPU time (user + system) are printed: on a
+# machine busy with other work the wall time mostly measures the wait for a core, the CPU time what the scan costs.
+# The figures go to stdout; build output and progress to stderr.
 # Everything is written under one temp folder, removed on exit.
 #
 # usage: scripts/scan-bench.sh [--before REV] [SIZE_MB] [RUNS]
@@ -32,8 +35,9 @@ if (( free_mb < size_mb + 1024 )); then
   exit 1
 fi
 
+source "$root/scripts/lib/publish-flags.sh"
 publish() { # SOURCE_DIR OUTPUT_DIR
-  dotnet publish "$1/src/AcpHost" -c Release -o "$2" --artifacts-path "$out/artifacts" --nologo -v quiet >&2
+  dotnet publish "$1/src/AcpHost" -c Release "${acphost_publish_flags[@]}" -o "$2" --artifacts-path "$out/artifacts" --nologo -v quiet >&2
   rm -rf "$out/artifacts"
 }
 
@@ -51,15 +55,15 @@ echo "scan-bench.sh: writing ${size_mb} MB of transcripts" >&2
 python3 "$root/scripts/lib/bench-transcripts.py" "$out/projects" "$size_mb"
 
 sync
-declare -A times rss
-measure() { # NAME COMMAND...: appends the wall time and peak RSS (KiB) of one run
-  local name="$1" start end
+declare -A times cpu rss
+measure() { # NAME COMMAND...: appends the wall time, CPU time and peak RSS (KiB) of one run
+  local name="$1" wall user system peak
   shift
-  start=$(date +%s.%N)
-  /usr/bin/time -f %M -o "$out/rss" "$@" > "$out/$name.json"
-  end=$(date +%s.%N)
-  times[$name]+="$(echo "$end - $start" | bc) "
-  rss[$name]+="$(cat "$out/rss") "
+  /usr/bin/time -f '%e %U %S %M' -o "$out/time" "$@" > "$out/$name.json"
+  read -r wall user system peak < "$out/time"
+  times[$name]+="$wall "
+  cpu[$name]+="$(echo "$user + $system" | bc) "
+  rss[$name]+="$peak "
 }
 
 for ((i = 1; i <= runs; i++)); do
@@ -74,6 +78,8 @@ echo "corpus: $((bytes / 1048576)) MB in $files transcripts: $count compactions,
 for name in scan-before scan usage; do
   [[ -z "${times[$name]:-}" ]] && continue
   best=$(printf '%s\n' ${times[$name]} | sort -n | head -1)
+  least=$(printf '%s\n' ${cpu[$name]} | sort -n | head -1)
+  median=$(printf '%s\n' ${cpu[$name]} | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
   peak=$(printf '%s\n' ${rss[$name]} | sort -n | tail -1)
-  echo "acphost $name: best of $runs ${best} s ($(echo "scale=0; $bytes / 1048576 / $best" | bc) MB/s), peak RSS $((peak / 1024)) MiB; runs: ${times[$name]}s"
+  echo "acphost $name: wall best of $runs ${best} s ($(echo "scale=0; $bytes / 1048576 / $best" | bc) MB/s); CPU least ${least} s, median ${median} s; peak RSS $((peak / 1024)) MiB; wall: ${times[$name]}s; CPU: ${cpu[$name]}s"
 done

@@ -15,6 +15,8 @@ internal static class UsageTable
 
     private const int ProjectWidth = 20;
 
+    private const int ProjectsWidth = 25;
+
     public static IEnumerable<string> Lines(ScanResult scan)
     {
         UsageResult usage = scan.Usage;
@@ -38,14 +40,15 @@ internal static class UsageTable
         }
 
         yield return "";
+        // Requests above 160k and 500k tokens of context, and their share of the cost.
         foreach (string line in TextColumns.Lines(
-            ["cost", "cold extra", "cold", "requests", "sessions", ">160k", "of cost", ">500k", "of cost", "project"],
-            [true, true, true, true, true, true, true, true, true, false],
+            ["cost", "cold extra", "cold", "requests", "sessions", "over 160k", "over 500k", "project"],
+            [true, true, true, true, true, true, true, false],
             usage.Projects.Append(usage.Total).Select(p => new[]
             {
                 Usd(p.Totals.CostUsd), Usd(p.Totals.ColdExtraCostUsd), Number(p.Totals.ColdRequests), Number(p.Totals.Requests), Number(p.Sessions),
-                Number(p.Totals.RequestsOver160k), Share(p.Totals.CostOver160kUsd, p.Totals.CostUsd),
-                Number(p.Totals.RequestsOver500k), Share(p.Totals.CostOver500kUsd, p.Totals.CostUsd), p.Project ?? "(total)",
+                Over(p.Totals.RequestsOver160k, p.Totals.CostOver160kUsd, p.Totals.CostUsd), Over(p.Totals.RequestsOver500k, p.Totals.CostOver500kUsd, p.Totals.CostUsd),
+                p.Project is { } project ? Tail(project, ProjectsWidth) : "(total)",
             })))
         {
             yield return line;
@@ -91,7 +94,7 @@ internal static class UsageTable
         return total.CostUsd > 0
             ? string.Create(
                 CultureInfo.InvariantCulture,
-                $"{counted}, {Usd(total.ColdCostUsd)} of {Usd(total.CostUsd)} ({Percent(total.ColdCostUsd, total.CostUsd)}); {Usd(total.ColdExtraCostUsd)} ({Percent(total.ColdExtraCostUsd, total.CostUsd)}) paid again for the cold cache.")
+                $"{counted}, {Usd(total.ColdCostUsd)} ({Percent(total.ColdCostUsd, total.CostUsd)}) of {Usd(total.CostUsd)}; {Usd(total.ColdExtraCostUsd)} ({Percent(total.ColdExtraCostUsd, total.CostUsd)}) extra for the cold cache.")
             : counted + "; no priced request, so no cost.";
     }
 
@@ -101,7 +104,8 @@ internal static class UsageTable
 
     private static string Percent(double part, double whole) => (part / whole).ToString("0.0 %", CultureInfo.InvariantCulture);
 
-    private static string Share(double part, double whole) => whole > 0 && part > 0 ? Percent(part, whole) : "–";
+    private static string Over(long requests, double cost, double total) =>
+        requests == 0 ? "0" : total > 0 ? $"{Number(requests)} {(cost / total).ToString("0%", CultureInfo.InvariantCulture)}" : Number(requests);
 
     private static string Tokens(long? value) => value is { } tokens ? HtmlText.Tokens(tokens) : "–";
 

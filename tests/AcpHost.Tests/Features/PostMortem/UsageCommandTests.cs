@@ -96,7 +96,8 @@ public sealed class UsageCommandTests : IDisposable
         Assert.Contains(lines, line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["2026-03-01", "09:11:00", "s1", "expired", "10m00s", "170k", "170k", "$0.82", "claude-opus-5-5"]);
         Assert.Contains("By reason: 1 expired, 0 compacted, 0 model, 0 unknown.", lines);
         Assert.Contains(lines, line => line.Contains("gateway-model", StringComparison.Ordinal) && line.StartsWith("Not in the cost", StringComparison.Ordinal));
-        Assert.Equal("Cold requests: 1 of 5, $0.85 of $4.33 (19.7 %); $0.82 (18.9 %) paid again for the cold cache.", lines[^1]);
+        Assert.Equal("Cold requests: 1 of 5, $0.85 (19.7 %) of $4.33; $0.82 (18.9 %) extra for the cold cache.", lines[^1]);
+        Assert.Contains(lines, line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["$4.33", "$0.82", "1", "4", "2", "3", "88%", "1", "60%", "/work/app"]);
     }
 
     [Fact(Timeout = Timeout)]
