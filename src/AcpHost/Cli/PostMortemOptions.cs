@@ -1,6 +1,8 @@
 using System.CommandLine;
 using AcpHost.Features.PostMortem;
+using AcpHost.Hosting;
 using AcpHost.Storage.Transcripts;
+using AcpHost.Usage;
 
 namespace AcpHost.Cli;
 
@@ -66,6 +68,13 @@ internal sealed class PostMortemOptions
             Progress = total => new ScanProgress(error, total, interactive: !Console.IsErrorRedirected).Add,
         };
     }
+
+    /// <summary>
+    /// The prices and cache lifetimes the settings give (<c>Pricing:Models:…</c>, <c>Usage:…</c>, from
+    /// <c>appsettings.json</c>, <c>ACPHOST_</c> variables and <c>--set</c>); throws <see cref="FormatException"/> naming a bad key.
+    /// </summary>
+    public static UsageSettings UsageSettings(CommonOptions common, ParseResult parse) =>
+        AcpHost.Usage.UsageSettings.FromConfiguration(HostConfiguration.Build(common.ToOverrides(parse)));
 
     /// <summary>
     /// Says on stderr what was scanned and what was not. Returns false when no folder given could be found: nothing

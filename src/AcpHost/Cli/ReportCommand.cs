@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text;
 using AcpHost.Features.PostMortem;
 using AcpHost.Hosting;
-using AcpHost.Usage;
 
 namespace AcpHost.Cli;
 
@@ -39,7 +38,7 @@ internal static class ReportCommand
             (ScanResult? scanned, int exitCode) = await shared.ScanAsync(
                 parse,
                 cancellationToken,
-                options => options with { Series = true, Usage = UsageSettings.FromConfiguration(HostConfiguration.Build(common.ToOverrides(parse))) }).ConfigureAwait(false);
+                options => options with { Series = true, Usage = PostMortemOptions.UsageSettings(common, parse) }).ConfigureAwait(false);
             if (scanned is not { } scan)
             {
                 return exitCode;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using AcpHost.Features.PostMortem;
 using AcpHost.Hosting;
-using AcpHost.Usage;
 
 namespace AcpHost.Cli;
 
@@ -59,7 +58,7 @@ internal static class UsageCommand
                 cancellationToken,
                 options => options with
                 {
-                    Usage = UsageSettings.FromConfiguration(HostConfiguration.Build(common.ToOverrides(parse))),
+                    Usage = PostMortemOptions.UsageSettings(common, parse),
                     SessionId = parse.GetValue(session),
                     Ledgers = ledgers,
                 }).ConfigureAwait(false);
