@@ -26,13 +26,15 @@ public class UsageTests(AgentInstall install)
         await session.InitializeAsync();
         string sessionId = await session.NewSessionAsync();
         await PromptAsync(session, sessionId, "First");
+        DateTimeOffset beforeSecond = DateTimeOffset.UtcNow;
         await PromptAsync(session, sessionId, "Second");
 
-        // The pause: past the cache's lifetime, measured from the last answer the fake gave.
+        // The pause: past the cache's lifetime, counted from when the second answer was in.
         DateTimeOffset lastAnswer = DateTimeOffset.UtcNow;
         await Task.Delay(Ttl + TimeSpan.FromSeconds(2));
         DateTimeOffset pausedUntil = DateTimeOffset.UtcNow;
         await PromptAsync(session, sessionId, "Third, after a pause");
+        DateTimeOffset afterThird = DateTimeOffset.UtcNow;
 
         session.Host.CloseStdin();
         Assert.Equal(0, await session.Host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -51,7 +53,9 @@ public class UsageTests(AgentInstall install)
         JsonElement[] cold = [.. usage.GetProperty("cold").EnumerateArray()];
         Assert.All(cold, c => Assert.Equal("expired", c.GetProperty("reason").GetString()));
         JsonElement third = Assert.Single(cold, c => c.GetProperty("at").GetDateTimeOffset() >= pausedUntil);
-        Assert.InRange(third.GetProperty("gapSeconds").GetDouble(), Ttl.TotalSeconds, (DateTimeOffset.UtcNow - lastAnswer).TotalSeconds);
+        // The transcript's times lie within what the test saw: the second answer after the second prompt was sent and
+        // before it was answered, the third after the pause and before its answer came.
+        Assert.InRange(third.GetProperty("gapSeconds").GetDouble(), (pausedUntil - lastAnswer).TotalSeconds - 0.01, (afterThird - beforeSecond).TotalSeconds + 0.01);
         Assert.Equal((Context, Context - 10), (third.GetProperty("context").GetInt64(), third.GetProperty("cacheWrite").GetInt64()));
 
         // claude-opus-5-5, the agent's model: each token written again at $5 instead of read at $0.20 per million.

@@ -16,7 +16,7 @@ internal static class DefaultPrices
 {
     public static IReadOnlyDictionary<string, ModelPricing> Table { get; } = new Dictionary<string, ModelPricing>(StringComparer.OrdinalIgnoreCase)
     {
-        // [P]; Claude Code's own estimate agrees: the captured transcript tests/TestData/agent-samples/transcript-sample.jsonl
+        // Claude Code's own estimate agrees: the captured transcript tests/TestData/agent-samples/transcript-sample.jsonl
         // prices 2,400 input and 13 output tokens of claude-opus-5-5 at $0.00986 = 2400 x $4 + 13 x $20 per million.
         ["claude-opus-5-5"] = Flat(input: 4, output: 20, write5m: 5, write1h: 8, read: 0.20), // [M]
         ["claude-opus-5"] = Flat(5, 25, 6.25, 10, 0.50), // [P] [M]

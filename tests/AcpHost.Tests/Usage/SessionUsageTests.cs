@@ -219,6 +219,20 @@ public sealed class SessionUsageTests
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Feed_AbsurdCounts_SumsSaturateAndTheMedianIsExact()
+    {
+        const long Huge = 6_000_000_000_000_000_000;
+
+        SessionUsage usage = Feed(
+            Request("s1", T0, "m1", input: Huge, output: 1),
+            Request("s1", T0.AddMinutes(1), "m2", input: 0, read: Huge, output: 1));
+
+        Assert.Equal((long.MaxValue, Huge, Huge), (usage.Totals.Tokens.Context, usage.Totals.PeakContext, usage.Totals.MedianContext!.Value));
+        Assert.True(double.IsFinite(usage.Totals.CostUsd));
+        await Task.CompletedTask;
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Feed_ShortenedTtl_MakesAShortPauseExpire()
     {
         var settings = UsageSettings.Default with { Rules = new UsageRules { CacheTtl5m = TimeSpan.FromSeconds(2) } };
