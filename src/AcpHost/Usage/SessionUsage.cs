@@ -115,7 +115,9 @@ public sealed class SessionUsage
         {
             if (counted && !more.IsZero)
             {
-                Totals.Grow(more, foldedContext, foldedModel, Price(foldedModel, foldedContext)?.Cost(more));
+                CostByKind? grown = Price(foldedModel, foldedContext)?.Cost(more);
+                Totals.Grow(more, foldedContext, foldedModel, grown);
+                AddToDay(request.At, grown);
             }
 
             return;
@@ -158,11 +160,7 @@ public sealed class SessionUsage
             _series?.Add(new FillPoint(request.At, context));
         }
 
-        if (_days is not null && cost is { } spent)
-        {
-            var day = DateOnly.FromDateTime(request.At.UtcDateTime);
-            _days[day] = _days.GetValueOrDefault(day).Plus(spent);
-        }
+        AddToDay(request.At, cost);
     }
 
     /// <summary>Adds what <paramref name="other"/>, the same session read from another file, counted.</summary>
@@ -180,6 +178,15 @@ public sealed class SessionUsage
 
         ForkedFrom ??= other.ForkedFrom;
         ForkPoint = ForkPoint > other.ForkPoint ? ForkPoint : other.ForkPoint ?? ForkPoint;
+    }
+
+    private void AddToDay(DateTimeOffset at, CostByKind? cost)
+    {
+        if (_days is not null && cost is { } spent)
+        {
+            var day = DateOnly.FromDateTime(at.UtcDateTime);
+            _days[day] = _days.GetValueOrDefault(day).Plus(spent);
+        }
     }
 
     private RequestChain ChainOf(in ModelRequest request)

@@ -35,6 +35,7 @@ public sealed class SessionUsageTests
         Assert.Equal(new TokenCounts(10, 20_000, 0, 0, 480), usage.Totals.Tokens);
         Assert.Equal(Usd(10, 4) + Usd(20_000, 5) + Usd(480, 20), usage.Totals.CostUsd, 9);
         Assert.Equal([new FillPoint(T0, 20_010)], usage.Series);
+        Assert.Equal(usage.Totals.CostUsd, Assert.Single(usage.Days).Value.Total, 12);
         await Task.CompletedTask;
     }
 
