@@ -77,6 +77,37 @@ internal sealed class PostMortemOptions
         AcpHost.Usage.UsageSettings.FromConfiguration(HostConfiguration.Build(common.ToOverrides(parse)));
 
     /// <summary>
+    /// The host's ledgers in <c>--data-dir</c>, when given; null without it, or after a warning on stderr when they
+    /// cannot be read (the transcripts are worth showing without them).
+    /// </summary>
+    public static async Task<HostLedgers?> LedgersAsync(ParseResult parse, CommonOptions common, Func<string, string?>? environment)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(common);
+        if (parse.GetValue(common.DataDir) is not { Length: > 0 } dataDir)
+        {
+            return null;
+        }
+
+        TextWriter error = parse.InvocationConfiguration.Error;
+        try
+        {
+            HostLedgers ledgers = HostLedgers.Load(DataDirectory.Resolve(dataDir, environment));
+            if (ledgers.SkippedLines > 0)
+            {
+                await error.WriteLineAsync($"acphost: warning: skipped {ledgers.SkippedLines} unreadable ledger line(s) in {ledgers.DataDir}").ConfigureAwait(false);
+            }
+
+            return ledgers;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"acphost: warning: cannot read the ledgers in {dataDir}: {ex.Message}").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Says on stderr what was scanned and what was not. Returns false when no folder given could be found: nothing
     /// was scanned, which must not pass for "no compactions".
     /// </summary>

@@ -35,24 +35,7 @@ internal static class UsageCommand
         command.Options.Add(json);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            TextWriter error = parse.InvocationConfiguration.Error;
-            HostLedgers? ledgers = null;
-            if (parse.GetValue(common.DataDir) is { Length: > 0 } dataDir)
-            {
-                try
-                {
-                    ledgers = HostLedgers.Load(DataDirectory.Resolve(dataDir, environment));
-                    if (ledgers.SkippedLines > 0)
-                    {
-                        await error.WriteLineAsync($"acphost: warning: skipped {ledgers.SkippedLines} unreadable ledger line(s) in {ledgers.DataDir}").ConfigureAwait(false);
-                    }
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    await error.WriteLineAsync($"acphost: warning: cannot read the ledgers in {dataDir}: {ex.Message}").ConfigureAwait(false);
-                }
-            }
-
+            HostLedgers? ledgers = await PostMortemOptions.LedgersAsync(parse, common, environment).ConfigureAwait(false);
             (ScanResult? scanned, int exitCode) = await shared.ScanAsync(
                 parse,
                 cancellationToken,
