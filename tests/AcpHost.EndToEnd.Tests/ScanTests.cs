@@ -63,11 +63,16 @@ public class ScanTests(AgentInstall install, ITestOutputHelper output)
         Assert.Equal(page, stdout.Trim());
 
         var (dom, domLog) = await RunChromiumAsync(work.Path, "--dump-dom", new Uri(page).AbsoluteUri);
-        foreach (string chart in new[] { "compactions", "fill", "per-day" })
+        foreach (string chart in new[] { "compactions", "fill", "per-day", "context", "cost-per-day" })
         {
             Assert.Contains($"data-chart=\"{chart}\"", dom, StringComparison.Ordinal);
         }
 
+        Assert.InRange(Count(dom, "<rect class=\"cold expired\""), 3, int.MaxValue);
+        Assert.InRange(Count(dom, "<rect class=\"cold compacted\""), 3, int.MaxValue);
+        Assert.InRange(Count(dom, "<rect class=\"cache-reads\""), 5, int.MaxValue);
+        Assert.InRange(Count(dom, "<rect class=\"cold-cache-writes\""), 3, int.MaxValue);
+        Assert.InRange(Count(dom, "<table data-table=\"cold\""), 1, 1);
         Assert.InRange(Count(dom, "<circle class=\"auto\""), 10, int.MaxValue);
         Assert.InRange(Count(dom, "<circle class=\"manual\""), 2, int.MaxValue);
         Assert.InRange(Count(dom, "<polyline class=\"fill-line\""), 3, int.MaxValue);
@@ -130,7 +135,8 @@ public class ScanTests(AgentInstall install, ITestOutputHelper output)
     }
 
     // Three projects, six sessions over ten days: the context fills up, auto-compacts (now and then the user compacts
-    // first), fills again. Lines shaped like the agent's (see tests/TestData/agent-samples).
+    // first), fills again; every twentieth turn comes after a two-hour pause, so its request, like the first after each
+    // compaction, finds the prompt cache cold. Lines shaped like the agent's (see tests/TestData/agent-samples).
     private static void WriteHistory(string projects)
     {
         var random = new Random(7);
@@ -144,20 +150,26 @@ public class ScanTests(AgentInstall install, ITestOutputHelper output)
             var lines = new List<string>();
             DateTimeOffset at = T0.AddDays(s * 1.7).AddHours(s);
             long fill = 15_000;
+            bool cold = false;
             int turns = 60 + (s * 25);
             for (int turn = 0; turn < turns; turn++)
             {
-                at = at.AddMinutes(random.Next(1, 6));
+                cold |= turn % 20 == 19;
+                at = at.AddMinutes(turn % 20 == 19 ? 120 : random.Next(1, 6));
                 fill += random.Next(2_000, 9_000);
+                long read = cold ? 0 : fill - 503;
                 lines.Add(Line(sessionId, cwd, at, "assistant", new JsonObject
                 {
                     ["message"] = new JsonObject
                     {
+                        ["id"] = $"msg_{s}_{turn}",
                         ["role"] = "assistant",
+                        ["model"] = "claude-opus-5-5",
                         ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = new string('w', random.Next(100, 4000)) }),
-                        ["usage"] = new JsonObject { ["input_tokens"] = 3, ["cache_creation_input_tokens"] = 500, ["cache_read_input_tokens"] = fill - 503 },
+                        ["usage"] = new JsonObject { ["input_tokens"] = 3, ["cache_creation_input_tokens"] = fill - 3 - read, ["cache_read_input_tokens"] = read, ["output_tokens"] = 300 },
                     },
                 }));
+                cold = false;
                 bool manual = fill > 90_000 && random.Next(40) == 0;
                 if (fill > 155_000 || manual)
                 {
@@ -170,6 +182,7 @@ public class ScanTests(AgentInstall install, ITestOutputHelper output)
                             : new JsonObject { ["trigger"] = manual ? "manual" : "auto", ["pre_tokens"] = fill, ["post_tokens"] = 9_000, ["duration_ms"] = 41_000 },
                     }));
                     fill = 9_000;
+                    cold = true;
                 }
             }
 

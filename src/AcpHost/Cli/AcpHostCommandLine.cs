@@ -25,6 +25,7 @@ internal static class AcpHostCommandLine
         root.Subcommands.Add(ForkSessionCommand.Create(common, environment));
         root.Subcommands.Add(WatchCommand.Create(common, environment));
         root.Subcommands.Add(ScanCommand.Create(common, environment));
+        root.Subcommands.Add(UsageCommand.Create(common, environment));
         root.Subcommands.Add(ReportCommand.Create(common, environment));
         return root;
     }

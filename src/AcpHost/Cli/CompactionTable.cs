@@ -2,6 +2,7 @@ using System.Globalization;
 using AcpHost.Events;
 using AcpHost.Features.Compaction;
 using AcpHost.Storage.Ledgers;
+using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Cli;
 
@@ -53,7 +54,7 @@ internal static class CompactionTable
 
     private static string Summary(IReadOnlyList<CompactionRecord> records)
     {
-        long flattened = Features.PostMortem.TokenMath.Sum(records.Select(record => record.PreTokens ?? 0));
+        long flattened = TokenMath.Sum(records.Select(record => record.PreTokens ?? 0));
         int uncounted = records.Count(record => record.PreTokens is null);
         string text = string.Create(
             CultureInfo.InvariantCulture,

@@ -1,10 +1,12 @@
 using System.CommandLine;
 using AcpHost.Features.PostMortem;
+using AcpHost.Hosting;
 using AcpHost.Storage.Transcripts;
+using AcpHost.Usage;
 
 namespace AcpHost.Cli;
 
-/// <summary>What <c>acphost scan</c> and <c>acphost report</c> share: the folders, <c>--since</c>, <c>--project</c>.</summary>
+/// <summary>What <c>acphost scan</c>, <c>usage</c> and <c>report</c> share: the folders, <c>--since</c>, <c>--project</c>.</summary>
 internal sealed class PostMortemOptions
 {
     /// <summary>The exit code when none of the folders could be scanned.</summary>
@@ -25,7 +27,7 @@ internal sealed class PostMortemOptions
 
     public Option<string?> Since { get; } = new("--since")
     {
-        Description = "Only compactions and context fill at or after TIME: " + SinceParser.Accepted,
+        Description = "Only compactions and model requests at or after TIME: " + SinceParser.Accepted,
         HelpName = "TIME",
     };
 
@@ -68,6 +70,44 @@ internal sealed class PostMortemOptions
     }
 
     /// <summary>
+    /// The prices and cache lifetimes the settings give (<c>Pricing:Models:…</c>, <c>Usage:…</c>, from
+    /// <c>appsettings.json</c>, <c>ACPHOST_</c> variables and <c>--set</c>); throws <see cref="FormatException"/> naming a bad key.
+    /// </summary>
+    public static UsageSettings UsageSettings(CommonOptions common, ParseResult parse) =>
+        AcpHost.Usage.UsageSettings.FromConfiguration(HostConfiguration.Build(common.ToOverrides(parse)));
+
+    /// <summary>
+    /// The host's ledgers in <c>--data-dir</c>, when given; null without it, or after a warning on stderr when they
+    /// cannot be read (the transcripts are worth showing without them).
+    /// </summary>
+    public static async Task<HostLedgers?> LedgersAsync(ParseResult parse, CommonOptions common, Func<string, string?>? environment)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(common);
+        if (parse.GetValue(common.DataDir) is not { Length: > 0 } dataDir)
+        {
+            return null;
+        }
+
+        TextWriter error = parse.InvocationConfiguration.Error;
+        try
+        {
+            HostLedgers ledgers = HostLedgers.Load(DataDirectory.Resolve(dataDir, environment));
+            if (ledgers.SkippedLines > 0)
+            {
+                await error.WriteLineAsync($"acphost: warning: skipped {ledgers.SkippedLines} unreadable ledger line(s) in {ledgers.DataDir}").ConfigureAwait(false);
+            }
+
+            return ledgers;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"acphost: warning: cannot read the ledgers in {dataDir}: {ex.Message}").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Says on stderr what was scanned and what was not. Returns false when no folder given could be found: nothing
     /// was scanned, which must not pass for "no compactions".
     /// </summary>
@@ -86,9 +126,10 @@ internal sealed class PostMortemOptions
 
     /// <summary>
     /// Parses the options and scans: the result, or the exit code when there is none (2 for a bad command line, 1 when
-    /// nothing could be scanned; the reason is on stderr already).
+    /// nothing could be scanned; the reason is on stderr already). <paramref name="adjust"/> adds what one command
+    /// asks more; it may throw <see cref="FormatException"/> for a bad setting.
     /// </summary>
-    public async Task<(ScanResult? Scan, int ExitCode)> ScanAsync(ParseResult parse, CancellationToken cancellationToken)
+    public async Task<(ScanResult? Scan, int ExitCode)> ScanAsync(ParseResult parse, CancellationToken cancellationToken, Func<ScanOptions, ScanOptions>? adjust = null)
     {
         ArgumentNullException.ThrowIfNull(parse);
         TextWriter error = parse.InvocationConfiguration.Error;
@@ -96,6 +137,7 @@ internal sealed class PostMortemOptions
         try
         {
             options = ToScanOptions(parse);
+            options = adjust?.Invoke(options) ?? options;
         }
         catch (FormatException ex)
         {

@@ -35,7 +35,10 @@ internal static class ReportCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter error = parse.InvocationConfiguration.Error;
-            (ScanResult? scanned, int exitCode) = await shared.ScanAsync(parse, cancellationToken).ConfigureAwait(false);
+            (ScanResult? scanned, int exitCode) = await shared.ScanAsync(
+                parse,
+                cancellationToken,
+                options => options with { Series = true, Usage = PostMortemOptions.UsageSettings(common, parse) }).ConfigureAwait(false);
             if (scanned is not { } scan)
             {
                 return exitCode;

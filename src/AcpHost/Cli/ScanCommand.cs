@@ -39,23 +39,9 @@ internal static class ScanCommand
                 return exitCode;
             }
 
-            if (parse.GetValue(common.DataDir) is { Length: > 0 } dataDir)
+            if (await PostMortemOptions.LedgersAsync(parse, common, environment).ConfigureAwait(false) is { } ledgers)
             {
-                try
-                {
-                    HostLedgers ledgers = HostLedgers.Load(DataDirectory.Resolve(dataDir, environment));
-                    if (ledgers.SkippedLines > 0)
-                    {
-                        await parse.InvocationConfiguration.Error.WriteLineAsync($"acphost: warning: skipped {ledgers.SkippedLines} unreadable ledger line(s) in {ledgers.DataDir}").ConfigureAwait(false);
-                    }
-
-                    scan = ledgers.WithHostTriggers(scan);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // The transcripts were read: say what is missing and show them as they are.
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"acphost: warning: cannot read the ledgers in {dataDir}: {ex.Message}").ConfigureAwait(false);
-                }
+                scan = ledgers.WithHostTriggers(scan);
             }
 
             int exit = ExitStatus.Success;

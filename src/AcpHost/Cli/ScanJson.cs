@@ -64,23 +64,29 @@ internal static class ScanJson
             }
 
             json.WriteEndArray();
-            json.WriteStartObject("scanned");
-            json.WriteNumber("files", scan.Files);
-            json.WriteNumber("bytes", scan.Bytes);
-            json.WriteNumber("malformedLines", scan.MalformedLines);
-            json.WriteNumber("seconds", Math.Round(scan.Elapsed.TotalSeconds, 3));
-            json.WriteStartArray("unreadable");
-            foreach (UnreadableFile file in scan.Unreadable)
-            {
-                json.WriteStartObject();
-                json.WriteString("path", file.Path);
-                json.WriteString("reason", file.Reason);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
+            Scanned(json, scan);
             json.WriteEndObject();
         }, CliJson.Indented);
+    }
+
+    /// <summary>The <c>scanned</c> object every post-mortem command's JSON ends with.</summary>
+    public static void Scanned(Utf8JsonWriter json, ScanResult scan)
+    {
+        json.WriteStartObject("scanned");
+        json.WriteNumber("files", scan.Files);
+        json.WriteNumber("bytes", scan.Bytes);
+        json.WriteNumber("malformedLines", scan.MalformedLines);
+        json.WriteNumber("seconds", Math.Round(scan.Elapsed.TotalSeconds, 3));
+        json.WriteStartArray("unreadable");
+        foreach (UnreadableFile file in scan.Unreadable)
+        {
+            json.WriteStartObject();
+            json.WriteString("path", file.Path);
+            json.WriteString("reason", file.Reason);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 }

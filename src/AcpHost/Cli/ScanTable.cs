@@ -1,5 +1,6 @@
 using System.Globalization;
 using AcpHost.Features.PostMortem;
+using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Cli;
 

@@ -112,6 +112,9 @@ public sealed class FakeMessagesApi : IAsyncDisposable
         set => Interlocked.Exchange(ref _oneHourCacheTokens, value);
     }
 
+    /// <summary>When set, normal turns report their context split as this prompt cache holds it (reads while warm, writes once cold).</summary>
+    public FakePromptCache? PromptCache { get; set; }
+
     /// <summary>The <c>usage.input_tokens</c> reported by the summarizer's answer. Defaults to <see cref="DefaultSummaryInputTokens"/>.</summary>
     public long SummaryInputTokens
     {
@@ -313,7 +316,7 @@ public sealed class FakeMessagesApi : IAsyncDisposable
         FakeApiRequestKind kind;
         string text;
         long inputTokens;
-        long cacheTokens = 0;
+        FakeUsage? turnUsage = null;
         var delay = TimeSpan.Zero;
         lock (_gate)
         {
@@ -341,12 +344,13 @@ public sealed class FakeMessagesApi : IAsyncDisposable
                 kind = FakeApiRequestKind.Turn;
                 text = _replyText;
                 inputTokens = _reportedInputTokens;
-                cacheTokens = _oneHourCacheTokens;
+                turnUsage = PromptCache?.Next(inputTokens, _oneHourCacheTokens, DateTimeOffset.UtcNow) ?? new FakeUsage(inputTokens, _oneHourCacheTokens);
                 delay = _replyDelay;
             }
         }
 
         Record(new FakeApiRequest(request.Method, path, query, kind, info.LastUserText, info.Model, info.Stream, inputTokens, headers, body));
+        FakeUsage usage = turnUsage ?? new FakeUsage(inputTokens, 0);
 
         var messageId = "msg_fake_" + Interlocked.Increment(ref _messageCounter).ToString("D6", CultureInfo.InvariantCulture);
         var model = info.Model ?? FallbackModel;
@@ -356,7 +360,7 @@ public sealed class FakeMessagesApi : IAsyncDisposable
         {
             if (info.Stream)
             {
-                await FakeWire.WriteStreamAsync(context, messageId, model, text, new FakeUsage(inputTokens, cacheTokens), outputTokens, delay, linked.Token).ConfigureAwait(false);
+                await FakeWire.WriteStreamAsync(context, messageId, model, text, usage, outputTokens, delay, linked.Token).ConfigureAwait(false);
             }
             else
             {
@@ -365,7 +369,7 @@ public sealed class FakeMessagesApi : IAsyncDisposable
                     await Task.Delay(delay, linked.Token).ConfigureAwait(false);
                 }
 
-                await FakeWire.WriteJsonAsync(context, FakeWire.BuildMessage(messageId, model, text, new FakeUsage(inputTokens, cacheTokens), outputTokens, final: true)).ConfigureAwait(false);
+                await FakeWire.WriteJsonAsync(context, FakeWire.BuildMessage(messageId, model, text, usage, outputTokens, final: true)).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)

@@ -75,9 +75,9 @@ internal static class FakeWire
     }
 
     /// <summary>
-    /// The message: its content when <paramref name="final"/>, empty for <c>message_start</c>. Its usage reports a prompt
-    /// cache written with a one-hour TTL (<c>cache_creation.ephemeral_1h_input_tokens</c>) when the usage has any: that
-    /// is what makes agent 0.101.0 arm its idle compaction.
+    /// The message: its content when <paramref name="final"/>, empty for <c>message_start</c>. Its usage carries the cache
+    /// fields Claude Code records (<c>cache_creation_input_tokens</c>, <c>cache_read_input_tokens</c> and the
+    /// <c>cache_creation</c> split); a one-hour write is what makes agent 0.101.0 arm its idle compaction.
     /// </summary>
     public static JsonObject BuildMessage(string messageId, string model, string text, FakeUsage usage, long outputTokens, bool final)
     {
@@ -99,11 +99,11 @@ internal static class FakeWire
             ["usage"] = new JsonObject
             {
                 ["input_tokens"] = usage.InputTokens,
-                ["cache_creation_input_tokens"] = usage.OneHourCacheTokens,
-                ["cache_read_input_tokens"] = 0,
+                ["cache_creation_input_tokens"] = usage.FiveMinuteCacheTokens + usage.OneHourCacheTokens,
+                ["cache_read_input_tokens"] = usage.CacheReadTokens,
                 ["cache_creation"] = new JsonObject
                 {
-                    ["ephemeral_5m_input_tokens"] = 0,
+                    ["ephemeral_5m_input_tokens"] = usage.FiveMinuteCacheTokens,
                     ["ephemeral_1h_input_tokens"] = usage.OneHourCacheTokens,
                 },
                 ["output_tokens"] = outputTokens,

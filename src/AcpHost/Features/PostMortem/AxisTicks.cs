@@ -43,5 +43,15 @@ internal static class AxisTicks
         }
     }
 
+    /// <summary>Ticks on an axis of <paramref name="count"/> days from <paramref name="first"/> (day i at x = i), ten labels at most.</summary>
+    public static IEnumerable<(double Value, string Label)> Days(DateOnly first, int count)
+    {
+        int every = Math.Max(1, (int)Math.Ceiling(count / 10.0));
+        return Enumerable.Range(0, count).Where(i => i % every == 0).Select(i => ((double)i, Day(first.AddDays(i))));
+    }
+
+    /// <summary>A UTC day as the charts label it.</summary>
+    public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     private static long Step(double range, int wanted) => TimeSteps.FirstOrDefault(step => range / step <= wanted, TimeSteps[^1]);
 }

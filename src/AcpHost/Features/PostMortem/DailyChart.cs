@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace AcpHost.Features.PostMortem;
 
 /// <summary>Compactions per UTC day as bars: manual (and unknown) at the bottom, idle on them, automatic on top.</summary>
@@ -30,36 +28,19 @@ internal static class DailyChart
         step = Math.Max(1, Math.Round(step));
         top = Math.Ceiling(top / step) * step;
         var plot = new SvgPlot(Name, "Compactions per day (UTC)", -0.5, count - 0.5, top);
-        int labelEvery = Math.Max(1, (int)Math.Ceiling(count / 10.0));
-        plot.Axes(
-            Enumerable.Range(0, count).Where(i => i % labelEvery == 0).Select(i => ((double)i, first.AddDays(i).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))),
-            step,
-            value => HtmlText.Number((long)value),
-            "compactions per day");
+        plot.Axes(AxisTicks.Days(first, count), step, value => HtmlText.Number((long)value), "compactions per day");
         double width = Math.Max(1, SvgPlot.PlotWidth / count * 0.8);
-        var bars = new StringBuilder("<g class=\"bars\">");
+        plot.Add("<g class=\"bars\">");
         for (int i = 0; i < count; i++)
         {
-            string day = first.AddDays(i).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            Bar(bars, plot, i, width, 0, other[i], "manual", ReportColors.Manual, day);
-            Bar(bars, plot, i, width, other[i], other[i] + idle[i], "idle", ReportColors.Idle, day);
-            Bar(bars, plot, i, width, other[i] + idle[i], other[i] + idle[i] + auto[i], "auto", ReportColors.Auto, day);
+            string day = AxisTicks.Day(first.AddDays(i));
+            plot.Bar(i, width, 0, other[i], "manual", ReportColors.Manual, $"{day}: {other[i]} manual");
+            plot.Bar(i, width, other[i], other[i] + idle[i], "idle", ReportColors.Idle, $"{day}: {idle[i]} idle");
+            plot.Bar(i, width, other[i] + idle[i], other[i] + idle[i] + auto[i], "auto", ReportColors.Auto, $"{day}: {auto[i]} auto");
         }
 
-        plot.Add(bars.Append("</g>").ToString());
+        plot.Add("</g>");
         plot.Legend([(ReportColors.Auto, "auto"), (ReportColors.Idle, "idle"), (ReportColors.Manual, "manual / other")]);
         return plot.Close();
-    }
-
-    private static void Bar(StringBuilder bars, SvgPlot plot, int index, double width, int from, int to, string kind, string color, string day)
-    {
-        if (to <= from)
-        {
-            return;
-        }
-
-        double top = plot.Y(to);
-        bars.Append($"<rect class=\"{kind}\" x=\"{HtmlText.Px(plot.X(index) - (width / 2))}\" y=\"{HtmlText.Px(top)}\" width=\"{HtmlText.Px(width)}\" height=\"{HtmlText.Px(plot.Y(from) - top)}\" fill=\"{color}\">")
-            .Append($"<title>{HtmlText.Escape($"{day}: {to - from} {kind}")}</title></rect>");
     }
 }

@@ -1,15 +1,19 @@
 using AcpHost.Storage.Transcripts;
-
+using AcpHost.Usage;
 
 namespace AcpHost.Features.PostMortem;
 
 /// <summary>What one transcript held: filled by one thread, read once every file is done.</summary>
 internal sealed class FileFindings
 {
-    public FileFindings(string path, string root)
+    private readonly ScanOptions _options;
+    private SessionUsage? _last;
+
+    public FileFindings(string path, string root, ScanOptions options)
     {
         Path = path;
         Root = root;
+        _options = options;
     }
 
     /// <summary>The transcript.</summary>
@@ -27,11 +31,30 @@ internal sealed class FileFindings
 
     public List<TranscriptBoundary> Boundaries { get; } = [];
 
-    public List<UsageLine> Usage { get; } = [];
+    /// <summary>The usage of each session its lines name (a subagent's file names its parent's session).</summary>
+    public Dictionary<string, SessionUsage> Usage { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The first working directory a parsed line recorded.</summary>
     public string? FirstCwd { get; set; }
 
     /// <summary>The first session id a parsed line named.</summary>
     public string? FirstSessionId { get; set; }
+
+    /// <summary>The usage of <paramref name="sessionId"/> (the file's own name when null), made on first use.</summary>
+    public SessionUsage UsageOf(string? sessionId)
+    {
+        sessionId ??= System.IO.Path.GetFileNameWithoutExtension(Path);
+        if (_last is not null && string.Equals(_last.SessionId, sessionId, StringComparison.Ordinal))
+        {
+            return _last;
+        }
+
+        if (!Usage.TryGetValue(sessionId, out _last))
+        {
+            _last = new SessionUsage(sessionId, _options.Usage, _options.Since, _options.Series);
+            Usage.Add(sessionId, _last);
+        }
+
+        return _last;
+    }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using AcpHost.Storage.Ledgers;
+using AcpHost.Storage.Transcripts;
+using AcpHost.Usage;
 
 namespace AcpHost.Features.PostMortem;
 
@@ -26,14 +28,18 @@ public static class HtmlReport
         html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
             .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append("<title>AcpHost post-mortem: compactions</title><style>").Append(Style).Append("</style></head><body>")
-            .Append("<h1>Compactions in your Claude Code history</h1>")
+            .Append("<title>AcpHost post-mortem: compactions and cost</title><style>").Append(Style).Append("</style></head><body>")
+            .Append("<h1>Compactions and cost in your Claude Code history</h1>")
             .Append("<p class=\"meta\">").Append(HtmlText.Escape(Meta(scan, roots, generatedAt))).Append("</p>")
-            .Append("<p class=\"totals\">").Append(HtmlText.Escape(Totals(scan))).Append("</p>");
+            .Append("<p class=\"totals\">").Append(HtmlText.Escape(Totals(scan))).Append("</p>")
+            .Append("<p class=\"totals\">").Append(HtmlText.Escape(UsageTotals(scan.Usage.Total.Totals))).Append("</p>");
 
         html.Append("<h2>Tokens flattened by each compaction</h2>").Append(CompactionsChart.Render(scan.Rows))
             .Append("<h2>Context fill of the sessions that compacted most, against time since each began</h2>").Append(FillChart.Render(scan.Sessions))
             .Append("<h2>Compactions per day</h2>").Append(DailyChart.Render(scan.Rows))
+            .Append("<h2>Context per request of the costliest sessions, with compactions, cold requests and forks</h2>").Append(FillChart.RenderCostliest(scan.Sessions, Forks(scan, ledgers)))
+            .Append("<h2>Cost per day</h2>").Append(CostChart.Render(scan.Usage.Days))
+            .Append("<h2>The costliest cold requests</h2>").Append(HtmlReportTables.Cold(CostliestCold(scan.Usage)))
             .Append("<h2>Per project</h2>").Append(HtmlReportTables.Summary(scan.Summary))
             .Append("<h2>Every compaction</h2>").Append(HtmlReportTables.Rows(scan.Rows, ledgers));
 
@@ -60,6 +66,24 @@ public static class HtmlReport
 
         return html.Append("</body></html>\n").ToString();
     }
+
+    /// <summary>How many cold requests the report lists: the costliest.</summary>
+    public const int ColdListed = 20;
+
+    private static IEnumerable<(UsageSummary Session, ColdRequest Cold)> CostliestCold(UsageResult usage) =>
+        usage.Sessions.SelectMany(s => s.Cold.Select(c => (s, c))).OrderByDescending(r => r.c.ExtraCostUsd ?? -1).ThenBy(r => r.c.At).Take(ColdListed);
+
+    // The forks made from each session: from the forks' transcripts (where their copy of the parent's history ends),
+    // and from a host's lineage ledger (when it made them), each fork once.
+    private static ILookup<string, (DateTimeOffset At, string SessionId)> Forks(ScanResult scan, HostLedgers? ledgers) =>
+        scan.Sessions.Where(s => s.ForkedFrom is not null && s.ForkPoint is not null).Select(s => (Parent: s.ForkedFrom!, At: s.ForkPoint!.Value, s.SessionId))
+            .Concat((ledgers?.Forks ?? []).Where(f => f.CreatedAt is not null).Select(f => (Parent: f.ParentSessionId!, At: f.CreatedAt!.Value, f.SessionId)))
+            .DistinctBy(fork => fork.SessionId, StringComparer.Ordinal)
+            .ToLookup(fork => fork.Parent, fork => (fork.At, fork.SessionId), StringComparer.Ordinal);
+
+    private static string UsageTotals(UsageTotals total) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{total.Requests:N0} model requests ({total.SidechainRequests:N0} by subagents) cost {HtmlText.Usd(total.CostUsd)}; {total.ColdRequests:N0} found the prompt cache cold and cost {HtmlText.Usd(total.ColdCostUsd)}, {HtmlText.Usd(total.ColdExtraCostUsd)} of it only because the cache was cold{(total.UnpricedModels.Count > 0 ? $". Not priced: {string.Join(", ", total.UnpricedModels)}" : "")}.");
 
     private static string Meta(ScanResult scan, IReadOnlyList<string> roots, DateTimeOffset generatedAt) => string.Create(
         CultureInfo.InvariantCulture,

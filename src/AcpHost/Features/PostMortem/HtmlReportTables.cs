@@ -1,5 +1,6 @@
 using System.Text;
 using AcpHost.Storage.Ledgers;
+using AcpHost.Usage;
 
 namespace AcpHost.Features.PostMortem;
 
@@ -31,6 +32,16 @@ internal static class HtmlReportTables
                 return ledgers is null ? cells : [.. cells, ledgers.Recorded(row) ? "yes" : ""];
             }));
     }
+
+    /// <summary>The costliest cold requests: when, where, why, and what the cold cache cost.</summary>
+    public static string Cold(IEnumerable<(UsageSummary Session, ColdRequest Cold)> requests) => Table(
+        "cold",
+        ["time (UTC)", "project", "session", "reason", "gap", "context", "written again", "extra cost", "model"],
+        requests.Select(r => new[]
+        {
+            HtmlText.Time(r.Cold.At), r.Session.Project ?? "–", r.Session.SessionId ?? "–", r.Cold.Reason, HtmlText.Duration(r.Cold.Gap.TotalSeconds),
+            HtmlText.Number(r.Cold.Context), HtmlText.Number(r.Cold.CacheWrite), r.Cold.ExtraCostUsd is { } extra ? HtmlText.Usd(extra) : "unpriced", r.Cold.Model ?? "–",
+        }));
 
     public static string LedgerOnly(IEnumerable<CompactionRecord> records) => Table(
         "ledger-only",

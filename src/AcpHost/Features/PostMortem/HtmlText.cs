@@ -23,6 +23,15 @@ internal static class HtmlText
         _ => value.ToString("0", CultureInfo.InvariantCulture),
     };
 
+    /// <summary>Dollars: cents below $1,000, whole dollars above; "&lt;$0.01" for less than a cent.</summary>
+    public static string Usd(double value) => value switch
+    {
+        <= 0 => "$0",
+        < 0.01 => "<$0.01",
+        < 1_000 => value.ToString("$#,##0.00", CultureInfo.InvariantCulture),
+        _ => value.ToString("$#,##0", CultureInfo.InvariantCulture),
+    };
+
     /// <summary>A UTC time for tables.</summary>
     public static string Time(DateTimeOffset? at) =>
         at is { } time ? time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "–";

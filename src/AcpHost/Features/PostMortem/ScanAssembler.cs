@@ -1,13 +1,14 @@
 using AcpHost.Events;
 using AcpHost.Storage.Transcripts;
+using AcpHost.Usage;
 
 namespace AcpHost.Features.PostMortem;
 
 /// <summary>
 /// Turns what each file held into the scan's answer: names each project (the cwd its lines record, else its folder
 /// name), counts each compaction once, in the session where it happened (a fork's copies of its parent's boundaries
-/// are lineage: see <see cref="CompactionOrigins"/>), applies <c>--since</c> and <c>--project</c>,
-/// and sums up per project.
+/// are lineage: see <see cref="CompactionOrigins"/>), applies <c>--since</c>, <c>--project</c> and <c>--session</c>,
+/// and sums up per project; the usage is summed by <see cref="UsageAssembler"/>.
 /// </summary>
 internal static class ScanAssembler
 {
@@ -60,25 +61,18 @@ internal static class ScanAssembler
                 if (InRange(options, row.At))
                 {
                     rows.Add(row);
-                    SessionBuilder builder = Session(sessions, row.SessionId, row.Project);
-                    builder.Rows.Add(row);
-                    builder.Active = true;
+                    Session(sessions, row.SessionId, row.Project).Rows.Add(row);
                 }
             }
 
-            foreach (UsageLine usage in file.Usage.Where(usage => !usage.Sidechain))
+            foreach (SessionUsage usage in file.Usage.Values.Where(usage => usage.AnyRequest))
             {
-                SessionBuilder session = Session(sessions, usage.SessionId ?? fileSession, usage.Cwd ?? fileProject);
-                if (InRange(options, usage.Point.At))
-                {
-                    session.Points.Add(usage.Point);
-                    session.Active = true;
-                }
+                Session(sessions, usage.SessionId, usage.Cwd ?? fileProject).Add(usage);
             }
         }
 
-        List<SessionBuilder> kept = [.. sessions.Values.Where(s => Matches(options, s.Project) && (options.Since is null || s.Active))];
-        List<CompactionRow> shown = [.. rows.Where(row => Matches(options, row.Project))
+        List<SessionBuilder> kept = [.. sessions.Values.Where(s => Matches(options, s.Project, s.SessionId) && (options.Since is null || s.Active))];
+        List<CompactionRow> shown = [.. rows.Where(row => Matches(options, row.Project, row.SessionId))
             .OrderBy(row => row.At is null)
             .ThenBy(row => row.At)
             .ThenBy(row => row.Project, StringComparer.Ordinal)
@@ -87,7 +81,8 @@ internal static class ScanAssembler
         {
             Rows = shown,
             Summary = Summarize(kept, shown),
-            Sessions = [.. kept.Where(s => s.Points.Count > 0 || s.Rows.Count > 0).Select(s => s.Build()).OrderBy(s => s.SessionId, StringComparer.Ordinal)],
+            Sessions = [.. kept.Where(s => s.Usage?.Series.Count > 0 || s.Rows.Count > 0 || s.Usage?.ForkedFrom is not null).Select(s => s.Build()).OrderBy(s => s.SessionId, StringComparer.Ordinal)],
+            Usage = UsageAssembler.Assemble(kept, [.. options.Ledgers?.NotInTranscripts(rows).Where(record => InRange(options, record.At)) ?? []]),
             Files = files.Count(file => file.Error is null),
             Bytes = TokenMath.Sum(files.Select(file => file.Bytes)),
             MalformedLines = files.Sum(file => file.MalformedLines),
@@ -140,8 +135,9 @@ internal static class ScanAssembler
 
     private static bool InRange(ScanOptions options, DateTimeOffset? at) => options.Since is not { } since || at >= since;
 
-    private static bool Matches(ScanOptions options, string project) =>
-        string.IsNullOrEmpty(options.Project) || project.Contains(options.Project, StringComparison.OrdinalIgnoreCase);
+    private static bool Matches(ScanOptions options, string project, string sessionId) =>
+        (string.IsNullOrEmpty(options.Project) || project.Contains(options.Project, StringComparison.OrdinalIgnoreCase))
+        && (options.SessionId is null || string.Equals(sessionId, options.SessionId, StringComparison.Ordinal));
 
     // The folder right under the root (a project folder of ~/.claude/projects), or the root's own name when the root
     // is a project folder itself.

@@ -9,8 +9,11 @@ public sealed record ScanResult
     /// <summary>One line per project, most tokens flattened first.</summary>
     public required IReadOnlyList<ProjectSummary> Summary { get; init; }
 
-    /// <summary>Every session with a known context fill or a compaction.</summary>
+    /// <summary>Every session with a compaction or a fork's copy of its parent, or (with <see cref="ScanOptions.Series"/>) a request.</summary>
     public required IReadOnlyList<SessionFill> Sessions { get; init; }
+
+    /// <summary>What the requests cost, per session, per project and in total.</summary>
+    public required UsageResult Usage { get; init; }
 
     /// <summary>Transcripts read.</summary>
     public required int Files { get; init; }

@@ -1,6 +1,8 @@
+using AcpHost.Usage;
+
 namespace AcpHost.Features.PostMortem;
 
-/// <summary>One session's fill and compactions while a scan is assembled.</summary>
+/// <summary>One session's usage and compactions while a scan is assembled.</summary>
 internal sealed class SessionBuilder(string sessionId, string project)
 {
     public string SessionId { get; } = sessionId;
@@ -8,25 +10,33 @@ internal sealed class SessionBuilder(string sessionId, string project)
     /// <summary>The project of the first line (or file) that named this session.</summary>
     public string Project { get; } = project;
 
-    public List<FillPoint> Points { get; } = [];
+    /// <summary>Its requests, summed over the files that hold them (its own, its subagents'); null without any line of usage.</summary>
+    public SessionUsage? Usage { get; private set; }
 
     public List<CompactionRow> Rows { get; } = [];
 
     /// <summary>Something of it is in the <c>--since</c> range.</summary>
-    public bool Active { get; set; }
+    public bool Active => Rows.Count > 0 || Usage?.Totals.Requests > 0;
 
-    /// <summary>The series, in time order; an assistant message split over several lines repeats its usage once per line.</summary>
-    public SessionFill Build()
+    /// <summary>Adds what one file counted of this session.</summary>
+    public void Add(SessionUsage usage)
     {
-        var points = new List<FillPoint>(Points.Count);
-        foreach (FillPoint point in Points.OrderBy(point => point.At))
+        if (Usage is null)
         {
-            if (points.Count == 0 || points[^1] != point)
-            {
-                points.Add(point);
-            }
+            Usage = usage;
         }
-
-        return new SessionFill(Project, SessionId, points, [.. Rows.OrderBy(row => row.At)]);
+        else
+        {
+            Usage.Add(usage);
+        }
     }
+
+    /// <summary>The session for drawing: the context series in time order, the compactions, cold requests and fork.</summary>
+    public SessionFill Build() => new(Project, SessionId, [.. (Usage?.Series ?? []).OrderBy(point => point.At)], [.. Rows.OrderBy(row => row.At)])
+    {
+        Cold = [.. (Usage?.Cold ?? []).OrderBy(cold => cold.At)],
+        CostUsd = Usage?.Totals.CostUsd ?? 0,
+        ForkedFrom = Usage?.ForkedFrom,
+        ForkPoint = Usage?.ForkPoint,
+    };
 }

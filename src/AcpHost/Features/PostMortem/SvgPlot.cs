@@ -79,6 +79,19 @@ internal sealed class SvgPlot
         _svg.Append("</g>");
     }
 
+    /// <summary>One part of a stacked bar centred on <paramref name="x"/>, from one value to another, with its tooltip.</summary>
+    public void Bar(double x, double width, double from, double to, string kind, string color, string title)
+    {
+        if (to <= from)
+        {
+            return;
+        }
+
+        double top = Y(to);
+        _svg.Append($"<rect class=\"{HtmlText.Escape(kind)}\" x=\"{HtmlText.Px(X(x) - (width / 2))}\" y=\"{HtmlText.Px(top)}\" width=\"{HtmlText.Px(width)}\" height=\"{HtmlText.Px(Y(from) - top)}\" fill=\"{color}\">")
+            .Append($"<title>{HtmlText.Escape(title)}</title></rect>");
+    }
+
     /// <summary>Adds markup built by the chart; it must escape its own text (see <see cref="HtmlText.Escape"/>).</summary>
     public SvgPlot Add(string markup)
     {

@@ -9,6 +9,8 @@ namespace AcpHost.Features.PostMortem;
 /// Reads one transcript in chunks and splits it into lines, parsing only the lines a byte search marks as a
 /// <c>compact_boundary</c> or an assistant message with a <c>usage</c>. Memory is one chunk, grown only while a single
 /// line is longer than it; a line past <see cref="MaxLine"/> is skipped and counted rather than held.
+/// Each kind of line the scan reads has a byte test and a method here (<see cref="Take"/> tries them in turn), and
+/// feeds what it parsed into the file's findings, so one pass serves compactions and usage alike.
 /// </summary>
 internal static class TranscriptFileScanner
 {
@@ -17,9 +19,9 @@ internal static class TranscriptFileScanner
 
     private const int Chunk = 1024 * 1024;
 
-    public static FileFindings Scan(string path, string root, Action<long>? bytesRead)
+    public static FileFindings Scan(string path, string root, ScanOptions options, Action<long>? bytesRead)
     {
-        var findings = new FileFindings(path, root);
+        var findings = new FileFindings(path, root, options);
         try
         {
             using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
@@ -36,7 +38,7 @@ internal static class TranscriptFileScanner
     private static void Read(SafeFileHandle handle, FileFindings findings, Action<long>? bytesRead)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Chunk);
-        var state = new LineState();
+        var strings = new LineStrings();
         int start = 0;
         int searched = 0;
         int end = 0;
@@ -93,7 +95,7 @@ internal static class TranscriptFileScanner
                     }
                     else
                     {
-                        Take(buffer.AsSpan(start, lineEnd - start), findings, ref state, lastLine: false);
+                        Take(buffer.AsSpan(start, lineEnd - start), findings, ref strings, lastLine: false);
                     }
 
                     start = searched = lineEnd + 1;
@@ -104,7 +106,7 @@ internal static class TranscriptFileScanner
 
             if (end > start && !discarding)
             {
-                Take(buffer.AsSpan(start, end - start), findings, ref state, lastLine: true);
+                Take(buffer.AsSpan(start, end - start), findings, ref strings, lastLine: true);
             }
         }
         finally
@@ -113,7 +115,7 @@ internal static class TranscriptFileScanner
         }
     }
 
-    private static void Take(ReadOnlySpan<byte> line, FileFindings findings, ref LineState state, bool lastLine)
+    private static void Take(ReadOnlySpan<byte> line, FileFindings findings, ref LineStrings strings, bool lastLine)
     {
         if (line.EndsWith("\r"u8))
         {
@@ -125,54 +127,69 @@ internal static class TranscriptFileScanner
             return;
         }
 
-        if (TranscriptBoundaryParser.MayBeBoundary(line))
+        if (TranscriptBoundaryParser.MayBeBoundary(line) && TakeBoundary(line, findings))
         {
-            TranscriptBoundary? boundary;
-            try
-            {
-                boundary = TranscriptBoundaryParser.TryParse(line);
-            }
-            catch (InvalidOperationException)
-            {
-                // Valid JSON, but a field the parser reads (cwd, say) is not UTF-8.
-                findings.MalformedLines++;
-                return;
-            }
-
-            if (boundary is not null)
-            {
-                findings.Boundaries.Add(boundary);
-                findings.FirstCwd ??= boundary.Cwd;
-                findings.FirstSessionId ??= boundary.SessionId;
-                return;
-            }
-
-            if (!IsJson(line))
-            {
-                findings.MalformedLines++;
-                return;
-            }
+            return;
         }
 
-        if (UsageLineParser.MayHaveUsage(line))
+        if (TranscriptUsageParser.MayHaveUsage(line))
         {
-            try
-            {
-                if (UsageLineParser.Parse(line, ref state.Session, ref state.Cwd) is { } usage)
-                {
-                    findings.Usage.Add(usage);
-                    findings.FirstCwd ??= usage.Cwd;
-                    findings.FirstSessionId ??= usage.SessionId;
-                }
-            }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-            {
-                findings.MalformedLines++;
-            }
+            TakeUsage(line, findings, ref strings);
         }
         else if (lastLine && !IsJson(line))
         {
             // The last line without its LF: a writer killed mid-line. Only this one line is checked that way.
+            findings.MalformedLines++;
+        }
+    }
+
+    // True when the line was dealt with: a boundary, or malformed. A conversation line that merely mentions the
+    // marker goes on to the other readers.
+    private static bool TakeBoundary(ReadOnlySpan<byte> line, FileFindings findings)
+    {
+        TranscriptBoundary? boundary;
+        try
+        {
+            boundary = TranscriptBoundaryParser.TryParse(line);
+        }
+        catch (InvalidOperationException)
+        {
+            // Valid JSON, but a field the parser reads (cwd, say) is not UTF-8.
+            findings.MalformedLines++;
+            return true;
+        }
+
+        if (boundary is not null)
+        {
+            findings.Boundaries.Add(boundary);
+            findings.FirstCwd ??= boundary.Cwd;
+            findings.FirstSessionId ??= boundary.SessionId;
+            findings.UsageOf(boundary.SessionId).Compacted();
+            return true;
+        }
+
+        if (!IsJson(line))
+        {
+            findings.MalformedLines++;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static void TakeUsage(ReadOnlySpan<byte> line, FileFindings findings, ref LineStrings strings)
+    {
+        try
+        {
+            if (TranscriptUsageParser.TryParse(line, ref strings, out ModelRequest request))
+            {
+                findings.FirstCwd ??= request.Cwd;
+                findings.FirstSessionId ??= request.SessionId;
+                findings.UsageOf(request.SessionId).Add(request);
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
             findings.MalformedLines++;
         }
     }
@@ -192,12 +209,5 @@ internal static class TranscriptFileScanner
         {
             return false;
         }
-    }
-
-    // The strings the previous line named, shared by the next lines that say the same.
-    private struct LineState
-    {
-        public string? Session;
-        public string? Cwd;
     }
 }

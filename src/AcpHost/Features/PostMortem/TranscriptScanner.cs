@@ -35,7 +35,7 @@ public static class TranscriptScanner
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken },
             (file, _) =>
             {
-                findings.Add(TranscriptFileScanner.Scan(file.Path, file.Root, bytesRead));
+                findings.Add(TranscriptFileScanner.Scan(file.Path, file.Root, options, bytesRead));
                 return ValueTask.CompletedTask;
             }).ConfigureAwait(false);
 

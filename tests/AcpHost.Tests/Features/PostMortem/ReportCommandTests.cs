@@ -4,6 +4,7 @@ using AcpHost.Features.Compaction;
 using AcpHost.Features.Sessions;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
+using AcpHost.Tests.Usage;
 using static AcpHost.Tests.Features.PostMortem.TranscriptLines;
 
 namespace AcpHost.Tests.Features.PostMortem;
@@ -151,6 +152,31 @@ public sealed class ReportCommandTests : IDisposable
         string html = await File.ReadAllTextAsync(page);
         Assert.Contains("1 compactions (0 automatic, 0 idle, 1 manual or unknown) in 3 sessions across 1 projects: 1,010 tokens flattened.", html, StringComparison.Ordinal);
         Assert.Contains("1 compactions and 0 sessions recorded; 1 of the compactions above were relayed by a host.", html, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Invoke_ColdRequestsAndAFork_MarkedOnTheContextChartPricedPerDayAndListed()
+    {
+        string folder = Path.Combine(Projects, "-work-app");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "s1.jsonl"), string.Join('\n',
+            UsageLines.Request("s1", T0, "m1", write5m: 100_000),
+            UsageLines.Request("s1", T0.AddMinutes(1), "m2", write5m: 5_000, read: 100_010),
+            UsageLines.Request("s1", T0.AddHours(2), "m3", write5m: 105_020)) + "\n", new UTF8Encoding(false));
+        File.WriteAllText(Path.Combine(folder, "f1.jsonl"), UsageLines.Request("f1", T0.AddMinutes(1), "m2", write5m: 5_000, read: 100_010, forkedFrom: "s1") + "\n", new UTF8Encoding(false));
+        string page = Path.Combine(_root, "report.html");
+
+        (int exitCode, _, string stderr) = await RunAsync("--out", page);
+
+        Assert.True(exitCode == 0, stderr);
+        string html = await File.ReadAllTextAsync(page);
+        Assert.Contains("data-chart=\"context\"", html, StringComparison.Ordinal);
+        Assert.Contains("<rect class=\"cold expired\"", html, StringComparison.Ordinal);
+        Assert.Contains("<title>forked at 2026-03-01 09:01:00 UTC into f1</title>", html, StringComparison.Ordinal);
+        Assert.Contains("data-chart=\"cost-per-day\"", html, StringComparison.Ordinal);
+        Assert.Contains("<title>2026-03-01: $0.53 of which cold</title>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>2026-03-01 11:00:00</td><td>/work/app</td><td>s1</td><td>expired</td><td>1h 59m</td><td>105,030</td><td>105,020</td><td>$0.50</td>", html, StringComparison.Ordinal);
+        Assert.Contains("3 model requests (0 by subagents) cost", html, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = Timeout)]

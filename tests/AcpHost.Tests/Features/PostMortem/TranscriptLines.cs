@@ -46,14 +46,14 @@ internal static class TranscriptLines
         ["sessionId"] = session,
     }.ToJsonString();
 
-    /// <summary>An assistant message whose usage says the context held <paramref name="input"/> + 100 + 10 tokens.</summary>
+    /// <summary>An assistant message (a response of its own) whose usage says the context held <paramref name="input"/> + 100 + 10 tokens.</summary>
     public static string Assistant(string session, string cwd, DateTimeOffset at, long input, string text = "Hello.", bool sidechain = false) => new JsonObject
     {
         ["parentUuid"] = Guid.NewGuid().ToString(),
         ["isSidechain"] = sidechain,
         ["message"] = new JsonObject
         {
-            ["id"] = "msg_1",
+            ["id"] = "msg_" + Guid.NewGuid().ToString("N"),
             ["type"] = "message",
             ["role"] = "assistant",
             ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = text }),

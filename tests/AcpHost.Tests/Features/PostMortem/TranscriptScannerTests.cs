@@ -22,8 +22,9 @@ public sealed class TranscriptScannerTests : IDisposable
         return path;
     }
 
+    // With the context series kept, as a report asks, so that the fill of each session can be checked.
     private Task<ScanResult> ScanAsync(DateTimeOffset? since = null, string? project = null, int parallelism = 2) =>
-        TranscriptScanner.ScanAsync(new ScanOptions { Roots = [_root], Since = since, Project = project, Parallelism = parallelism }, CancellationToken.None);
+        TranscriptScanner.ScanAsync(new ScanOptions { Roots = [_root], Since = since, Project = project, Parallelism = parallelism, Series = true }, CancellationToken.None);
 
     [Fact(Timeout = Timeout)]
     public async Task ScanAsync_BothSpellings_ListsEveryBoundaryWithItsCounts()
@@ -47,7 +48,7 @@ public sealed class TranscriptScannerTests : IDisposable
     [Fact(Timeout = Timeout)]
     public async Task ScanAsync_RealAgentSamples_FindsTheFourCapturedCompactionsAndTheFill()
     {
-        ScanResult scan = await TranscriptScanner.ScanAsync(new ScanOptions { Roots = [AgentSamples.Folder] }, CancellationToken.None);
+        ScanResult scan = await TranscriptScanner.ScanAsync(new ScanOptions { Roots = [AgentSamples.Folder], Series = true }, CancellationToken.None);
 
         Assert.Equal(["manual", "auto", "manual", "auto"], scan.Rows.Select(row => row.Trigger));
         Assert.Equal([1206L, 990_010L, 1206L, 990_010L], scan.Rows.Select(row => row.PreTokens!.Value));

@@ -1,4 +1,4 @@
-namespace AcpHost.Features.PostMortem;
+namespace AcpHost.Storage.Transcripts;
 
 /// <summary>
 /// Arithmetic on token counts read from files anyone can write: sums saturate at <see cref="long.MaxValue"/> (and
