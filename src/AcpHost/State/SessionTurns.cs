@@ -2,7 +2,9 @@ namespace AcpHost.State;
 
 /// <summary>
 /// Which sessions are in a turn, as far as the wire shows: the <c>session/prompt</c> requests the client sent and the
-/// agent has not answered yet, and the client's <c>/compact</c> prompts whose compaction has not begun. A compaction
+/// agent has not answered yet, the sessions an ACP v2 agent reports <c>running</c> (v2 answers a prompt at once and
+/// ends its turn with <c>state_update</c> <c>idle</c>), and the client's <c>/compact</c> prompts whose compaction has
+/// not begun. A compaction
 /// that begins outside both can only be one the agent started itself: its idle compaction. That is how the host tells
 /// an idle compaction from a <c>/compact</c> for clients whose wire carries no trigger (<c>compaction_update</c>);
 /// protocol/README.md says what this can and cannot know. Thread-safe.
@@ -12,6 +14,7 @@ public sealed class SessionTurns
     // Every prompt is answered by the agent, which removes it again, or by the host when the agent died (AgentReplaced).
     private readonly Dictionary<Relay.Protocol.RequestId, string> _prompts = [];
     private readonly HashSet<string> _compactsAwaited = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _running = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     /// <summary>The client sent <c>session/prompt</c> <paramref name="id"/> for <paramref name="sessionId"/>.</summary>
@@ -44,16 +47,40 @@ public sealed class SessionTurns
         }
     }
 
-    /// <summary>
-    /// The agent died and a new one took the sessions back: the host answered every prompt in flight with an error
-    /// itself (those answers pass no interceptor), and no /compact sent to the old agent will compact.
-    /// </summary>
-    public void AgentReplaced()
+    /// <summary>An ACP v2 agent reported the session's foreground work <c>running</c>, or <c>idle</c>.</summary>
+    public void ForegroundChanged(string sessionId, bool running)
+    {
+        ArgumentNullException.ThrowIfNull(sessionId);
+        lock (_lock)
+        {
+            _ = running ? _running.Add(sessionId) : _running.Remove(sessionId);
+        }
+    }
+
+    /// <summary>True while a prompt of the session is in flight, or its v2 foreground work runs.</summary>
+    public bool IsInTurn(string sessionId)
     {
         lock (_lock)
         {
+            return _running.Contains(sessionId) || _prompts.ContainsValue(sessionId);
+        }
+    }
+
+    /// <summary>
+    /// The agent died and a new one took the sessions back: the host answered every prompt in flight with an error
+    /// itself (those answers pass no interceptor), no /compact sent to the old agent will compact, and no v2 turn of the
+    /// old agent will report its end. Returns the sessions that were in a turn.
+    /// </summary>
+    public IReadOnlyCollection<string> AgentReplaced()
+    {
+        lock (_lock)
+        {
+            var interrupted = new HashSet<string>(_prompts.Values, StringComparer.Ordinal);
+            interrupted.UnionWith(_running);
             _prompts.Clear();
             _compactsAwaited.Clear();
+            _running.Clear();
+            return interrupted;
         }
     }
 

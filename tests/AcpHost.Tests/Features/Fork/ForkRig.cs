@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AcpHost.Features.Commands;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
@@ -30,11 +31,12 @@ internal sealed class ForkRig : IAsyncDisposable
         IMessageInterceptor[] interceptors =
         [
             ClosedForks,
-            new SessionTracker(Sessions, TimeProvider.System, new ListLogger<SessionTracker>()),
+            new SessionTracker(Sessions, TimeProvider.System, new ListLogger<SessionTracker>(), profile: Profile),
             Gate,
-            new ForkCommand(forks, new ListLogger<ForkCommand>()),
+            new ForkCommand(forks, new ListLogger<ForkCommand>(), Profile),
             new ForkMethod(forks),
             PreCompact,
+            new CommandList(Profile, new AgentCommandNames()),
             Announcer,
         ];
         Harness = new RelayHarness(interceptors);
@@ -42,6 +44,8 @@ internal sealed class ForkRig : IAsyncDisposable
     }
 
     public SessionRegistry Sessions { get; } = new();
+
+    public ClientProfile Profile { get; } = new();
 
     public ClientChannel Client { get; } = new();
 
