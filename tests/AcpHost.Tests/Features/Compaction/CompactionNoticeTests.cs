@@ -1,0 +1,100 @@
+using System.Text.Json;
+using AcpHost.Features.Compaction;
+using AcpHost.Features.Notices;
+using AcpHost.Features.Sessions;
+using AcpHost.Relay.Relay;
+using AcpHost.State;
+using AcpHost.Storage.Ledgers;
+using AcpHost.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace AcpHost.Tests.Features.Compaction;
+
+/// <summary>
+/// The compaction notice on the real agent's captured <c>/compact</c> turn: the agent answers the prompt right after its
+/// compaction, before the host has recorded it, and the notice must still come inside that turn.
+/// </summary>
+public sealed class CompactionNoticeTests : IAsyncDisposable
+{
+    private const int Timeout = 20_000;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("acphost-notice-").FullName;
+
+    public ValueTask DisposeAsync()
+    {
+        Directory.Delete(_folder, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+
+    [Theory(Timeout = Timeout)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ManualCompactCapture_TheNoticeComesBeforeTheAnswerToCompact(bool clientShowsNotices)
+    {
+        var registry = new SessionRegistry();
+        var turns = new SessionTurns();
+        var profile = new ClientProfile();
+        var client = new ClientChannel();
+        var desk = new NoticeDesk(NoticeSwitches.Defaults, profile, turns, client, new ListLogger<NoticeDesk>());
+        var ledger = new CompactionLedger(Path.Combine(_folder, "data"));
+        var history = new SessionHistory(registry, new SessionLedger(Path.Combine(_folder, "data")), ledger);
+        var options = Options.Create(new CompactionOptions { ClaudeConfigDir = Path.Combine(_folder, "claude"), PollInterval = TimeSpan.FromMilliseconds(50) });
+        await using var recorder = new CompactionRecorder(registry, ledger, options, TimeProvider.System, new ListLogger<CompactionRecorder>(), turns: turns, notices: desk, history: history);
+        await recorder.StartAsync(CancellationToken.None);
+        IMessageInterceptor[] interceptors =
+        [
+            new SessionTracker(registry, TimeProvider.System, new ListLogger<SessionTracker>(), profile: profile),
+            recorder,
+            new TurnEndHold(desk, profile, turns, new ListLogger<TurnEndHold>()),
+        ];
+        await using var harness = new RelayHarness(interceptors);
+        client.Attach(harness.Relay);
+        var received = new List<string>();
+        Task reading = Task.Run(async () =>
+        {
+            while (await harness.ToClient.ReadLineAsync(TimeSpan.FromSeconds(15)) is { } line)
+            {
+                lock (received)
+                {
+                    received.Add(line);
+                }
+            }
+        });
+
+        foreach ((string direction, string line) in AgentSamples.Load("compact-manual.ndjson"))
+        {
+            string sent = clientShowsNotices ? line.Replace("\"terminal\":true}", "\"terminal\":true,\"session\":{\"notices\":{}}}", StringComparison.Ordinal) : line;
+            if (direction == "client->agent")
+            {
+                await harness.ClientSayAsync(sent);
+                await harness.Agent.ReadFromRelay.NextAsync();
+            }
+            else
+            {
+                await harness.Agent.SayAsync(sent);
+            }
+        }
+
+        List<JsonElement> messages = [];
+        await Conditions.UntilAsync(() =>
+        {
+            lock (received)
+            {
+                messages = [.. received.Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+            }
+
+            return messages.Any(m => m.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.Number && id.GetInt32() == 5);
+        }, TimeSpan.FromSeconds(15), "the last turn's answer");
+
+        int notice = messages.FindIndex(m => m.GetRawText().Contains("\"notice\":\"compaction\"", StringComparison.Ordinal));
+        int compactAnswer = messages.FindIndex(m => m.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.Number && id.GetInt32() == 4);
+        int compactPrompt = messages.FindIndex(m => m.GetRawText().Contains("\"rawOutput\"", StringComparison.Ordinal));
+        Assert.True(compactPrompt < notice && notice < compactAnswer, $"the notice ({notice}) must come inside the /compact turn, before its answer ({compactAnswer})");
+        JsonElement update = messages[notice].GetProperty("params").GetProperty("update");
+        Assert.Equal(clientShowsNotices ? "notice" : "agent_message_chunk", update.GetProperty("sessionUpdate").GetString());
+        string text = clientShowsNotices ? update.GetProperty("description").GetString()! : update.GetProperty("content").GetProperty("text").GetString()!;
+        Assert.Contains("1,206 → 2,516 tokens (window 1,000,000).", text, StringComparison.Ordinal);
+        Assert.Contains("No fork of this session was taken before it", text, StringComparison.Ordinal);
+        Assert.Single(messages, m => m.GetRawText().Contains("\"notice\":\"compaction\"", StringComparison.Ordinal));
+    }
+}
