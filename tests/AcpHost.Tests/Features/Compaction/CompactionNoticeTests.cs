@@ -5,6 +5,7 @@ using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
 using AcpHost.State;
 using AcpHost.Storage.Ledgers;
+using AcpHost.Storage.Transcripts;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Options;
 
@@ -96,5 +97,81 @@ public sealed class CompactionNoticeTests : IAsyncDisposable
         Assert.Contains("1,206 → 2,516 tokens (window 1,000,000).", text, StringComparison.Ordinal);
         Assert.Contains("No fork of this session was taken before it", text, StringComparison.Ordinal);
         Assert.Single(messages, m => m.GetRawText().Contains("\"notice\":\"compaction\"", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task V2CompactCapture_TheNoticeComesBeforeTheIdleThatEndsTheCompactTurn()
+    {
+        var registry = new SessionRegistry();
+        var turns = new SessionTurns();
+        var profile = new ClientProfile();
+        var client = new ClientChannel();
+        var desk = new NoticeDesk(NoticeSwitches.Defaults, profile, turns, client, new ListLogger<NoticeDesk>());
+        var ledger = new CompactionLedger(Path.Combine(_folder, "data"));
+        string claude = Path.Combine(_folder, "claude");
+        var options = Options.Create(new CompactionOptions { ClaudeConfigDir = claude, PollInterval = TimeSpan.FromMilliseconds(50) });
+        await using var recorder = new CompactionRecorder(registry, ledger, options, TimeProvider.System, new ListLogger<CompactionRecorder>(), turns: turns, notices: desk,
+            history: new SessionHistory(registry, new SessionLedger(Path.Combine(_folder, "data")), ledger));
+        await recorder.StartAsync(CancellationToken.None);
+        await using var harness = new RelayHarness(
+        [
+            new SessionTracker(registry, TimeProvider.System, new ListLogger<SessionTracker>(), profile: profile),
+            recorder,
+            new TurnEndHold(desk, profile, turns, new ListLogger<TurnEndHold>()),
+        ]);
+        client.Attach(harness.Relay);
+        var received = new List<string>();
+        Task reading = Task.Run(async () =>
+        {
+            while (await harness.ToClient.ReadLineAsync(TimeSpan.FromSeconds(15)) is { } line)
+            {
+                lock (received)
+                {
+                    received.Add(line);
+                }
+            }
+        });
+
+        // v2 gives no counts on the wire: the transcript's boundary line, written as the agent writes it, carries them.
+        string? sessionId = null;
+        foreach ((string direction, string line) in AgentSamples.Load("v2-prompt-compact.ndjson"))
+        {
+            if (direction == "client->agent")
+            {
+                await harness.ClientSayAsync(line);
+                await harness.Agent.ReadFromRelay.NextAsync();
+                continue;
+            }
+
+            sessionId ??= JsonDocument.Parse(line).RootElement.TryGetProperty("result", out JsonElement r) && r.TryGetProperty("sessionId", out JsonElement s) ? s.GetString() : null;
+            if (line.Contains("\"compaction_update\"", StringComparison.Ordinal) && line.Contains("\"completed\"", StringComparison.Ordinal) && !line.Contains("summary", StringComparison.Ordinal))
+            {
+                string folder = Path.Combine(claude, "projects", TranscriptPaths.EncodeCwd("/tmp/acphost-e2e/work"));
+                Directory.CreateDirectory(folder);
+                await File.AppendAllTextAsync(Path.Combine(folder, sessionId + ".jsonl"),
+                    $$$"""{"type":"system","subtype":"compact_boundary","uuid":"b-v2","sessionId":"{{{sessionId}}}","timestamp":"{{{DateTimeOffset.UtcNow:O}}}","compactMetadata":{"trigger":"manual","preTokens":1206,"postTokens":2513,"durationMs":45}}""" + "\n");
+            }
+
+            await harness.Agent.SayAsync(line);
+        }
+
+        List<JsonElement> messages = [];
+        await Conditions.UntilAsync(() =>
+        {
+            lock (received)
+            {
+                messages = [.. received.Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+            }
+
+            return messages.Count(m => m.GetRawText().Contains("\"state\":\"idle\"", StringComparison.Ordinal)) == 3;
+        }, TimeSpan.FromSeconds(15), "the three turns' idle states");
+
+        int compactAnswer = messages.FindIndex(m => m.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.Number && id.GetInt32() == 4);
+        int notice = messages.FindIndex(m => m.GetRawText().Contains("\"notice\":\"compaction\"", StringComparison.Ordinal));
+        int idle = messages.FindIndex(compactAnswer, m => m.GetRawText().Contains("\"state\":\"idle\"", StringComparison.Ordinal));
+        Assert.True(compactAnswer < notice && notice < idle, $"the notice ({notice}) must come inside the /compact turn ({compactAnswer}..{idle})");
+        JsonElement update = messages[notice].GetProperty("params").GetProperty("update");
+        Assert.Equal("notice", update.GetProperty("sessionUpdate").GetString());
+        Assert.Equal("1,206 → 2,513 tokens (window 1,000,000).", update.GetProperty("description").GetString()!.Split('\n')[0]);
     }
 }
