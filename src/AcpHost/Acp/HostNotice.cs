@@ -22,19 +22,23 @@ public sealed record HostNotice(string SessionId, NoticeKind Kind, string Title,
     /// <summary>The notice's description: the summary, then each part on a line of its own.</summary>
     public string Description => Parts.Count == 0 ? Summary : Summary + "\n" + string.Join('\n', Parts);
 
-    /// <summary>The bold-label text for a client that cannot show notices, in Markdown: the parts as a list.</summary>
+    /// <summary>
+    /// The bold-label text for a client that cannot show notices, in Markdown: the parts as a list (a part indented by
+    /// two spaces as an item of the one before). It stands as paragraphs of its own: clients join a turn's chunks into
+    /// one message, and the agent's text may come right before or after it.
+    /// </summary>
     public string TranscriptText
     {
         get
         {
-            var text = new StringBuilder("**").Append(Title).Append(":** ").Append(Summary);
+            var text = new StringBuilder("\n\n**").Append(Title).Append(":** ").Append(Summary);
             if (Parts.Count > 0)
             {
                 text.Append("\n\n");
-                text.AppendJoin('\n', Parts.Select(part => "- " + part));
+                text.AppendJoin('\n', Parts.Select(part => part.StartsWith("  ", StringComparison.Ordinal) ? "  - " + part.TrimStart() : "- " + part));
             }
 
-            return text.ToString();
+            return text.Append("\n\n").ToString();
         }
     }
 

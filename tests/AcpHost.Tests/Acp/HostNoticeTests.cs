@@ -30,7 +30,7 @@ public class HostNoticeTests
         string json = Encoding.UTF8.GetString(Notice.UpdateParams(asNotice: false));
 
         Assert.Equal(
-            """{"sessionId":"s-1","update":{"sessionUpdate":"agent_message_chunk","content":{"type":"text","text":"**Context compacted:** 823,412 → 12,104 tokens.\n\n- Trigger: automatic.\n- Kept in fork f-1."},"_meta":{"acphost":{"notice":"compaction"}}}}""",
+            """{"sessionId":"s-1","update":{"sessionUpdate":"agent_message_chunk","content":{"type":"text","text":"\n\n**Context compacted:** 823,412 → 12,104 tokens.\n\n- Trigger: automatic.\n- Kept in fork f-1.\n\n"},"_meta":{"acphost":{"notice":"compaction"}}}}""",
             json);
         await Task.CompletedTask;
     }
@@ -40,7 +40,17 @@ public class HostNoticeTests
     {
         string json = Encoding.UTF8.GetString((Notice with { Parts = [] }).UpdateParams(asNotice: false, messageId: "m-1"));
 
-        Assert.Contains("\"text\":\"**Context compacted:** 823,412 → 12,104 tokens.\"},\"messageId\":\"m-1\",", json, StringComparison.Ordinal);
+        Assert.Contains("\"text\":\"\\n\\n**Context compacted:** 823,412 → 12,104 tokens.\\n\\n\"},\"messageId\":\"m-1\",", json, StringComparison.Ordinal);
+        await Task.CompletedTask;
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task TranscriptText_AnIndentedPart_IsAnItemOfThePartBefore()
+    {
+        HostNotice notice = Notice with { Parts = ["Forks: 1:", "  f-1: /fork"] };
+
+        Assert.EndsWith("- Forks: 1:\n  - f-1: /fork\n\n", notice.TranscriptText, StringComparison.Ordinal);
+        Assert.EndsWith("\nForks: 1:\n  f-1: /fork", notice.Description, StringComparison.Ordinal);
         await Task.CompletedTask;
     }
 

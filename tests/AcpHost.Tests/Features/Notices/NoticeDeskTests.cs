@@ -40,7 +40,7 @@ public class NoticeDeskTests
         // Written to the client before the prompt went on to the agent: it comes before any of the agent's updates.
         JsonElement chunk = NoticeRig.Parse(await rig.Harness.ToClient.NextAsync());
         Assert.Equal("agent_message_chunk", NoticeRig.UpdateKind(chunk));
-        Assert.StartsWith("**Context compacted:**", chunk.GetProperty("params").GetProperty("update").GetProperty("content").GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("\n\n**Context compacted:**", chunk.GetProperty("params").GetProperty("update").GetProperty("content").GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Contains("\"id\":2", await rig.Harness.Agent.ReadFromRelay.NextAsync(), StringComparison.Ordinal);
         Assert.False(rig.Desk.HasDeferred);
     }
