@@ -79,7 +79,7 @@ public class NoticeTests(AgentInstall install)
 
         int compacted = turn.FindIndex(m => RealAgentSession.IsNotice(m, "compaction"));
         int answered = turn.FindIndex(m => m.GetRawText() == answer.GetRawText());
-        Assert.True(compacted >= 0 && compacted < answered, $"the compaction notice ({compacted}) must come inside its turn ({answered})");
+        Assert.True(compacted >= 0 && compacted < answered, $"the compaction notice ({compacted}) must come inside its turn ({answered}):\n{string.Join('\n', turn.Select(m => m.GetRawText()[..Math.Min(200, m.GetRawText().Length)]))}\n{session.Host.Stderr}");
         string text = RealAgentSession.NoticeText(turn[compacted]);
         Assert.Contains("Trigger: automatic.", text, StringComparison.Ordinal);
         Assert.Contains($"kept whole in fork {fork}", text, StringComparison.Ordinal);

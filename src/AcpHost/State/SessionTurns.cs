@@ -4,8 +4,8 @@ namespace AcpHost.State;
 /// Which sessions are in a turn, as far as the wire shows: the <c>session/prompt</c> requests the client sent and the
 /// agent has not answered yet, the sessions an ACP v2 agent reports <c>running</c> (v2 answers a prompt at once and
 /// ends its turn with <c>state_update</c> <c>idle</c>), and the client's <c>/compact</c> prompts whose compaction has
-/// not begun. A compaction
-/// that begins outside both can only be one the agent started itself: its idle compaction. That is how the host tells
+/// not begun. A compaction that begins with no prompt in flight and no <c>/compact</c> awaited can only be one the agent
+/// started itself: its idle compaction. That is how the host tells
 /// an idle compaction from a <c>/compact</c> for clients whose wire carries no trigger (<c>compaction_update</c>);
 /// protocol/README.md says what this can and cannot know. Thread-safe.
 /// </summary>
@@ -16,6 +16,10 @@ public sealed class SessionTurns
     private readonly HashSet<string> _compactsAwaited = new(StringComparer.Ordinal);
     private readonly HashSet<string> _running = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private volatile int _generation;
+
+    /// <summary>How many times the agent was replaced: what was in flight before the last replacement will not end.</summary>
+    public int Generation => _generation;
 
     /// <summary>The client sent <c>session/prompt</c> <paramref name="id"/> for <paramref name="sessionId"/>.</summary>
     /// <param name="id">The request id.</param>
@@ -57,15 +61,6 @@ public sealed class SessionTurns
         }
     }
 
-    /// <summary>True while a prompt of the session is in flight, or its v2 foreground work runs.</summary>
-    public bool IsInTurn(string sessionId)
-    {
-        lock (_lock)
-        {
-            return _running.Contains(sessionId) || _prompts.ContainsValue(sessionId);
-        }
-    }
-
     /// <summary>
     /// The agent died and a new one took the sessions back: the host answered every prompt in flight with an error
     /// itself (those answers pass no interceptor), no /compact sent to the old agent will compact, and no v2 turn of the
@@ -80,6 +75,7 @@ public sealed class SessionTurns
             _prompts.Clear();
             _compactsAwaited.Clear();
             _running.Clear();
+            _generation++;
             return interrupted;
         }
     }

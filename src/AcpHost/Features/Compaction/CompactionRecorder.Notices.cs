@@ -24,27 +24,31 @@ public sealed partial class CompactionRecorder
         }
     }
 
-    /// <summary>Tells the user, naming the fork that kept what the compaction flattened, and lets the turn's end go on.</summary>
-    private async Task NoticeAsync(CompactionRecord record)
+    /// <summary>
+    /// Tells the client of a new record: the user's notice (naming the fork that kept what the compaction flattened),
+    /// then <c>_acphost/compaction</c>; only then may the end of the turn it happened in go on. The notice comes first so
+    /// that, by the time a client sees <c>_acphost/compaction</c>, the notice is out or waits for the session's next turn.
+    /// </summary>
+    private async Task TellAsync(CompactionRecord record)
     {
-        if (_notices is null)
-        {
-            return;
-        }
-
         try
         {
-            if (_notices.IsOn(NoticeKind.Compaction))
+            if (_notices?.IsOn(NoticeKind.Compaction) == true)
             {
                 SessionRecord? fork = _history is null
                     ? null
                     : SessionHistory.ForkBefore(_history.Sessions(), _history.CompactionsOf(record.SessionId), record);
                 await _notices.PostAsync(CompactionNoticeText.For(record, fork), CancellationToken.None).ConfigureAwait(false);
             }
+
+            if (_outlet is { } outlet)
+            {
+                await outlet.NotifyClientAsync(CompactionMethods.Notification, CompactionNotices.Payload(record), CancellationToken.None).ConfigureAwait(false);
+            }
         }
         finally
         {
-            _notices.Fulfil(record.SessionId, record.Id);
+            _notices?.Fulfil(record.SessionId, record.Id);
         }
     }
 }

@@ -342,12 +342,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
             CountsMissing(_log, record.SessionId, _options.TranscriptWait);
         }
 
-        if (_outlet is { } outlet)
-        {
-            await outlet.NotifyClientAsync(CompactionMethods.Notification, CompactionNotices.Payload(record), CancellationToken.None).ConfigureAwait(false);
-        }
-
-        await NoticeAsync(record).ConfigureAwait(false);
+        await TellAsync(record).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information,

@@ -11,6 +11,11 @@ namespace AcpHost.Features.Notices;
 /// updates (<see cref="NoticeFlush"/>), so nothing is shown in a turn it does not belong to. How: a <c>notice</c>
 /// update, or the agent's own fallback (<see cref="HostNotice"/>). Thread-safe.
 /// </summary>
+/// <remarks>
+/// Which turns run is told by <see cref="TurnEndHold"/>, the last to see a turn begin and end: a turn counts as running
+/// until that end has passed it (or, held, has gone out), so a notice posted while the agent's answer is still on its way
+/// through the other features is shown before it. <see cref="SessionTurns.Generation"/> voids the turns of a dead agent.
+/// </remarks>
 public sealed partial class NoticeDesk(NoticeSwitches switches, ClientProfile profile, SessionTurns turns, ClientChannel client, ILogger<NoticeDesk> log, TimeProvider? time = null)
     : INotices
 {
@@ -102,6 +107,52 @@ public sealed partial class NoticeDesk(NoticeSwitches switches, ClientProfile pr
         }
     }
 
+    /// <summary>A turn of the session began: an ACP v1 prompt went to the agent, or a v2 agent reported it running.</summary>
+    public void TurnBegan(string sessionId, bool v2)
+    {
+        lock (_lock)
+        {
+            SessionNotices state = Current(sessionId);
+            if (v2)
+            {
+                state.Running = true;
+            }
+            else
+            {
+                state.Prompts++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A turn of the session ended on the wire. True when its end is to be held for the notices due in it (the session
+    /// then counts as in a turn until <see cref="SettleTurnAsync"/> is done); false when nothing is due, or its end is
+    /// held already.
+    /// </summary>
+    public bool TurnEnded(string sessionId, bool v2)
+    {
+        lock (_lock)
+        {
+            SessionNotices state = Current(sessionId);
+            if (v2)
+            {
+                state.Running = false;
+            }
+            else
+            {
+                state.Prompts = Math.Max(0, state.Prompts - 1);
+            }
+
+            if (state.Ending || (state.AtTurnEnd.Count == 0 && !Expecting(state)))
+            {
+                return false;
+            }
+
+            state.Ending = true;
+            return true;
+        }
+    }
+
     /// <summary>
     /// The end of the session's turn is held: runs what waits for it and posts what that returns, then waits for the
     /// expected notices, until <paramref name="bounded"/> fires. Notices posted meanwhile count as inside the turn.
@@ -112,7 +163,6 @@ public sealed partial class NoticeDesk(NoticeSwitches switches, ClientProfile pr
         lock (_lock)
         {
             SessionNotices state = StateOf(sessionId);
-            state.Ending = true;
             builds = [.. state.AtTurnEnd];
             state.AtTurnEnd.Clear();
         }
@@ -140,7 +190,12 @@ public sealed partial class NoticeDesk(NoticeSwitches switches, ClientProfile pr
         }
         catch (OperationCanceledException) when (bounded.IsCancellationRequested)
         {
+            // The turn goes on without them: what comes later belongs to no running turn.
             TurnEndNotWaited(log, sessionId, TurnEndBound);
+            lock (_lock)
+            {
+                StateOf(sessionId).Expected.Clear();
+            }
         }
         finally
         {
@@ -197,13 +252,23 @@ public sealed partial class NoticeDesk(NoticeSwitches switches, ClientProfile pr
     {
         lock (_lock)
         {
-            if (_sessions.TryGetValue(sessionId, out SessionNotices? state) && state.Ending)
-            {
-                return true;
-            }
+            SessionNotices state = Current(sessionId);
+            return state.Ending || state.Running || state.Prompts > 0;
+        }
+    }
+
+    /// <summary>The session's state, its turns voided if the agent that ran them was replaced since.</summary>
+    private SessionNotices Current(string sessionId)
+    {
+        SessionNotices state = StateOf(sessionId);
+        if (state.Generation != turns.Generation)
+        {
+            state.Generation = turns.Generation;
+            state.Prompts = 0;
+            state.Running = false;
         }
 
-        return turns.IsInTurn(sessionId);
+        return state;
     }
 
     private void Defer(HostNotice notice)
@@ -293,5 +358,14 @@ public sealed partial class NoticeDesk(NoticeSwitches switches, ClientProfile pr
         public List<Func<CancellationToken, Task<HostNotice?>>> AtTurnEnd { get; } = [];
 
         public bool Ending { get; set; }
+
+        /// <summary>ACP v1 prompts of the session in flight (the agent queues prompts).</summary>
+        public int Prompts { get; set; }
+
+        /// <summary>An ACP v2 agent reports the session's foreground work running.</summary>
+        public bool Running { get; set; }
+
+        /// <summary>The agent generation the turns above were counted in.</summary>
+        public int Generation { get; set; }
     }
 }

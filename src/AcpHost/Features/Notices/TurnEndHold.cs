@@ -9,12 +9,13 @@ using Microsoft.Extensions.Logging;
 namespace AcpHost.Features.Notices;
 
 /// <summary>
-/// Holds the end of a turn back while a notice is still coming for it (<see cref="NoticeDesk.IsDue"/>: a compaction
+/// Holds the end of a turn back while a notice is still coming for it (<see cref="NoticeDesk.TurnEnded"/>: a compaction
 /// whose counts the host is still reading, the addition to <c>/context</c>), at most
 /// <see cref="NoticeDesk.TurnEndBound"/>, so the notice is shown inside the turn it belongs to. The end of a turn is the
 /// agent's answer to <c>session/prompt</c> in ACP v1, and its <c>state_update</c> <c>idle</c> in v2 (whose <c>running</c>
-/// and <c>idle</c> it also reports to <see cref="SessionTurns"/>). While it is held, the session's later updates queue
-/// behind it, so they keep their order; every other session's pass.
+/// and <c>idle</c> it also reports to <see cref="SessionTurns"/>). It tells the desk each turn's beginning and end, so the
+/// desk knows which notices belong inside a turn. While an end is held, the session's later updates queue behind it, so
+/// they keep their order; every other session's pass.
 /// </summary>
 /// <remarks>Registered after every interceptor that acts on the end of a turn: what it holds back has been through them.</remarks>
 public sealed partial class TurnEndHold(NoticeDesk desk, ClientProfile profile, SessionTurns turns, ILogger<TurnEndHold> log) : IMessageInterceptor
@@ -62,11 +63,12 @@ public sealed partial class TurnEndHold(NoticeDesk desk, ClientProfile profile, 
                 if (TurnFields.SessionIdOf(context.Line.Span) is { } prompted)
                 {
                     _prompts[id] = prompted;
+                    desk.TurnBegan(prompted, v2: false);
                 }
             }
             else if (context.Info.Kind == MessageKind.Response && _prompts.TryRemove(id, out string? ended))
             {
-                return ValueTask.FromResult(EndOfTurn(ended, context));
+                return ValueTask.FromResult(EndOfTurn(ended, context, v2: false));
             }
 
             return ValueTask.FromResult(InterceptResult.Forward);
@@ -88,21 +90,25 @@ public sealed partial class TurnEndHold(NoticeDesk desk, ClientProfile profile, 
             turns.ForegroundChanged(sessionId, running: !idle);
             if (idle)
             {
-                return ValueTask.FromResult(EndOfTurn(sessionId, context));
+                return ValueTask.FromResult(EndOfTurn(sessionId, context, v2: true));
             }
+
+            desk.TurnBegan(sessionId, v2: true);
         }
 
         return ValueTask.FromResult(InterceptResult.Forward);
     }
 
-    private InterceptResult EndOfTurn(string sessionId, InterceptContext context)
+    private InterceptResult EndOfTurn(string sessionId, InterceptContext context, bool v2)
     {
+        // Told first, and at once: a notice posted from now on no longer counts as inside this turn, unless its end is held.
+        bool hold = desk.TurnEnded(sessionId, v2);
         if (QueueBehind(sessionId, context.Line))
         {
             return InterceptResult.Consume;
         }
 
-        if (!desk.IsDue(sessionId))
+        if (!hold)
         {
             return InterceptResult.Forward;
         }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Features.Notices;
 using AcpHost.Relay.Protocol;
+using AcpHost.Relay.Relay;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Configuration;
 
@@ -50,7 +51,7 @@ public class NoticeDeskTests
     {
         await using var rig = new NoticeRig();
         await rig.InitializeAsync(notices: false);
-        rig.Turns.PromptSent(new RequestId(1), "s", isCompact: false);
+        await rig.PromptAsync(1);
 
         await rig.Desk.PostAsync(NoticeRig.Notice(), CancellationToken.None);
 
@@ -63,13 +64,11 @@ public class NoticeDeskTests
         await using var rig = new NoticeRig();
         await rig.InitializeAsync(notices: false);
         await rig.PromptAsync(5);
-        rig.Turns.PromptSent(new RequestId(5), "s", isCompact: true);
         rig.Desk.Expect(NoticeKind.Compaction, "s", "cmp-1");
 
         await rig.Harness.Agent.SayAsync("""{"jsonrpc":"2.0","id":5,"result":{"stopReason":"end_turn"}}""");
         await rig.Harness.Agent.SayAsync("""{"jsonrpc":"2.0","method":"session/update","params":{"sessionId":"s","update":{"sessionUpdate":"session_info_update","title":"T"}}}""");
         await rig.Harness.Agent.SayAsync("""{"jsonrpc":"2.0","method":"session/update","params":{"sessionId":"other","update":{"sessionUpdate":"session_info_update","title":"O"}}}""");
-        rig.Turns.PromptAnswered(new RequestId(5));
 
         // Another session's update passes; this session's answer and what followed it wait.
         Assert.Contains("\"other\"", await rig.Harness.ToClient.NextAsync(), StringComparison.Ordinal);
@@ -80,6 +79,38 @@ public class NoticeDeskTests
         Assert.Equal("""{"jsonrpc":"2.0","id":5,"result":{"stopReason":"end_turn"}}""", await rig.Harness.ToClient.NextAsync());
         Assert.Contains("session_info_update", await rig.Harness.ToClient.NextAsync(), StringComparison.Ordinal);
         Assert.False(rig.Desk.HasDeferred);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task PostAsync_WhileTheAnswerIsStillBetweenTheFeatures_IsShownBeforeIt()
+    {
+        // A feature that sees the answer before the hold (as the compaction recorder does) and posts right then: the turn
+        // has not ended for the desk until the answer has passed the hold.
+        var poster = new PostOnAnswer();
+        await using var rig = new NoticeRig(before: poster);
+        poster.Desk = rig.Desk;
+        await rig.InitializeAsync(notices: false);
+        await rig.PromptAsync(5);
+
+        await rig.Harness.Agent.SayAsync("""{"jsonrpc":"2.0","id":5,"result":{"stopReason":"end_turn"}}""");
+
+        Assert.Equal("agent_message_chunk", NoticeRig.UpdateKind(NoticeRig.Parse(await rig.Harness.ToClient.NextAsync())));
+        Assert.Contains("\"id\":5", await rig.Harness.ToClient.NextAsync(), StringComparison.Ordinal);
+        Assert.False(rig.Desk.HasDeferred);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task PostAsync_AfterTheTurnEnded_WaitsForTheNextTurn()
+    {
+        await using var rig = new NoticeRig();
+        await rig.InitializeAsync(notices: false);
+        await rig.PromptAsync(5);
+        await rig.Harness.Agent.SayAsync("""{"jsonrpc":"2.0","id":5,"result":{"stopReason":"end_turn"}}""");
+        await rig.Harness.ToClient.NextAsync();
+
+        await rig.Desk.PostAsync(NoticeRig.Notice(), CancellationToken.None);
+
+        Assert.True(rig.Desk.HasDeferred);
     }
 
     [Fact(Timeout = Timeout)]
@@ -104,7 +135,6 @@ public class NoticeDeskTests
         await rig.InitializeAsync(notices: false, version: 2);
         await rig.Harness.Agent.SayAsync("""{"jsonrpc":"2.0","method":"session/update","params":{"sessionId":"s","update":{"sessionUpdate":"state_update","state":"running"}}}""");
         await rig.Harness.ToClient.NextAsync();
-        Assert.True(rig.Turns.IsInTurn("s"));
         rig.Desk.AtTurnEnd(NoticeKind.Context, "s", _ => Task.FromResult<HostNotice?>(NoticeRig.Notice(kind: NoticeKind.Context)));
 
         await rig.Harness.Agent.SayAsync("""{"jsonrpc":"2.0","method":"session/update","params":{"sessionId":"s","update":{"sessionUpdate":"state_update","state":"idle","stopReason":"end_turn"}}}""");
@@ -112,7 +142,7 @@ public class NoticeDeskTests
         JsonElement notice = NoticeRig.Parse(await rig.Harness.ToClient.NextAsync());
         Assert.Equal("notice", NoticeRig.UpdateKind(notice)); // every v2 client shows notices
         Assert.Contains("\"idle\"", await rig.Harness.ToClient.NextAsync(), StringComparison.Ordinal);
-        Assert.False(rig.Turns.IsInTurn("s"));
+        Assert.Empty(rig.Turns.AgentReplaced()); // idle ended the v2 turn: no agent death would cut it now
     }
 
     [Fact(Timeout = Timeout)]
@@ -154,5 +184,23 @@ public class NoticeDeskTests
 
         Assert.Contains("Notices:AgentRestarted", error.Message, StringComparison.Ordinal);
         await Task.CompletedTask;
+    }
+
+    /// <summary>Posts a notice on the agent's answer to a prompt, on the relay's pump, as a feature before the hold would.</summary>
+    private sealed class PostOnAnswer : IMessageInterceptor
+    {
+        public NoticeDesk? Desk { get; set; }
+
+        public IReadOnlyCollection<string> Methods { get; } = ["session/prompt"];
+
+        public async ValueTask<InterceptResult> InterceptAsync(InterceptContext context, CancellationToken cancellationToken)
+        {
+            if (context.Info.Kind == MessageKind.Response)
+            {
+                await Desk!.PostAsync(NoticeRig.Notice(), cancellationToken);
+            }
+
+            return InterceptResult.Forward;
+        }
     }
 }

@@ -11,13 +11,16 @@ namespace AcpHost.Tests.Features.Notices;
 /// <summary>The notice desk wired as the host wires it, on a relay with a scripted agent: the test plays the client and the agent.</summary>
 internal sealed class NoticeRig : IAsyncDisposable
 {
-    public NoticeRig(NoticeSwitches? switches = null)
+    /// <param name="switches">The notice switches; all on by default.</param>
+    /// <param name="before">A feature to run just before the hold on a turn's end, as the host's features do.</param>
+    public NoticeRig(NoticeSwitches? switches = null, IMessageInterceptor? before = null)
     {
         Desk = new NoticeDesk(switches ?? NoticeSwitches.Defaults, Profile, Turns, Client, new ListLogger<NoticeDesk>());
         IMessageInterceptor[] interceptors =
         [
             new SessionTracker(new SessionRegistry(), TimeProvider.System, new ListLogger<SessionTracker>(), profile: Profile),
             new NoticeFlush(Desk),
+            .. before is null ? Array.Empty<IMessageInterceptor>() : [before],
             new TurnEndHold(Desk, Profile, Turns, new ListLogger<TurnEndHold>()),
         ];
         Harness = new RelayHarness(interceptors);
