@@ -107,105 +107,6 @@ public sealed partial class NoticeDesk(NoticeSwitches switches, ClientProfile pr
         }
     }
 
-    /// <summary>A turn of the session began: an ACP v1 prompt went to the agent, or a v2 agent reported it running.</summary>
-    public void TurnBegan(string sessionId, bool v2)
-    {
-        lock (_lock)
-        {
-            SessionNotices state = Current(sessionId);
-            if (v2)
-            {
-                state.Running = true;
-            }
-            else
-            {
-                state.Prompts++;
-            }
-        }
-    }
-
-    /// <summary>
-    /// A turn of the session ended on the wire. True when its end is to be held for the notices due in it (the session
-    /// then counts as in a turn until <see cref="SettleTurnAsync"/> is done); false when nothing is due, or its end is
-    /// held already.
-    /// </summary>
-    public bool TurnEnded(string sessionId, bool v2)
-    {
-        lock (_lock)
-        {
-            SessionNotices state = Current(sessionId);
-            if (v2)
-            {
-                state.Running = false;
-            }
-            else
-            {
-                state.Prompts = Math.Max(0, state.Prompts - 1);
-            }
-
-            if (state.Ending || (state.AtTurnEnd.Count == 0 && !Expecting(state)))
-            {
-                return false;
-            }
-
-            state.Ending = true;
-            return true;
-        }
-    }
-
-    /// <summary>
-    /// The end of the session's turn is held: runs what waits for it and posts what that returns, then waits for the
-    /// expected notices, until <paramref name="bounded"/> fires. Notices posted meanwhile count as inside the turn.
-    /// </summary>
-    public async Task SettleTurnAsync(string sessionId, CancellationToken bounded)
-    {
-        List<Func<CancellationToken, Task<HostNotice?>>> builds;
-        lock (_lock)
-        {
-            SessionNotices state = StateOf(sessionId);
-            builds = [.. state.AtTurnEnd];
-            state.AtTurnEnd.Clear();
-        }
-
-        try
-        {
-            foreach (Func<CancellationToken, Task<HostNotice?>> build in builds)
-            {
-                await PostBuiltAsync(sessionId, build, bounded).ConfigureAwait(false);
-            }
-
-            while (true)
-            {
-                Task changed = Volatile.Read(ref _changed).Task;
-                lock (_lock)
-                {
-                    if (!Expecting(StateOf(sessionId)))
-                    {
-                        return;
-                    }
-                }
-
-                await changed.WaitAsync(bounded).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (bounded.IsCancellationRequested)
-        {
-            // The turn goes on without them: what comes later belongs to no running turn.
-            TurnEndNotWaited(log, sessionId, TurnEndBound);
-            lock (_lock)
-            {
-                StateOf(sessionId).Expected.Clear();
-            }
-        }
-        finally
-        {
-            lock (_lock)
-            {
-                StateOf(sessionId).Ending = false;
-            }
-        }
-    }
-
     /// <summary>Shows the notices that waited for the session's next turn, oldest first.</summary>
     public async Task FlushAsync(string sessionId, CancellationToken cancellationToken)
     {
@@ -226,49 +127,6 @@ public sealed partial class NoticeDesk(NoticeSwitches switches, ClientProfile pr
         {
             await SendAsync(notice, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private async Task PostBuiltAsync(string sessionId, Func<CancellationToken, Task<HostNotice?>> build, CancellationToken bounded)
-    {
-        HostNotice? notice;
-        try
-        {
-            notice = await build(bounded).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !bounded.IsCancellationRequested)
-        {
-            // A notice that cannot be made costs that notice, never the turn it was for.
-            NoticeNotBuilt(log, ex, sessionId);
-            return;
-        }
-
-        if (notice is not null)
-        {
-            await PostAsync(notice, bounded).ConfigureAwait(false);
-        }
-    }
-
-    private bool InTurn(string sessionId)
-    {
-        lock (_lock)
-        {
-            SessionNotices state = Current(sessionId);
-            return state.Ending || state.Running || state.Prompts > 0;
-        }
-    }
-
-    /// <summary>The session's state, its turns voided if the agent that ran them was replaced since.</summary>
-    private SessionNotices Current(string sessionId)
-    {
-        SessionNotices state = StateOf(sessionId);
-        if (state.Generation != turns.Generation)
-        {
-            state.Generation = turns.Generation;
-            state.Prompts = 0;
-            state.Running = false;
-        }
-
-        return state;
     }
 
     private void Defer(HostNotice notice)
@@ -307,17 +165,6 @@ public sealed partial class NoticeDesk(NoticeSwitches switches, ClientProfile pr
         }
     }
 
-    private bool Expecting(SessionNotices state)
-    {
-        DateTimeOffset now = _time.GetUtcNow();
-        foreach (string stale in state.Expected.Where(e => e.Value <= now).Select(e => e.Key).ToList())
-        {
-            state.Expected.Remove(stale);
-        }
-
-        return state.Expected.Count > 0;
-    }
-
     private SessionNotices StateOf(string sessionId)
     {
         if (!_sessions.TryGetValue(sessionId, out SessionNotices? state))
@@ -347,25 +194,4 @@ public sealed partial class NoticeDesk(NoticeSwitches switches, ClientProfile pr
 
     [LoggerMessage(EventId = 704, Level = LogLevel.Debug, Message = "The end of a turn of {SessionId} waited {Bound} for its notices; it goes on, and what comes later is shown as outside the turn")]
     private static partial void TurnEndNotWaited(ILogger logger, string sessionId, TimeSpan bound);
-
-    /// <summary>One session's notices: waiting for its next turn, expected in its turn, to build at its turn's end.</summary>
-    private sealed class SessionNotices
-    {
-        public Queue<HostNotice> Deferred { get; } = new();
-
-        public Dictionary<string, DateTimeOffset> Expected { get; } = new(StringComparer.Ordinal);
-
-        public List<Func<CancellationToken, Task<HostNotice?>>> AtTurnEnd { get; } = [];
-
-        public bool Ending { get; set; }
-
-        /// <summary>ACP v1 prompts of the session in flight (the agent queues prompts).</summary>
-        public int Prompts { get; set; }
-
-        /// <summary>An ACP v2 agent reports the session's foreground work running.</summary>
-        public bool Running { get; set; }
-
-        /// <summary>The agent generation the turns above were counted in.</summary>
-        public int Generation { get; set; }
-    }
 }

@@ -24,6 +24,9 @@ public sealed partial class TurnEndHold(NoticeDesk desk, ClientProfile profile, 
     // never answers (it died) would stay: the cap keeps that bounded.
     private const int MaxPrompts = 4096;
 
+    // How long the held lines may take to be written once let go.
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<RequestId, string> _prompts = new();
     private readonly Dictionary<string, Queue<byte[]>> _held = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -79,12 +82,8 @@ public sealed partial class TurnEndHold(NoticeDesk desk, ClientProfile profile, 
             return ValueTask.FromResult(InterceptResult.Forward);
         }
 
-        if (QueueBehind(sessionId, context.Line))
-        {
-            return ValueTask.FromResult(InterceptResult.Consume);
-        }
-
-        if (profile.IsV2 && ForegroundState(context.Line.Span) is { } state)
+        // A state is taken in even when the update queues behind a held one: the turns counted must follow the wire.
+        if (profile.IsV2 && context.Line.Span.IndexOf("\"state_update\""u8) >= 0 && ForegroundState(context.Line.Span) is { } state)
         {
             bool idle = state == "idle";
             turns.ForegroundChanged(sessionId, running: !idle);
@@ -96,7 +95,7 @@ public sealed partial class TurnEndHold(NoticeDesk desk, ClientProfile profile, 
             desk.TurnBegan(sessionId, v2: true);
         }
 
-        return ValueTask.FromResult(InterceptResult.Forward);
+        return ValueTask.FromResult(QueueBehind(sessionId, context.Line) ? InterceptResult.Consume : InterceptResult.Forward);
     }
 
     private InterceptResult EndOfTurn(string sessionId, InterceptContext context, bool v2)
@@ -132,13 +131,15 @@ public sealed partial class TurnEndHold(NoticeDesk desk, ClientProfile profile, 
             await desk.SettleTurnAsync(sessionId, bounded.Token).ConfigureAwait(false);
         }
 
+        // Bounded too: a client that stopped reading must not keep this task, and its queue, for ever.
+        using var writing = new CancellationTokenSource(ReleaseTimeout);
         while (Next(sessionId) is { } line)
         {
             try
             {
-                await outlet.SendToClientAsync(line, CancellationToken.None).ConfigureAwait(false);
+                await outlet.SendToClientAsync(line, writing.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
             {
                 ReleaseFailed(log, ex, sessionId);
             }
