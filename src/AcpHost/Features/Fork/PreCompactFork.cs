@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Events;
 using AcpHost.Relay.Protocol;
@@ -72,8 +71,8 @@ public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
 
         if (context.Direction == Direction.FromClient && context.Info.Kind == MessageKind.Request)
         {
-            if (JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.RequestEnvelopePromptParams)?.Params?.SessionId is { } sessionId
-                && _turns.TryAdd(id, sessionId))
+            // Read without the serializer: on by default, this runs on every turn (see TurnFields).
+            if (TurnFields.SessionIdOf(context.Line.Span) is { } sessionId && _turns.TryAdd(id, sessionId))
             {
                 _policy.TurnStarted(sessionId);
             }

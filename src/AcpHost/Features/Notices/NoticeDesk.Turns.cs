@@ -153,6 +153,12 @@ public sealed partial class NoticeDesk
 
     private bool Expecting(SessionNotices state)
     {
+        // Asked at the end of every turn: nothing is built when nothing is expected.
+        if (state.Expected.Count == 0)
+        {
+            return false;
+        }
+
         DateTimeOffset now = _time.GetUtcNow();
         foreach (string stale in state.Expected.Where(e => e.Value <= now).Select(e => e.Key).ToList())
         {

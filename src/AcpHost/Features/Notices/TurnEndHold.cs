@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Relay.Protocol;
@@ -27,7 +26,7 @@ public sealed partial class TurnEndHold(NoticeDesk desk, ClientProfile profile, 
     // How long the held lines may take to be written once let go.
     private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<RequestId, string> _prompts = new();
+    private readonly Dictionary<RequestId, string> _prompts = [];
     private readonly Dictionary<string, Queue<byte[]>> _held = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private volatile int _holding;
@@ -58,18 +57,23 @@ public sealed partial class TurnEndHold(NoticeDesk desk, ClientProfile profile, 
 
             if (context.Direction == Direction.FromClient && context.Info.Kind == MessageKind.Request)
             {
-                if (_prompts.Count >= MaxPrompts)
-                {
-                    _prompts.Clear();
-                }
-
                 if (TurnFields.SessionIdOf(context.Line.Span) is { } prompted)
                 {
-                    _prompts[id] = prompted;
+                    // A plain dictionary under the lock: on every turn, a concurrent one would allocate a node per prompt.
+                    lock (_lock)
+                    {
+                        if (_prompts.Count >= MaxPrompts)
+                        {
+                            _prompts.Clear();
+                        }
+
+                        _prompts[id] = prompted;
+                    }
+
                     desk.TurnBegan(prompted, v2: false);
                 }
             }
-            else if (context.Info.Kind == MessageKind.Response && _prompts.TryRemove(id, out string? ended))
+            else if (context.Info.Kind == MessageKind.Response && TakePrompt(id) is { } ended)
             {
                 return ValueTask.FromResult(EndOfTurn(ended, context, v2: false));
             }
@@ -96,6 +100,14 @@ public sealed partial class TurnEndHold(NoticeDesk desk, ClientProfile profile, 
         }
 
         return ValueTask.FromResult(QueueBehind(sessionId, context.Line) ? InterceptResult.Consume : InterceptResult.Forward);
+    }
+
+    private string? TakePrompt(RequestId id)
+    {
+        lock (_lock)
+        {
+            return _prompts.Remove(id, out string? sessionId) ? sessionId : null;
+        }
     }
 
     private InterceptResult EndOfTurn(string sessionId, InterceptContext context, bool v2)
