@@ -52,7 +52,8 @@ public class CompactionTests(AgentInstall install)
     [Fact(Timeout = Timeout)]
     public async Task AutoCompact_PlainClient_OneRecordTriggeredAuto()
     {
-        await using RealAgentSession session = await RealAgentSession.StartAsync(install);
+        // This records the compaction alone: the fork before it (on by default) is ForkTests' and NoticeTests' to test.
+        await using RealAgentSession session = await RealAgentSession.StartAsync(install, "--fork-before-compact", "off");
         await session.InitializeAsync();
         string sessionId = await session.NewSessionAsync();
         session.Api.ReportedInputTokens = 990_000;
@@ -66,6 +67,7 @@ public class CompactionTests(AgentInstall install)
         long preTokens = notification.GetProperty("preTokens").GetInt64();
         Assert.InRange(preTokens, 990_000, 1_000_000);
 
+        Assert.DoesNotContain(session.Host.Messages, m => m.TryGetProperty("method", out JsonElement method) && method.GetString() == "_acphost/session_forked");
         JsonElement record = await SingleLedgerRecordAfterExitAsync(session);
         Assert.Equal("auto", record.GetProperty("trigger").GetString());
         Assert.Equal(preTokens, record.GetProperty("preTokens").GetInt64());
@@ -77,7 +79,7 @@ public class CompactionTests(AgentInstall install)
     [InlineData(true)]
     public async Task Compact_CompactionCapableClient_CountsComeFromTheTranscript(bool automatic)
     {
-        await using RealAgentSession session = await RealAgentSession.StartAsync(install);
+        await using RealAgentSession session = await RealAgentSession.StartAsync(install, "--fork-before-compact", "off");
         await session.InitializeAsync(CompactionCapable());
         string sessionId = await session.NewSessionAsync();
         if (automatic)

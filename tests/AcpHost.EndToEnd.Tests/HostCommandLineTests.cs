@@ -75,6 +75,16 @@ public class HostCommandLineTests
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Run_ForkBeforeCompactNeitherAPercentNorOff_IsAClearUsageError()
+    {
+        var (exitCode, stdout, stderr) = await HostCommand.RunAsync(["run", "--fork-before-compact", "soon", "--", "cat"], environment: null, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("", stdout);
+        Assert.Contains("--fork-before-compact takes a percentage of the context window (such as 85) or 'off', not 'soon'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Run_UnknownOption_IsAUsageErrorOnStderrAndNothingOnStdout()
     {
         var (exitCode, stdout, stderr) = await HostCommand.RunAsync(["run", "--no-such-option"], environment: null, TimeSpan.FromSeconds(30));

@@ -13,9 +13,9 @@ namespace AcpHost.EndToEnd.Tests;
 public class IdleCompactionTests(AgentInstall install)
 {
     private const int Timeout = 240_000;
-    private const long ContextTokens = 150_000;
+    internal const long ContextTokens = 150_000;
 
-    private static readonly Dictionary<string, string> IdleSoon = new()
+    internal static readonly Dictionary<string, string> IdleSoon = new()
     {
         ["CLAUDE_AGENT_ACP_IDLE_COMPACT_DELAY_MS"] = "2000",
         ["CLAUDE_CODE_IDLE_COMPACT_MIN_TOKENS"] = "100000",

@@ -22,6 +22,7 @@ namespace AcpHost.Acp;
 [JsonSerializable(typeof(ResponseEnvelope<InitializeResult>))]
 [JsonSerializable(typeof(ResponseEnvelope<SessionResult>))]
 [JsonSerializable(typeof(RequestEnvelope<SessionParams>))]
+[JsonSerializable(typeof(RequestEnvelope<InitializeParams>))]
 [JsonSerializable(typeof(SessionUpdateNotification))]
 [JsonSerializable(typeof(RequestEnvelope<PromptParams>))]
 [JsonSerializable(typeof(RequestEnvelope<HostForkParams>))]

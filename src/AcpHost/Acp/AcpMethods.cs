@@ -42,6 +42,9 @@ public static class AcpMethods
     /// <summary>Client → agent: deletes a session.</summary>
     public const string SessionDelete = "session/delete";
 
+    /// <summary>Client → agent: lists the saved sessions (with their titles).</summary>
+    public const string SessionList = "session/list";
+
     /// <summary>Client → agent: a turn.</summary>
     public const string SessionPrompt = "session/prompt";
 

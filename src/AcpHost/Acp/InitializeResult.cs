@@ -13,6 +13,14 @@ public sealed record InitializeResult
     [JsonPropertyName("agentInfo")]
     public ImplementationInfo? AgentInfo { get; init; }
 
+    /// <summary>Who the agent says it is, in ACP v2 (which names the member <c>info</c>).</summary>
+    [JsonPropertyName("info")]
+    public ImplementationInfo? Info { get; init; }
+
+    /// <summary>Who the agent says it is, in either version.</summary>
+    [JsonIgnore]
+    public ImplementationInfo? Agent => AgentInfo ?? Info;
+
     /// <summary>What the agent offers.</summary>
     [JsonPropertyName("agentCapabilities")]
     public AgentCapabilities? AgentCapabilities { get; init; }

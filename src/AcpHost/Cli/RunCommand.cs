@@ -24,10 +24,10 @@ internal static class RunCommand
             Description = "Write every relayed message with direction and timestamp to FILE as NDJSON (mode 0600)",
             HelpName = "FILE",
         };
-        var forkBeforeCompact = new Option<double?>("--fork-before-compact")
+        var forkBeforeCompact = new Option<string?>("--fork-before-compact")
         {
-            Description = "Fork a session automatically once its context fill reaches PERCENT, before auto-compact flattens it (setting Fork:BeforeCompactPercent; off by default)",
-            HelpName = "PERCENT",
+            Description = "Fork a session automatically once its context fill reaches PERCENT, before auto-compact flattens it; 'off' (or 0) turns it off (setting Fork:BeforeCompactPercent; default 85)",
+            HelpName = "PERCENT|off",
         };
         var otlp = new Option<bool>("--otlp")
         {
@@ -60,9 +60,15 @@ internal static class RunCommand
                 overrides["Trace"] = Path.GetFullPath(tracePath);
             }
 
-            if (parse.GetValue(forkBeforeCompact) is { } percent)
+            if (parse.GetValue(forkBeforeCompact) is { } mark)
             {
-                overrides["Fork:BeforeCompactPercent"] = percent.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (ForkMark(mark) is not { } percent)
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"--fork-before-compact takes a percentage of the context window (such as 85) or 'off', not '{mark}'").ConfigureAwait(false);
+                    return ExitStatus.StartupFailed;
+                }
+
+                overrides["Fork:BeforeCompactPercent"] = percent;
             }
 
             if (parse.GetValue(otlp))
@@ -82,5 +88,18 @@ internal static class RunCommand
 
             return await RelayHost.RunAsync(overrides).ConfigureAwait(false);
         });
+    }
+
+    /// <summary><c>off</c> as <c>0</c>, a percentage as it reads; null for anything else.</summary>
+    private static string? ForkMark(string value)
+    {
+        if (string.Equals(value.Trim(), "off", StringComparison.OrdinalIgnoreCase))
+        {
+            return "0";
+        }
+
+        return double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double percent) && double.IsFinite(percent)
+            ? percent.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : null;
     }
 }

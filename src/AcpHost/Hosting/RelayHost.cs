@@ -2,7 +2,9 @@ using AcpHost.Events;
 using AcpHost.Agent;
 using AcpHost.Features.Compaction;
 using AcpHost.Control;
+using AcpHost.Features.Commands;
 using AcpHost.Features.Fork;
+using AcpHost.Features.Notices;
 using AcpHost.Features.Recovery;
 using AcpHost.State;
 using AcpHost.Storage.Ledgers;
@@ -114,6 +116,10 @@ public static class RelayHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton<ClientChannel>();
+        builder.Services.AddSingleton<ClientProfile>();
+        builder.Services.AddSingleton(NoticeSwitches.From(configuration));
+        builder.Services.AddSingleton<NoticeDesk>();
+        builder.Services.AddSingleton<INotices>(services => services.GetRequiredService<NoticeDesk>());
         builder.Services.AddSingleton(launcher.State);
         builder.Services.AddSingleton<HostEventBus>();
         builder.Services.AddSingleton<RelayCounters>();
@@ -124,7 +130,7 @@ public static class RelayHost
         builder.Services.AddHostedService(services => services.GetRequiredService<CompactionRecorder>());
         builder.Services.AddOptions<ForkOptions>()
             .Bind(configuration.GetSection(ForkOptions.Section))
-            .Validate(options => options.BeforeCompactPercent is null or (> 0 and <= 100), "Fork:BeforeCompactPercent must be a percentage above 0 and at most 100")
+            .Validate(options => options.BeforeCompactPercent is null or (>= 0 and <= 100), "Fork:BeforeCompactPercent must be a percentage from 0 (off) to 100")
             .ValidateOnStart();
         builder.Services.AddSingleton<ForkAnnouncer>();
         builder.Services.AddSingleton(services => new SessionGate(
@@ -135,6 +141,8 @@ public static class RelayHost
         builder.Services.AddSingleton<IClosedSessions>(services => services.GetRequiredService<ClosedForks>());
         builder.Services.AddSingleton<ForkService>();
         builder.Services.AddSingleton(new SessionLedger(dataDir));
+        builder.Services.AddSingleton<SessionHistory>();
+        builder.Services.AddSingleton<AgentCommandNames>();
         builder.Services.AddSingleton<LineageRecorder>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LineageRecorder>());
         builder.Services.AddSingleton<ControlRequestHandler>();
@@ -144,18 +152,25 @@ public static class RelayHost
         // no closed fork is reopened for it). Then the closed-fork reopener and the session tracker, so the others find
         // each session registered; the session gate before the features that act on a session's messages, so that what
         // it holds back and lets go later reaches them in order; the fork features before the compaction recorder, so a
-        // prompt the host answers itself never reaches it; the fork announcer last, since the updates it holds back have
-        // been through the rest.
+        // prompt the host answers itself never reaches it; the command list and the fork titles before the fork announcer,
+        // which lets a new fork's held updates go straight to the client; the hold on a turn's end after everything that
+        // acts on it (the compaction recorder, the pre-compact fork); the fork announcer last, since the updates it holds
+        // back have been through the rest.
         builder.Services.AddSingleton<IMessageInterceptor, LostSessionGuard>();
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<ClosedForks>());
         builder.Services.AddSingleton<IMessageInterceptor, SessionTracker>();
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<SessionRestorer>());
         builder.Services.AddSingleton<IMessageInterceptor, ChoiceRecorder>();
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<SessionGate>());
+        builder.Services.AddSingleton<IMessageInterceptor, NoticeFlush>();
         builder.Services.AddSingleton<IMessageInterceptor, ForkCommand>();
+        builder.Services.AddSingleton<IMessageInterceptor>(services => ActivatorUtilities.CreateInstance<HistoryCommands>(services, MarkFor(services)));
         builder.Services.AddSingleton<IMessageInterceptor, ForkMethod>();
         builder.Services.AddSingleton<IMessageInterceptor, PreCompactFork>();
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<CompactionRecorder>());
+        builder.Services.AddSingleton<IMessageInterceptor, CommandList>();
+        builder.Services.AddSingleton<IMessageInterceptor, ForkTitles>();
+        builder.Services.AddSingleton<IMessageInterceptor, TurnEndHold>();
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<ForkAnnouncer>());
         builder.Services.AddSingleton<RelayFactory>();
 
@@ -168,6 +183,14 @@ public static class RelayHost
 
         builder.Services.AddHostedService<RelayService>();
         return builder.Build();
+    }
+
+    /// <summary>The fill at which a session with a given window is forked before compaction, as the fork feature decides it; null when off.</summary>
+    private static Func<long, long?> MarkFor(IServiceProvider services)
+    {
+        ForkOptions options = services.GetRequiredService<IOptions<ForkOptions>>().Value;
+        PreCompactPolicy? policy = options.ForksBeforeCompact ? new PreCompactPolicy(options.BeforeCompactPercent!.Value) : null;
+        return window => policy?.MarkFor(window);
     }
 
     /// <summary>

@@ -11,6 +11,12 @@ public sealed record SessionInfo(string SessionId, string Cwd, DateTimeOffset Op
     /// <summary>For a fork, why it was made (<see cref="Events.ForkReasons"/>).</summary>
     public string? ForkReason { get; init; }
 
+    /// <summary>For a fork made with <c>/fork note</c>, the note.</summary>
+    public string? ForkNote { get; init; }
+
+    /// <summary>For a fork, its parent's tokens of context in use when it was taken.</summary>
+    public long? ForkUsedTokens { get; init; }
+
     /// <summary>The MCP servers it was opened with (JSON as the client sent it), for forks made by the host.</summary>
     public System.Text.Json.JsonElement? McpServers { get; init; }
 
@@ -22,4 +28,19 @@ public sealed record SessionInfo(string SessionId, string Cwd, DateTimeOffset Op
 
     /// <summary>The context window, from the latest <c>usage_update</c>.</summary>
     public long? ContextWindow { get; init; }
+
+    /// <summary>The session as the session ledger keeps it.</summary>
+    public Storage.Ledgers.SessionRecord ToRecord() => new()
+    {
+        SessionId = SessionId,
+        ParentSessionId = ParentSessionId,
+        ForkReason = ForkReason,
+        ForkNote = ForkNote,
+        ForkUsedTokens = ForkUsedTokens,
+        Cwd = Cwd,
+        CreatedAt = OpenedAt,
+        UsedTokens = UsedTokens,
+        ContextWindow = ContextWindow,
+        Compactions = Compactions,
+    };
 }

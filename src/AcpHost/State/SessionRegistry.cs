@@ -31,6 +31,8 @@ public sealed class SessionRegistry(HostEventBus? events = null, TimeProvider? t
                 Compactions = existing.Compactions,
                 ParentSessionId = session.ParentSessionId ?? existing.ParentSessionId,
                 ForkReason = session.ForkReason ?? existing.ForkReason,
+                ForkNote = session.ForkNote ?? existing.ForkNote,
+                ForkUsedTokens = session.ForkUsedTokens ?? existing.ForkUsedTokens,
             });
         SessionOpened?.Invoke(stored);
         events?.Publish(new Events.SessionOpened

@@ -2,8 +2,10 @@ namespace AcpHost.State;
 
 /// <summary>
 /// Which sessions are in a turn, as far as the wire shows: the <c>session/prompt</c> requests the client sent and the
-/// agent has not answered yet, and the client's <c>/compact</c> prompts whose compaction has not begun. A compaction
-/// that begins outside both can only be one the agent started itself: its idle compaction. That is how the host tells
+/// agent has not answered yet, the sessions an ACP v2 agent reports <c>running</c> (v2 answers a prompt at once and
+/// ends its turn with <c>state_update</c> <c>idle</c>), and the client's <c>/compact</c> prompts whose compaction has
+/// not begun. A compaction that begins with no prompt in flight and no <c>/compact</c> awaited can only be one the agent
+/// started itself: its idle compaction. That is how the host tells
 /// an idle compaction from a <c>/compact</c> for clients whose wire carries no trigger (<c>compaction_update</c>);
 /// protocol/README.md says what this can and cannot know. Thread-safe.
 /// </summary>
@@ -12,7 +14,12 @@ public sealed class SessionTurns
     // Every prompt is answered by the agent, which removes it again, or by the host when the agent died (AgentReplaced).
     private readonly Dictionary<Relay.Protocol.RequestId, string> _prompts = [];
     private readonly HashSet<string> _compactsAwaited = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _running = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private volatile int _generation;
+
+    /// <summary>How many times the agent was replaced: what was in flight before the last replacement will not end.</summary>
+    public int Generation => _generation;
 
     /// <summary>The client sent <c>session/prompt</c> <paramref name="id"/> for <paramref name="sessionId"/>.</summary>
     /// <param name="id">The request id.</param>
@@ -44,16 +51,32 @@ public sealed class SessionTurns
         }
     }
 
+    /// <summary>An ACP v2 agent reported the session's foreground work <c>running</c>, or <c>idle</c>.</summary>
+    public void ForegroundChanged(string sessionId, bool running)
+    {
+        ArgumentNullException.ThrowIfNull(sessionId);
+        lock (_lock)
+        {
+            _ = running ? _running.Add(sessionId) : _running.Remove(sessionId);
+        }
+    }
+
     /// <summary>
     /// The agent died and a new one took the sessions back: the host answered every prompt in flight with an error
-    /// itself (those answers pass no interceptor), and no /compact sent to the old agent will compact.
+    /// itself (those answers pass no interceptor), no /compact sent to the old agent will compact, and no v2 turn of the
+    /// old agent will report its end. Returns the sessions that were in a turn.
     /// </summary>
-    public void AgentReplaced()
+    public IReadOnlyCollection<string> AgentReplaced()
     {
         lock (_lock)
         {
+            var interrupted = new HashSet<string>(_prompts.Values, StringComparer.Ordinal);
+            interrupted.UnionWith(_running);
             _prompts.Clear();
             _compactsAwaited.Clear();
+            _running.Clear();
+            _generation++;
+            return interrupted;
         }
     }
 

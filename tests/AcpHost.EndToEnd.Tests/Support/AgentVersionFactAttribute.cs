@@ -7,13 +7,13 @@ namespace AcpHost.EndToEnd.Tests.Support;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class AgentVersionFactAttribute : FactAttribute
 {
-    public AgentVersionFactAttribute(string minimumVersion)
-    {
-        if (AgentInstall.Version is { } tested && Older(tested, minimumVersion))
-        {
-            Skip = $"needs agent {minimumVersion} or later; {AgentInstall.VersionVariable} is {tested}";
-        }
-    }
+    public AgentVersionFactAttribute(string minimumVersion) => Skip = SkipReason(minimumVersion);
+
+    /// <summary>Why a test of behaviour from <paramref name="minimumVersion"/> on is skipped, or null when it runs.</summary>
+    internal static string? SkipReason(string minimumVersion) =>
+        AgentInstall.Version is { } tested && Older(tested, minimumVersion)
+            ? $"needs agent {minimumVersion} or later; {AgentInstall.VersionVariable} is {tested}"
+            : null;
 
     // Release versions compare by their numbers; anything that does not parse (a tag, a prerelease) runs the test.
     private static bool Older(string tested, string minimum) =>

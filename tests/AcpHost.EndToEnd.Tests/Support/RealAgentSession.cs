@@ -94,6 +94,68 @@ public sealed class RealAgentSession : IAsyncDisposable
         return Result(response);
     }
 
+    /// <summary>ACP v2's <c>initialize</c> (<c>{protocolVersion: 2, info, capabilities}</c>); returns the result.</summary>
+    public async Task<JsonElement> InitializeV2Async()
+    {
+        JsonElement response = await Host.RequestAsync("initialize", new JsonObject
+        {
+            ["protocolVersion"] = 2,
+            ["info"] = new JsonObject { ["name"] = "acphost-e2e", ["version"] = "1.0.0" },
+            ["capabilities"] = new JsonObject(),
+        }, StepTimeout);
+        return Result(response);
+    }
+
+    /// <summary>
+    /// A v2 turn: the prompt's answer (<c>{messageId}</c>, or an error), then, for an accepted prompt, the session's
+    /// <c>state_update</c> <c>idle</c> that ends it; returns that update (or the error response).
+    /// </summary>
+    public async Task<JsonElement> PromptV2Async(string sessionId, string text)
+    {
+        int from = Host.MessageCount;
+        JsonElement answer = await PromptAsync(sessionId, text);
+        if (!answer.TryGetProperty("result", out _))
+        {
+            return answer;
+        }
+
+        // After the answer: a session the agent reopens first reports its state (idle, without a stop reason) before the turn.
+        int answered = Host.Messages.Select((m, i) => (m, i)).Skip(from).First(x => x.m.GetRawText() == answer.GetRawText()).i;
+        JsonElement idle = await Host.WaitForAsync(m => IsUpdate(m, sessionId, "state_update") && m.GetProperty("params").GetProperty("update").GetProperty("state").GetString() == "idle", StepTimeout, answered);
+        return idle.GetProperty("params").GetProperty("update");
+    }
+
+    /// <summary>True for a <c>session/update</c> of <paramref name="sessionId"/> of the given kind.</summary>
+    public static bool IsUpdate(JsonElement message, string sessionId, string kind) =>
+        message.TryGetProperty("method", out JsonElement method) && method.GetString() == "session/update"
+        && message.GetProperty("params").GetProperty("sessionId").GetString() == sessionId
+        && message.GetProperty("params").GetProperty("update").GetProperty("sessionUpdate").GetString() == kind;
+
+    /// <summary>True for a host notice of <paramref name="kind"/> (<c>_meta.acphost.notice</c>), in either form.</summary>
+    public static bool IsNotice(JsonElement message, string kind) =>
+        message.TryGetProperty("method", out JsonElement method) && method.GetString() == "session/update"
+        && message.GetProperty("params").GetProperty("update").TryGetProperty("_meta", out JsonElement meta)
+        && meta.TryGetProperty("acphost", out JsonElement acphost) && acphost.TryGetProperty("notice", out JsonElement notice)
+        && notice.GetString() == kind;
+
+    /// <summary>The text a notice shows: a notice's title and description, or the chunk's bold-label text.</summary>
+    public static string NoticeText(JsonElement message)
+    {
+        JsonElement update = message.GetProperty("params").GetProperty("update");
+        return update.GetProperty("sessionUpdate").GetString() == "notice"
+            ? update.GetProperty("title").GetString() + ": " + update.GetProperty("description").GetString()
+            : update.GetProperty("content").GetProperty("text").GetString()!;
+    }
+
+    /// <summary>The client capabilities of a v1 client that shows notices (or not).</summary>
+    public static JsonObject Capabilities(bool notices) => notices
+        ? new JsonObject { ["fs"] = new JsonObject { ["readTextFile"] = false, ["writeTextFile"] = false }, ["terminal"] = false, ["session"] = new JsonObject { ["notices"] = new JsonObject() } }
+        : new JsonObject { ["fs"] = new JsonObject { ["readTextFile"] = false, ["writeTextFile"] = false }, ["terminal"] = false };
+
+    /// <summary>The session's transcript file (it must exist).</summary>
+    public string TranscriptOf(string sessionId) =>
+        Directory.GetFiles(Path.Combine(ClaudeConfigDir, "projects"), sessionId + ".jsonl", SearchOption.AllDirectories).Single();
+
     /// <summary><c>session/new</c> in the work folder; returns the session id.</summary>
     public async Task<string> NewSessionAsync()
     {

@@ -61,8 +61,14 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
     /// <param name="log">The log.</param>
     /// <param name="events">The control plane's event feed, if any.</param>
     /// <param name="turns">Which sessions are in a turn; shared with the agent recovery, which voids them (its own when null).</param>
-    public CompactionRecorder(SessionRegistry sessions, CompactionLedger ledger, IOptions<CompactionOptions> options, TimeProvider time, ILogger<CompactionRecorder> log, HostEventBus? events = null, SessionTurns? turns = null)
+    /// <param name="notices">Where each compaction is told to the user, if anywhere.</param>
+    /// <param name="history">The sessions' forks, to name the one that kept what a compaction flattened.</param>
+    public CompactionRecorder(
+        SessionRegistry sessions, CompactionLedger ledger, IOptions<CompactionOptions> options, TimeProvider time, ILogger<CompactionRecorder> log,
+        HostEventBus? events = null, SessionTurns? turns = null, INotices? notices = null, SessionHistory? history = null)
     {
+        _notices = notices;
+        _history = history;
         _turns = turns ?? new SessionTurns();
         _events = events;
         ArgumentNullException.ThrowIfNull(sessions);
@@ -123,6 +129,8 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
 
         Enqueue(_tracker.Observe(signal, WindowOf(sessionId)));
         WakePoll();
+        ExpectNotice(sessionId, signal);
+
         if (body.Kind != "compaction_update" || signal.Phase != SignalPhase.Completed || signal.Key is null)
         {
             return InterceptResult.Forward;
@@ -334,10 +342,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
             CountsMissing(_log, record.SessionId, _options.TranscriptWait);
         }
 
-        if (_outlet is { } outlet)
-        {
-            await outlet.NotifyClientAsync(CompactionMethods.Notification, CompactionNotices.Payload(record), CancellationToken.None).ConfigureAwait(false);
-        }
+        await TellAsync(record).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information,

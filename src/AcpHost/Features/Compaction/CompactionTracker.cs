@@ -156,6 +156,21 @@ public sealed class CompactionTracker(TimeProvider time, TimeSpan transcriptWait
         }
     }
 
+    /// <summary>
+    /// The id of the compaction the wire calls <paramref name="key"/> while it is not recorded yet; null once it is
+    /// (or when no such compaction is tracked).
+    /// </summary>
+    public string? UnrecordedId(string sessionId, string key)
+    {
+        lock (_lock)
+        {
+            return _sessions.TryGetValue(sessionId, out List<TrackedCompaction>? entries)
+                && entries.FirstOrDefault(e => e.Keys.Contains(key)) is { Recorded: null } entry
+                    ? entry.Id
+                    : null;
+        }
+    }
+
     private static TrackedCompaction? FindForSignal(List<TrackedCompaction> entries, CompactionSignal signal, DateTimeOffset now)
     {
         if (signal.Key is not null && entries.FirstOrDefault(e => e.Keys.Contains(signal.Key)) is { } byKey)

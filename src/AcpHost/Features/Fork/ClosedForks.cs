@@ -12,7 +12,7 @@ namespace AcpHost.Features.Fork;
 /// <summary>
 /// Keeps the forks the host makes itself (<c>/fork</c>, before auto-compact, the control endpoint) from costing an
 /// agent process each: the agent runs one <c>claude</c> per open session, so such a fork is closed on the agent
-/// (<c>session/close</c>, when its <c>initialize</c> offers <c>sessionCapabilities.close</c>) right after it is made.
+/// (<c>session/close</c>, when its <c>initialize</c> offers <c>sessionCapabilities.close</c>, or speaks ACP v2) right after it is made.
 /// It stays on disk. When the client later sends a message that needs it open (a prompt, a mode or model change)
 /// without opening it itself, the host first reopens it with <c>session/resume</c> while the <see cref="SessionGate"/>
 /// holds that session's messages, so "prompt the fork at once" keeps working. A client that opens, closes or deletes
@@ -52,7 +52,9 @@ public sealed partial class ClosedForks(SessionRegistry sessions, SessionGate ga
         if (context.Direction == Direction.FromAgent && context.Info.Kind == MessageKind.Response)
         {
             var result = JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.ResponseEnvelopeInitializeResult)?.Result;
-            _agentCloses = result?.AgentCapabilities?.SessionCapabilities is { Close: { ValueKind: JsonValueKind.Object }, Resume: { ValueKind: JsonValueKind.Object } };
+            // ACP v2 has session/close and session/resume in its baseline: its agents advertise neither.
+            _agentCloses = result?.ProtocolVersion >= 2
+                || result?.AgentCapabilities?.SessionCapabilities is { Close: { ValueKind: JsonValueKind.Object }, Resume: { ValueKind: JsonValueKind.Object } };
         }
 
         return ValueTask.FromResult(InterceptResult.Forward);

@@ -8,9 +8,18 @@ public sealed class ForkOptions
 
     /// <summary>
     /// Fork a session automatically once its context fill (<c>usage_update</c> used/size) reaches this percentage, so a
-    /// branch with the full history exists before auto-compact flattens it. Null (the default) turns it off.
+    /// branch with the full history exists before auto-compact flattens it (<see cref="PreCompactPolicy.MarkFor"/>).
+    /// On by default at <see cref="DefaultBeforeCompactPercent"/>: a user who never read the README still finds the
+    /// whole history after an automatic compaction, and a fork the host makes costs no agent process until it is used.
+    /// 0 (or <c>--fork-before-compact off</c>) turns it off.
     /// </summary>
-    public double? BeforeCompactPercent { get; set; }
+    public double? BeforeCompactPercent { get; set; } = DefaultBeforeCompactPercent;
+
+    /// <summary>The default mark: well below where the pinned agent compacts by itself (96.7 % of a 1,000,000-token window).</summary>
+    public const double DefaultBeforeCompactPercent = 85;
+
+    /// <summary>True when sessions are forked before auto-compact.</summary>
+    public bool ForksBeforeCompact => BeforeCompactPercent is > 0;
 
     /// <summary>
     /// Close the forks the host makes itself (<c>/fork</c>, before auto-compact, <c>acphost fork</c>) on the agent right

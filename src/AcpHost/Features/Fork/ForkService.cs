@@ -43,6 +43,8 @@ public sealed class ForkService(SessionRegistry sessions, TimeProvider time, For
                 fork = new SessionInfo(id.GetString()!, cwd, time.GetUtcNow(), AcpMethods.SessionFork, request.ParentSessionId)
                 {
                     ForkReason = request.Reason,
+                    ForkNote = request.Note,
+                    ForkUsedTokens = parent?.UsedTokens,
                     McpServers = mcpServers,
                     UsedTokens = parent?.UsedTokens,
                     ContextWindow = parent?.ContextWindow,

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Events;
 using AcpHost.Relay.Protocol;
@@ -27,14 +26,16 @@ public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
     private readonly ClientChannel _client;
     private readonly ILogger<PreCompactFork> _log;
     private readonly PreCompactPolicy? _policy;
+    private readonly INotices? _notices;
 
     // Prompts in flight, by the client's id, to know which session a response ends a turn of. Bounded by the client's
     // requests in flight; an entry leaves with its response.
     private readonly ConcurrentDictionary<RequestId, string> _turns = new();
 
-    /// <summary>Creates the interceptor; it does nothing unless the setting is on.</summary>
-    public PreCompactFork(ForkService forks, SessionRegistry sessions, SessionGate gate, ClientChannel client, IOptions<ForkOptions> options, ILogger<PreCompactFork> log)
+    /// <summary>Creates the interceptor; it does nothing unless the setting is on. Each fork it makes is told to the user through <paramref name="notices"/>.</summary>
+    public PreCompactFork(ForkService forks, SessionRegistry sessions, SessionGate gate, ClientChannel client, IOptions<ForkOptions> options, ILogger<PreCompactFork> log, INotices? notices = null)
     {
+        _notices = notices;
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(options);
         _forks = forks;
@@ -42,7 +43,7 @@ public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
         _gate = gate;
         _client = client;
         _log = log;
-        if (options.Value.BeforeCompactPercent is { } percent)
+        if (options.Value.ForksBeforeCompact && options.Value.BeforeCompactPercent is { } percent)
         {
             _policy = new PreCompactPolicy(percent);
             sessions.UsageChanged += OnUsage;
@@ -70,8 +71,8 @@ public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
 
         if (context.Direction == Direction.FromClient && context.Info.Kind == MessageKind.Request)
         {
-            if (JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.RequestEnvelopePromptParams)?.Params?.SessionId is { } sessionId
-                && _turns.TryAdd(id, sessionId))
+            // Read without the serializer: on by default, this runs on every turn (see TurnFields).
+            if (TurnFields.SessionIdOf(context.Line.Span) is { } sessionId && _turns.TryAdd(id, sessionId))
             {
                 _policy.TurnStarted(sessionId);
             }
@@ -114,10 +115,10 @@ public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
         IDisposable hold = _gate.Hold(sessionId);
         SessionInfo? session = _sessions.Find(sessionId);
         ForkingBeforeCompact(_log, sessionId, session?.UsedTokens, session?.ContextWindow, _policy!.Percent);
-        _ = Task.Run(() => ForkAsync(sessionId, outlet, hold));
+        _ = Task.Run(() => ForkAsync(sessionId, session, outlet, hold));
     }
 
-    private async Task ForkAsync(string sessionId, IRelayOutlet outlet, IDisposable hold)
+    private async Task ForkAsync(string sessionId, SessionInfo? crossed, IRelayOutlet outlet, IDisposable hold)
     {
         using (hold)
         {
@@ -128,6 +129,10 @@ public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
                 if (!result.Succeeded)
                 {
                     ForkFailed(_log, sessionId, result.Error?.GetRawText() ?? "");
+                }
+                else if (_notices is not null)
+                {
+                    await _notices.PostAsync(PreCompactNoticeText.For(sessionId, result.SessionId!, crossed, _policy!), bounded.Token).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is AgentUnavailableException or OperationCanceledException)

@@ -8,8 +8,22 @@ namespace AcpHost.Features.Fork;
 /// one crossing gives one fork. Sessions made by a pre-compact fork start disarmed: they are the preserved copy, as full
 /// as their parent. Pure state, thread-safe.
 /// </summary>
+/// <remarks>
+/// The mark is <see cref="Percent"/> of the window, but never later than <see cref="MarginTokens"/> before the point
+/// where the agent compacts by itself (<see cref="MarkFor"/>): a mark past that point would fork after the compaction.
+/// </remarks>
 public sealed class PreCompactPolicy(double percent)
 {
+    /// <summary>
+    /// How far below its window the pinned agent compacts by itself: measured with agent 0.101.0 and a 1,000,000-token
+    /// window, a turn that ended at 967,407 tokens compacted at the start of the next one and one at 966,532 did not
+    /// (the README's "The fork before compaction"). Claude Code keeps room for a reply and a buffer, a fixed amount.
+    /// </summary>
+    public const long AgentReserveTokens = 33_000;
+
+    /// <summary>How far before the agent's own compaction the mark stays at least, for the growth of the turn that crosses it.</summary>
+    public const long MarginTokens = 20_000;
+
     private readonly Dictionary<string, State> _sessions = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -24,7 +38,7 @@ public sealed class PreCompactPolicy(double percent)
             return false;
         }
 
-        bool full = tokens * 100.0 / size.Value >= Percent;
+        bool full = tokens >= MarkFor(size.Value);
         lock (_lock)
         {
             State state = StateOf(sessionId);
@@ -44,6 +58,14 @@ public sealed class PreCompactPolicy(double percent)
             state.Due = state.Turns > 0;
             return !state.Due;
         }
+    }
+
+    /// <summary>The fill, in tokens, at which a session with this window is forked.</summary>
+    public long MarkFor(long window)
+    {
+        long byPercent = (long)Math.Ceiling(window * Percent / 100);
+        long beforeTheAgent = window - AgentReserveTokens - MarginTokens;
+        return beforeTheAgent > 0 ? Math.Min(byPercent, beforeTheAgent) : byPercent;
     }
 
     /// <summary>A prompt of the session went to the agent.</summary>

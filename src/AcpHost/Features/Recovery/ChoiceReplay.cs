@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using AcpHost.Acp;
-using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
+using AcpHost.State;
 using Microsoft.Extensions.Logging;
 
 namespace AcpHost.Features.Recovery;
@@ -12,9 +12,10 @@ namespace AcpHost.Features.Recovery;
 /// the client made them. A restarted agent starts from its defaults (with 0.101.0, mode <c>auto</c>), so without this
 /// a crash could silently widen what the agent may do. A choice the agent refuses now is logged at Warning, and the
 /// client is told the agent's actual state the way the agent itself tells it (<c>current_mode_update</c>,
-/// <c>config_option_update</c>), so the editor never shows a choice that no longer holds.
+/// <c>config_option_update</c>; ACP v2 has no modes, its mode is a config option), so the editor never shows a choice
+/// that no longer holds.
 /// </summary>
-public sealed partial class ChoiceReplay(ClientChoices choices, ILogger<ChoiceReplay> log)
+public sealed partial class ChoiceReplay(ClientChoices choices, ILogger<ChoiceReplay> log, ClientProfile? profile = null)
 {
     /// <summary>
     /// Replays the choices for <paramref name="sessionId"/>; <paramref name="reopened"/> is the agent's answer to the
@@ -76,11 +77,11 @@ public sealed partial class ChoiceReplay(ClientChoices choices, ILogger<ChoiceRe
         return response.IsSuccess;
     }
 
-    private static async Task TellStateAsync(IRelayOutlet relay, string sessionId, AgentSessionState state, CancellationToken cancellationToken)
+    private async Task TellStateAsync(IRelayOutlet relay, string sessionId, AgentSessionState state, CancellationToken cancellationToken)
     {
-        if (state.CurrentModeId is { } mode)
+        if (state.CurrentModeId is { } mode && profile?.IsV2 != true)
         {
-            await relay.NotifyClientAsync(AcpMethods.SessionUpdate, Update(sessionId, writer =>
+            await relay.NotifyClientAsync(AcpMethods.SessionUpdate, SessionUpdates.Params(sessionId, writer =>
             {
                 writer.WriteString("sessionUpdate"u8, "current_mode_update");
                 writer.WriteString("currentModeId"u8, mode);
@@ -89,7 +90,7 @@ public sealed partial class ChoiceReplay(ClientChoices choices, ILogger<ChoiceRe
 
         if (state.ConfigOptions is { } options)
         {
-            await relay.NotifyClientAsync(AcpMethods.SessionUpdate, Update(sessionId, writer =>
+            await relay.NotifyClientAsync(AcpMethods.SessionUpdate, SessionUpdates.Params(sessionId, writer =>
             {
                 writer.WriteString("sessionUpdate"u8, "config_option_update");
                 writer.WritePropertyName("configOptions"u8);
@@ -97,16 +98,6 @@ public sealed partial class ChoiceReplay(ClientChoices choices, ILogger<ChoiceRe
             }), cancellationToken).ConfigureAwait(false);
         }
     }
-
-    private static byte[] Update(string sessionId, Action<Utf8JsonWriter> writeUpdate) => JsonRpcWriter.ToBytes(writer =>
-    {
-        writer.WriteStartObject();
-        writer.WriteString("sessionId"u8, sessionId);
-        writer.WriteStartObject("update"u8);
-        writeUpdate(writer);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    });
 
     [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "The restarted agent refused the client's earlier {Method} for session {SessionId} ({Params}): {Error}; the client is told the agent's actual state")]
     private static partial void ChoiceNotRestored(ILogger logger, string sessionId, string method, string @params, string error);

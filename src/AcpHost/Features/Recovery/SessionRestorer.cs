@@ -25,6 +25,8 @@ namespace AcpHost.Features.Recovery;
 /// <param name="closedForks">The forks the host closed on the agent: not reopened until used.</param>
 /// <param name="events">Where the restart is published (<see cref="Events.AgentRestarted"/>).</param>
 /// <param name="time">The clock for that event.</param>
+/// <param name="profile">The client's protocol version: a v2 agent reopens with <c>session/resume</c>, baseline in v2.</param>
+/// <param name="notices">Where each session is told what became of it.</param>
 public sealed partial class SessionRestorer(
     SessionRegistry sessions,
     ChoiceReplay choices,
@@ -33,9 +35,13 @@ public sealed partial class SessionRestorer(
     SessionTurns? turns = null,
     IClosedSessions? closedForks = null,
     Events.HostEventBus? events = null,
-    TimeProvider? time = null)
+    TimeProvider? time = null,
+    ClientProfile? profile = null,
+    INotices? notices = null)
     : IMessageInterceptor
 {
+    private readonly RestartNotices _telling = new(profile, notices);
+
     // The session a session/load is replaying right now, if any: sessions are reopened one at a time. A plain field,
     // because Wants runs for every session/update and must cost next to nothing.
     private volatile string? _replaying;
@@ -72,9 +78,10 @@ public sealed partial class SessionRestorer(
     {
         ArgumentNullException.ThrowIfNull(relay);
         ArgumentNullException.ThrowIfNull(restart);
-        turns?.AgentReplaced();
-        int resumed = 0;
-        List<string> lost = [];
+        IReadOnlyCollection<string> interrupted = turns?.AgentReplaced() ?? [];
+        await _telling.EndInterruptedTurnsAsync(relay, interrupted, restart, cancellationToken).ConfigureAwait(false);
+        List<string> resumed = [];
+        Dictionary<string, string> lost = new(StringComparer.Ordinal);
         if (_initializeParams is { } initializeParams)
         {
             AgentResponse initialized = await relay.RequestAgentAsync(AcpMethods.Initialize, initializeParams, cancellationToken).ConfigureAwait(false);
@@ -93,38 +100,39 @@ public sealed partial class SessionRestorer(
                     : await ReopenAsync(relay, method, session, cancellationToken).ConfigureAwait(false);
                 if (why is null)
                 {
-                    resumed++;
+                    resumed.Add(session.SessionId);
                     continue;
                 }
 
-                lost.Add(session.SessionId);
+                lost[session.SessionId] = why;
                 sessions.Forget(session.SessionId);
                 lostSessions.Add(session.SessionId, $"Session {session.SessionId} was lost when the agent restarted (attempt {restart.Attempt}, "
                     + $"the previous agent exited with code {restart.PreviousExit.ExitCode}): {why}. Start a new session or fork another one.");
             }
         }
 
-        AgentRestarted(log, restart.Attempt, restart.PreviousExit.ExitCode, resumed, lost.Count);
+        AgentRestarted(log, restart.Attempt, restart.PreviousExit.ExitCode, resumed.Count, lost.Count);
         events?.Publish(new Events.AgentRestarted
         {
             Attempt = restart.Attempt,
             ExitCode = restart.PreviousExit.ExitCode,
-            SessionsResumed = resumed,
-            LostSessionIds = [.. lost],
+            SessionsResumed = resumed.Count,
+            LostSessionIds = [.. lost.Keys],
             At = (time ?? TimeProvider.System).GetUtcNow(),
         });
         var notification = new AgentRestartedNotification
         {
             Attempt = restart.Attempt,
             ExitCode = restart.PreviousExit.ExitCode,
-            SessionsResumed = resumed,
+            SessionsResumed = resumed.Count,
             SessionsLost = lost.Count,
-            LostSessionIds = lost,
+            LostSessionIds = [.. lost.Keys],
         };
         await relay.NotifyClientAsync(
             AcpMethods.HostAgentRestarted,
             JsonSerializer.SerializeToUtf8Bytes(notification, AcpJsonContext.Default.AgentRestartedNotification),
             cancellationToken).ConfigureAwait(false);
+        await _telling.TellAsync(restart, resumed, lost, interrupted, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reopens one session and gives it its choices back; null when it is back, else why it is not.</summary>
@@ -169,9 +177,16 @@ public sealed partial class SessionRestorer(
         return $"error {code} ({message})";
     }
 
-    /// <summary><c>session/resume</c> when the agent offers it, else <c>session/load</c>, else null.</summary>
+    /// <summary><c>session/resume</c> when the agent offers it (or speaks ACP v2), else <c>session/load</c>, else null.</summary>
     private static string? ReopenMethod(JsonElement initializeResult)
     {
+        // ACP v2 has session/resume in its baseline (and no session/load): its agents do not advertise it.
+        if (initializeResult.TryGetProperty("protocolVersion"u8, out JsonElement version) && version.ValueKind == JsonValueKind.Number
+            && version.TryGetInt32(out int number) && number >= 2)
+        {
+            return AcpMethods.SessionResume;
+        }
+
         if (!initializeResult.TryGetProperty("agentCapabilities"u8, out JsonElement capabilities) || capabilities.ValueKind != JsonValueKind.Object)
         {
             return null;

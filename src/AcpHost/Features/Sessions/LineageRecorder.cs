@@ -184,7 +184,7 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
             try
             {
                 SessionInfo session = opened ? KnownLineage(written) : written;
-                await _ledger.AppendAsync(ToRecord(session), CancellationToken.None).ConfigureAwait(false);
+                await _ledger.AppendAsync(session.ToRecord(), CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException)
             {
@@ -225,18 +225,6 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
 
         return session;
     }
-
-    private static SessionRecord ToRecord(SessionInfo session) => new()
-    {
-        SessionId = session.SessionId,
-        ParentSessionId = session.ParentSessionId,
-        ForkReason = session.ForkReason,
-        Cwd = session.Cwd,
-        CreatedAt = session.OpenedAt,
-        UsedTokens = session.UsedTokens,
-        ContextWindow = session.ContextWindow,
-        Compactions = session.Compactions,
-    };
 
     [LoggerMessage(EventId = 214, Level = LogLevel.Error, Message = "Could not record session {SessionId}; recording goes on with the next")]
     private static partial void RecordFailed(ILogger logger, Exception exception, string sessionId);

@@ -12,9 +12,11 @@ namespace AcpHost.Features.Sessions;
 /// <summary>
 /// Learns the sessions from the traffic and says at Information what happens to them: which agent answered
 /// <c>initialize</c>, every session created, loaded, resumed or forked (with its working directory), and each
-/// session's context fill from its <c>usage_update</c>s. Observes only; every message goes on unchanged.
+/// session's context fill from its <c>usage_update</c>s; and what the client negotiated (<see cref="ClientProfile"/>).
+/// Observes only; every message goes on unchanged.
 /// </summary>
-public sealed partial class SessionTracker(SessionRegistry registry, TimeProvider time, ILogger<SessionTracker> log, HostState? host = null) : IMessageInterceptor
+public sealed partial class SessionTracker(SessionRegistry registry, TimeProvider time, ILogger<SessionTracker> log, HostState? host = null, ClientProfile? profile = null)
+    : IMessageInterceptor
 {
     // Params of session requests in flight, by the client's id, so the response can be logged with its cwd.
     // Entries leave with their response; at most as many as the client has requests in flight.
@@ -50,7 +52,11 @@ public sealed partial class SessionTracker(SessionRegistry registry, TimeProvide
 
         if (context.Info.Kind == MessageKind.Request && context.Direction == Direction.FromClient)
         {
-            if (context.Method != AcpMethods.Initialize)
+            if (context.Method == AcpMethods.Initialize)
+            {
+                profile?.ClientInitializing(JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.RequestEnvelopeInitializeParams)?.Params?.DeclaresNotices == true);
+            }
+            else
             {
                 var request = JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.RequestEnvelopeSessionParams);
                 _inFlight[id] = request?.Params ?? new SessionParams();
@@ -77,8 +83,9 @@ public sealed partial class SessionTracker(SessionRegistry registry, TimeProvide
         var response = JsonSerializer.Deserialize(line, AcpJsonContext.Default.ResponseEnvelopeInitializeResult);
         if (response?.Result is { } result)
         {
-            AgentInitialized(log, result.AgentInfo?.Name ?? "(unnamed)", result.AgentInfo?.Version ?? "(no version)", result.ProtocolVersion ?? 0);
-            host?.AgentIdentified(result.AgentInfo?.Name ?? "(unnamed)", result.AgentInfo?.Version ?? "(no version)");
+            AgentInitialized(log, result.Agent?.Name ?? "(unnamed)", result.Agent?.Version ?? "(no version)", result.ProtocolVersion ?? 0);
+            profile?.Negotiated(result.ProtocolVersion ?? 1);
+            host?.AgentIdentified(result.Agent?.Name ?? "(unnamed)", result.Agent?.Version ?? "(no version)");
         }
         else if (response?.Error is { } error)
         {
@@ -103,6 +110,7 @@ public sealed partial class SessionTracker(SessionRegistry registry, TimeProvide
             registry.Open(new SessionInfo(sessionId, request.Cwd, time.GetUtcNow(), method, fork ? request.SessionId : null)
             {
                 ForkReason = fork ? ForkReasons.Client : null,
+                ForkUsedTokens = fork && request.SessionId is { } parent ? registry.Find(parent)?.UsedTokens : null,
                 McpServers = request.McpServers?.Clone(),
             });
 

@@ -25,6 +25,19 @@ public sealed record SessionRecord
     [JsonPropertyName("forkReason")]
     public string? ForkReason { get; init; }
 
+    /// <summary>For a fork made with <c>/fork note</c>, the note; left out when there is none.</summary>
+    [JsonPropertyName("forkNote")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ForkNote { get; init; }
+
+    /// <summary>
+    /// For a fork, its parent's tokens of context in use when it was taken (<see cref="UsedTokens"/> follows the fork's
+    /// own fill once it is used); left out when unknown.
+    /// </summary>
+    [JsonPropertyName("forkUsedTokens")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? ForkUsedTokens { get; init; }
+
     /// <summary>Its working directory; null if unknown.</summary>
     [JsonPropertyName("cwd")]
     public string? Cwd { get; init; }
@@ -50,7 +63,7 @@ public sealed record SessionRecord
 
     /// <summary>
     /// Folds <paramref name="later"/>, a later line about the same session, into this one: the latest known fill and
-    /// cwd win; the first parent, fork reason and creation time stay (a later line only fills them in if unknown);
+    /// cwd win; the first parent, fork reason, note, fill at fork and creation time stay (a later line only fills them in if unknown);
     /// the compaction count never goes down, as a host that opens the session again starts counting from zero.
     /// </summary>
     public SessionRecord Enrich(SessionRecord later)
@@ -60,6 +73,8 @@ public sealed record SessionRecord
         {
             ParentSessionId = ParentSessionId ?? later.ParentSessionId,
             ForkReason = ForkReason ?? later.ForkReason,
+            ForkNote = ForkNote ?? later.ForkNote,
+            ForkUsedTokens = ForkUsedTokens ?? later.ForkUsedTokens,
             CreatedAt = CreatedAt ?? later.CreatedAt,
             Cwd = later.Cwd ?? Cwd,
             UsedTokens = later.UsedTokens ?? UsedTokens,

@@ -16,7 +16,7 @@ public sealed class ForkFeatureTests
     private static JsonElement Parse(string line) => ForkRig.Parse(line);
 
     [Fact(Timeout = Timeout)]
-    public async Task AvailableCommands_ForkIsAddedToTheAgentsList()
+    public async Task AvailableCommands_TheHostsCommandsAreAddedToTheAgentsList()
     {
         await using var rig = new ForkRig();
         RelayHarness harness = rig.Harness;
@@ -24,7 +24,7 @@ public sealed class ForkFeatureTests
         await harness.Agent.SayAsync("""{"jsonrpc":"2.0","method":"session/update","params":{"sessionId":"s","update":{"sessionUpdate":"available_commands_update","availableCommands":[{"name":"compact","description":"Compact","input":null},{"name":"review","description":"Review"}]}}}""");
 
         JsonElement commands = Parse(await harness.ToClient.NextAsync()).GetProperty("params").GetProperty("update").GetProperty("availableCommands");
-        Assert.Equal(["compact", "review", "fork"], commands.EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal(["compact", "review", "fork", "forks", "compactions"], commands.EnumerateArray().Select(c => c.GetProperty("name").GetString()));
         Assert.Equal(JsonValueKind.Null, commands[0].GetProperty("input").ValueKind);
         Assert.Equal("optional note", commands[2].GetProperty("input").GetProperty("hint").GetString());
     }

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using AcpHost.Features.Commands;
 using AcpHost.Features.Fork;
+using AcpHost.Features.Notices;
 using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
 using AcpHost.State;
@@ -17,8 +19,9 @@ internal sealed class ForkRig : IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("acphost-fork-").FullName;
 
-    public ForkRig(double? forkBeforeCompact = null, TimeSpan? holdTimeout = null)
+    public ForkRig(double? forkBeforeCompact = null, TimeSpan? holdTimeout = null, bool notices = false)
     {
+        Desk = notices ? new NoticeDesk(NoticeSwitches.Defaults, Profile, new SessionTurns(), Client, new ListLogger<NoticeDesk>()) : null;
         Gate = new SessionGate(Client, new ListLogger<SessionGate>(), (method, session, outlet) => ClosedForks!.BeforeHold(method, session, outlet), holdTimeout);
         ClosedForks = new ClosedForks(Sessions, Gate, new ListLogger<ClosedForks>());
         Announcer = new ForkAnnouncer(Sessions, new ListLogger<ForkAnnouncer>());
@@ -26,15 +29,16 @@ internal sealed class ForkRig : IAsyncDisposable
         ForkService forks = Forks;
         Lineage = new LineageRecorder(Sessions, new SessionLedger(_folder), TimeProvider.System, new ListLogger<LineageRecorder>());
         Assert.True(Lineage.StartAsync(CancellationToken.None).IsCompletedSuccessfully, "starting the loop must not wait on it");
-        PreCompact = new PreCompactFork(forks, Sessions, Gate, Client, Options.Create(new ForkOptions { BeforeCompactPercent = forkBeforeCompact }), PreCompactLog);
+        PreCompact = new PreCompactFork(forks, Sessions, Gate, Client, Options.Create(new ForkOptions { BeforeCompactPercent = forkBeforeCompact }), PreCompactLog, Desk);
         IMessageInterceptor[] interceptors =
         [
             ClosedForks,
-            new SessionTracker(Sessions, TimeProvider.System, new ListLogger<SessionTracker>()),
+            new SessionTracker(Sessions, TimeProvider.System, new ListLogger<SessionTracker>(), profile: Profile),
             Gate,
-            new ForkCommand(forks, new ListLogger<ForkCommand>()),
+            new ForkCommand(forks, new ListLogger<ForkCommand>(), Profile),
             new ForkMethod(forks),
             PreCompact,
+            new CommandList(Profile, new AgentCommandNames()),
             Announcer,
         ];
         Harness = new RelayHarness(interceptors);
@@ -42,6 +46,11 @@ internal sealed class ForkRig : IAsyncDisposable
     }
 
     public SessionRegistry Sessions { get; } = new();
+
+    public ClientProfile Profile { get; } = new();
+
+    /// <summary>Where the features' notices go, when the rig was made with them.</summary>
+    public NoticeDesk? Desk { get; }
 
     public ClientChannel Client { get; } = new();
 
@@ -74,9 +83,11 @@ internal sealed class ForkRig : IAsyncDisposable
     }
 
     /// <summary>The client's initialize, answered by an agent that offers session/close and session/resume (or not).</summary>
-    public async Task InitializeAsync(bool agentCloses = true)
+    public async Task InitializeAsync(bool agentCloses = true, bool clientShowsNotices = false)
     {
-        await Harness.ClientSayAsync("""{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":1}}""");
+        await Harness.ClientSayAsync(clientShowsNotices
+            ? """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":1,"clientCapabilities":{"session":{"notices":{}}}}}"""
+            : """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":1}}""");
         await Harness.Agent.ReadFromRelay.NextAsync();
         string capabilities = agentCloses ? """{"close":{},"fork":{},"resume":{}}""" : """{"fork":{}}""";
         await Harness.Agent.SayAsync("""{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":1,"agentCapabilities":{"sessionCapabilities":""" + capabilities + "}}}");

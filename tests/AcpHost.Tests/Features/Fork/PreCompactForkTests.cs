@@ -47,6 +47,24 @@ public sealed class PreCompactForkTests
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Fork_Made_TheUserIsToldTheFillTheMarkAndTheFork()
+    {
+        await using var rig = new ForkRig(forkBeforeCompact: 85, notices: true);
+        await rig.InitializeAsync(agentCloses: false, clientShowsNotices: true);
+        await rig.OpenSessionAsync();
+
+        await rig.Harness.Agent.SayAsync(Usage("parent", 862_000));
+        await rig.AgentForksAsync("preserved");
+
+        JsonElement notice = (await rig.ClientReadsAsync(3)).Single(m => m.GetRawText().Contains("\"notice\":\"pre-compact-fork\"", StringComparison.Ordinal));
+        JsonElement update = notice.GetProperty("params").GetProperty("update");
+        Assert.Equal(("parent", "notice", "Fork saved before compaction"), (notice.GetProperty("params").GetProperty("sessionId").GetString(), update.GetProperty("sessionUpdate").GetString(), update.GetProperty("title").GetString()));
+        Assert.StartsWith(
+            "This session reached 862,000 of 1,000,000 tokens (86 %), past the fork mark of 850,000 tokens (85 %): fork preserved keeps the whole conversation",
+            update.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Usage_CrossedOutsideATurn_ForksAtOnce()
     {
         await using var rig = new ForkRig(forkBeforeCompact: 90);

@@ -94,4 +94,15 @@ public class PreCompactPolicyTests
         Assert.False(policy.Observe("s", used, size));
         await Task.CompletedTask;
     }
+
+    [Theory(Timeout = Timeout)]
+    [InlineData(85, 1_000_000, 850_000)]
+    [InlineData(99, 1_000_000, 947_000)]
+    [InlineData(85, 200_000, 147_000)]
+    [InlineData(10, 40_000, 4_000)]
+    public async Task MarkFor_PercentOfTheWindow_NeverPastShortlyBeforeTheAgentsOwnCompaction(double percent, long window, long mark)
+    {
+        Assert.Equal(mark, new PreCompactPolicy(percent).MarkFor(window));
+        await Task.CompletedTask;
+    }
 }

@@ -137,4 +137,52 @@ public class SessionRestorerTests
         await restorer.RestoreAsync(outlet, Restart with { Attempt = 2 }, CancellationToken.None);
         Assert.DoesNotContain(outlet.Requests, r => r.Params.Contains("never-prompted", StringComparison.Ordinal));
     }
+
+    [Fact(Timeout = Timeout)]
+    public async Task RestoreAsync_V2Client_ResumesEndsTheCutTurnWithAnErrorAndTellsEachSession()
+    {
+        var profile = new ClientProfile();
+        profile.Negotiated(2);
+        var turns = new SessionTurns();
+        _sessions.Open(new SessionInfo("s1", "/w", DateTimeOffset.UnixEpoch, "session/new", null));
+        _sessions.Open(new SessionInfo("lost", "/w", DateTimeOffset.UnixEpoch.AddSeconds(1), "session/new", null));
+        turns.ForegroundChanged("s1", running: true);
+        _choices.Record("s1", Choice("session/set_config_option", "config:mode", """{"sessionId":"s1","configId":"mode","value":"plan"}"""));
+        var outlet = new ScriptedOutlet
+        {
+            Answer = (method, parameters) => method switch
+            {
+                "initialize" => """{"result":{"protocolVersion":2,"info":{"name":"a","version":"1"},"capabilities":{"session":{"fork":{}}}}}""",
+                "session/resume" when parameters.GetProperty("sessionId").GetString() == "s1" => """{"result":{"configOptions":[{"configId":"mode","category":"mode","type":"select","currentValue":"auto"}]}}""",
+                "session/resume" => """{"error":{"code":-32002,"message":"Resource not found"}}""",
+                _ => """{"error":{"code":-32602,"message":"Invalid value"}}""",
+            },
+        };
+        var client = new ClientChannel();
+        client.Attach(outlet);
+        var desk = new AcpHost.Features.Notices.NoticeDesk(AcpHost.Features.Notices.NoticeSwitches.Defaults, profile, turns, client, new ListLogger<AcpHost.Features.Notices.NoticeDesk>());
+        var restorer = new SessionRestorer(_sessions, new ChoiceReplay(_choices, _replayLog, profile), _lost, new ListLogger<SessionRestorer>(), turns, profile: profile, notices: desk);
+        await SeeInitializeAsync(restorer, outlet);
+
+        await restorer.RestoreAsync(outlet, Restart, CancellationToken.None);
+
+        // v2 has no session/load and advertises no resume: it is reopened with session/resume all the same.
+        Assert.Equal(["initialize", "session/resume", "session/set_config_option", "session/resume"], outlet.Requests.Select(r => r.Method));
+        JsonElement[] updates = [.. outlet.Updates];
+        Assert.Equal(("state_update", "idle", "error"), (updates[0].GetProperty("sessionUpdate").GetString(), updates[0].GetProperty("state").GetString(), updates[0].GetProperty("stopReason").GetString()));
+        Assert.Equal(-32603, updates[0].GetProperty("error").GetProperty("code").GetInt32());
+
+        // A refused choice is told as v2 tells it: config options only, no mode update.
+        Assert.DoesNotContain(updates, u => u.GetProperty("sessionUpdate").GetString() == "current_mode_update");
+        Assert.Contains(updates, u => u.GetProperty("sessionUpdate").GetString() == "config_option_update");
+
+        // Each session hears what became of it, as a notice (every v2 client shows them).
+        JsonElement[] notices = [.. updates.Where(u => u.GetProperty("sessionUpdate").GetString() == "notice")];
+        Assert.Equal(2, notices.Length);
+        Assert.Contains("taken back under the same id", notices[0].GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("The turn that was running ended with an error", notices[0].GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("did not take this session back", notices[1].GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("lost: 1 (lost)", notices[1].GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Empty(turns.AgentReplaced()); // the cut turn was ended and forgotten with the old agent
+    }
 }
