@@ -72,8 +72,8 @@ fi
 
 if [[ -n "$before" ]]; then
   # The revision's own tree and its own publish script: the build as it was shipped then.
-  git -C "$root" worktree add --quiet --detach "$out/before-src" "$before"
-  trap 'git -C "$root" worktree remove --force "$out/before-src" 2>/dev/null; rm -rf "$out"' EXIT
+  mkdir -p "$out/before-src"
+  git -C "$root" archive "$before" | tar -x -C "$out/before-src"
   echo "bench.sh: publishing the build of $before as its scripts/acphost did" >&2
   mkdir -p "$out/before-src/artifacts"
   (cd "$out/before-src" && scripts/acphost --version >&2)
