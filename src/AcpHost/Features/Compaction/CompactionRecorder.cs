@@ -19,12 +19,20 @@ namespace AcpHost.Features.Compaction;
 /// Catches every compaction of every relayed session, whatever the client: it reads the live signals off
 /// <c>session/update</c>, follows the sessions' transcripts for the counts the wire lacks, and for each compaction
 /// writes one ledger record, one log line and one <c>_acphost/compaction</c> notification to the client. Recording
-/// happens on a background loop, so the agent's messages are never held up by a disk write. The loops start in
-/// <see cref="StartAsync"/> and end in <see cref="StopAsync"/>, after the relay's own service has stopped.
+/// happens on a background loop, in batches (one ledger write and fsync for all the records that are waiting), so the
+/// agent's messages are not held up by a disk write; only when more records wait than the queue holds does the agent's
+/// next signal wait for room: a record may be late, never lost. The loops start in <see cref="StartAsync"/> and end in
+/// <see cref="StopAsync"/>, after the relay's own service has stopped.
 /// </summary>
 public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan FinalFlushTimeout = TimeSpan.FromSeconds(5);
+
+    // Records waiting for the ledger; past this the agent's pump waits for room (backpressure, never a dropped record).
+    private const int QueueLength = 1024;
+
+    // At most this many records go to the ledger in one write.
+    private const int MaxBatch = 256;
 
     // The agent stamps transcript lines with its own clock; allow for a little disagreement with the host's.
     private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
@@ -41,7 +49,12 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
     // Sessions whose turn ended since the last poll: a set, not a queue, so a thousand turns between two polls hold
     // one entry, and adding a session already due allocates nothing.
     private readonly ConcurrentDictionary<string, byte> _sweeps = new(StringComparer.Ordinal);
-    private readonly Channel<TrackerAction> _toRecord = Channel.CreateBounded<TrackerAction>(new BoundedChannelOptions(1024) { SingleReader = true });
+    // Two readers at most: the record loop, and the final flush when that loop is stuck notifying a client that reads
+    // nothing (the ledger must still get the records).
+    private readonly Channel<TrackerAction> _toRecord = Channel.CreateBounded<TrackerAction>(new BoundedChannelOptions(QueueLength) { SingleReader = false });
+
+    // Records that found the queue closed or their wait cancelled because the host is stopping: the final flush writes them.
+    private readonly ConcurrentQueue<TrackerAction> _late = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _transcriptGate = new(1, 1);
     private Task _recording = Task.CompletedTask;
@@ -121,7 +134,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
             return InterceptResult.Forward;
         }
 
-        Enqueue(_tracker.Observe(signal, WindowOf(sessionId)));
+        await EnqueueAsync(_tracker.Observe(signal, WindowOf(sessionId)), cancellationToken).ConfigureAwait(false);
         WakePoll();
         if (body.Kind != "compaction_update" || signal.Phase != SignalPhase.Completed || signal.Key is null)
         {
@@ -174,15 +187,37 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _polling.ConfigureAwait(false);
 
-        // Last look at every transcript, then record whatever ended and is still waiting.
-        foreach (string sessionId in _tails.Keys)
+        // Last look at every transcript, then record whatever ended and is still waiting. Bounded: a queue that stays
+        // full (the loop stuck on a client that reads nothing) sends the rest to the leftovers below.
+        using (var bounded = new CancellationTokenSource(FinalFlushTimeout))
         {
-            await ReadTranscriptAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                foreach (string sessionId in _tails.Keys)
+                {
+                    await ReadTranscriptAsync(sessionId, bounded.Token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (bounded.IsCancellationRequested)
+            {
+                // Out of time: what the tracker holds is still flushed below.
+            }
+
+            await EnqueueAsync(_tracker.Flush(), bounded.Token).ConfigureAwait(false);
         }
 
-        Enqueue(_tracker.Flush());
         _toRecord.Writer.TryComplete();
-        await _recording.WaitAsync(FinalFlushTimeout).ConfigureAwait(false);
+        try
+        {
+            await _recording.WaitAsync(FinalFlushTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The loop is stuck (most likely notifying a client that reads nothing): the ledger gets the rest without it.
+            RecordLoopStuck(_log, FinalFlushTimeout);
+        }
+
+        await WriteLeftoversAsync().ConfigureAwait(false);
         _stopping.Dispose();
         _transcriptGate.Dispose();
     }
@@ -272,20 +307,32 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
             _transcriptGate.Release();
         }
 
-        Enqueue(actions);
+        await EnqueueAsync(actions, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Hands records to the record loop without waiting: this runs on the relay's pumps, which a slow disk or a flood
-    /// of signals must never hold up. A record that finds the queue full is logged and dropped.
+    /// Hands records to the record loop. This runs on the relay's pumps: while the queue has room it never waits; a
+    /// queue that is full (a flood of compactions faster than the disk) holds the agent's pump until the loop has made
+    /// room, which is backpressure on the agent, never a lost record. A record whose wait is cancelled (the host is
+    /// stopping) is written by the final flush.
     /// </summary>
-    private void Enqueue(IReadOnlyList<TrackerAction> actions)
+    private async ValueTask EnqueueAsync(IReadOnlyList<TrackerAction> actions, CancellationToken cancellationToken)
     {
         foreach (TrackerAction action in actions)
         {
-            if (!_toRecord.Writer.TryWrite(action))
+            if (_toRecord.Writer.TryWrite(action))
             {
-                GatedLog.Write(_log, _queueFull, "compaction record dropped", action.Record.Id, static (log, id) => RecordDropped(log, id));
+                continue;
+            }
+
+            GatedLog.Write(_log, _queueFull, "compaction record queue full", QueueLength, static (log, length) => RecordQueueFull(log, length));
+            try
+            {
+                await _toRecord.Writer.WriteAsync(action, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+            {
+                _late.Enqueue(action);
             }
         }
     }
@@ -294,31 +341,83 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
 
     private async Task RecordLoopAsync()
     {
-        await foreach (TrackerAction action in _toRecord.Reader.ReadAllAsync().ConfigureAwait(false))
+        var batch = new List<TrackerAction>(MaxBatch);
+        while (await _toRecord.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            try
+            batch.Clear();
+            while (batch.Count < MaxBatch && _toRecord.Reader.TryRead(out TrackerAction? action))
             {
-                await RecordAsync(action).ConfigureAwait(false);
+                batch.Add(action);
             }
-            catch (Exception ex)
+
+            // The ledger first, for the whole batch: a notification that waits on a slow client never holds a record
+            // back from the disk.
+            await AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            foreach (TrackerAction action in batch)
             {
-                // One record that cannot be made must not stop the recording of every later one.
-                RecordFailed(_log, ex, action.Record.Id, action.Record.SessionId);
+                try
+                {
+                    await AnnounceAsync(action).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    // One record that cannot be announced must not stop the recording of every later one.
+                    RecordFailed(_log, ex, action.Record.Id, action.Record.SessionId);
+                }
             }
         }
     }
 
-    private async Task RecordAsync(TrackerAction action)
+    /// <summary>Writes records to the ledger in one append; one the ledger refuses is left out, alone, and logged.</summary>
+    private async Task AppendAsync(List<TrackerAction> batch, CancellationToken cancellationToken)
     {
-        try
+        if (batch.Count == 0)
         {
-            await _ledger.AppendAsync(action.Record, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException)
-        {
-            LedgerWriteFailed(_log, ex, action.Record.Id, _ledger.FilePath);
+            return;
         }
 
+        try
+        {
+            await _ledger.AppendAsync([.. batch.Select(action => action.Record)], cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException) when (batch.Count > 1)
+        {
+            // A record the ledger refuses must not take the others with it: one at a time, so only it fails.
+            foreach (TrackerAction action in batch)
+            {
+                await AppendAsync([action], cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException or OperationCanceledException)
+        {
+            LedgerWriteFailed(_log, ex, batch.Count, _ledger.FilePath);
+        }
+        catch (Exception ex)
+        {
+            RecordFailed(_log, ex, batch[0].Record.Id, batch[0].Record.SessionId);
+        }
+    }
+
+    /// <summary>What is still queued when the loop has ended or is stuck: written to the ledger, not announced.</summary>
+    private async Task WriteLeftoversAsync()
+    {
+        var leftovers = new List<TrackerAction>();
+        while (_toRecord.Reader.TryRead(out TrackerAction? action))
+        {
+            leftovers.Add(action);
+        }
+
+        while (_late.TryDequeue(out TrackerAction? action))
+        {
+            leftovers.Add(action);
+        }
+
+        using var bounded = new CancellationTokenSource(FinalFlushTimeout);
+        await AppendAsync(leftovers, bounded.Token).ConfigureAwait(false);
+    }
+
+    private async Task AnnounceAsync(TrackerAction action)
+    {
         _events?.Publish(action.Record.ToEvent(isUpdate: !action.IsNew));
         if (!action.IsNew)
         {
@@ -350,8 +449,8 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "A compaction of session {SessionId} ended without token counts and its transcript did not show them within {Wait}; recorded without preTokens")]
     private static partial void CountsMissing(ILogger logger, string sessionId, TimeSpan wait);
 
-    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Could not write compaction {CompactionId} to the ledger {Path}")]
-    private static partial void LedgerWriteFailed(ILogger logger, Exception exception, string compactionId, string path);
+    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Could not write {Count} compaction record(s) to the ledger {Path}")]
+    private static partial void LedgerWriteFailed(ILogger logger, Exception exception, int count, string path);
 
     [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Ignored a compaction signal with an empty sessionId; the agent's message went on unchanged")]
     private static partial void SignalWithoutSession(ILogger logger);
@@ -359,8 +458,11 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
     [LoggerMessage(EventId = 306, Level = LogLevel.Error, Message = "Could not record compaction {CompactionId} of session {SessionId}; recording goes on with the next")]
     private static partial void RecordFailed(ILogger logger, Exception exception, string compactionId, string sessionId);
 
-    [LoggerMessage(EventId = 307, Level = LogLevel.Warning, Message = "Dropped compaction record {CompactionId}: the record queue is full (the ledger is not keeping up)")]
-    private static partial void RecordDropped(ILogger logger, string compactionId);
+    [LoggerMessage(EventId = 307, Level = LogLevel.Information, Message = "More than {QueueLength} compaction records wait for the ledger: the agent's messages wait for room")]
+    private static partial void RecordQueueFull(ILogger logger, int queueLength);
+
+    [LoggerMessage(EventId = 308, Level = LogLevel.Warning, Message = "The compaction record loop did not finish within {Timeout}; what is still queued goes to the ledger without a client notification")]
+    private static partial void RecordLoopStuck(ILogger logger, TimeSpan timeout);
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Cannot read transcript {Path}: {Reason}")]
     private static partial void TranscriptUnreadable(ILogger logger, string path, string reason);
