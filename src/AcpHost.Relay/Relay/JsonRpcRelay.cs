@@ -43,7 +43,7 @@ public sealed partial class JsonRpcRelay : IRelayOutlet
         _writes = new RelayWrites(clientOutput, _agent, setup.Trace, _log);
         _interception = new Interception(setup.Interceptors, this, setup.Dialect.Chunk, _log);
         _clientRouter = new ClientRouter(_writes, _interception, _books, setup.Dialect, options.MaxMessageBytes, setup.Counters);
-        _supervisor = new AgentSupervisor(_agent, _writes, _books, options, _log);
+        _supervisor = new AgentSupervisor(_agent, _writes, _books, options, _log, setup.Ending);
     }
 
     /// <summary>The client's requests in flight: what tests look at to see that none is left behind.</summary>
@@ -67,13 +67,15 @@ public sealed partial class JsonRpcRelay : IRelayOutlet
         RelayOutcome outcome = await _supervisor.RunAsync(run, stoppingToken).ConfigureAwait(false);
 
         // The host's own answers in the making (their agent requests failed with the agent) are written before the
-        // client's output closes.
-        await _interception.StopAsync(options.DrainTimeout).ConfigureAwait(false);
+        // client's output closes. Each step from here gets what is left of the shutdown's bound, at most its own cap: a
+        // client that reads nothing must not hold the host beyond it.
+        EndClock end = _supervisor.End;
+        await _interception.StopAsync(end.Left(options.DrainTimeout)).ConfigureAwait(false);
 
         // The client pump may sit in a read of the editor's stdin that cannot be interrupted; it is left behind.
         await pumps.CancelAsync().ConfigureAwait(false);
-        await AgentSupervisor.WithinAsync(_writes.ToClient.CompleteAsync().AsTask(), options.DrainTimeout).ConfigureAwait(false);
-        await _agent.Connection.DisposeAsync().ConfigureAwait(false);
+        await AgentSupervisor.WithinAsync(_writes.ToClient.CompleteAsync().AsTask(), end.Left(options.DrainTimeout)).ConfigureAwait(false);
+        await AgentSupervisor.WithinAsync(_agent.Connection.DisposeAsync().AsTask(), end.Left(options.DrainTimeout)).ConfigureAwait(false);
         return outcome;
     }
 

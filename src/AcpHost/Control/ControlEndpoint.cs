@@ -35,6 +35,7 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<ControlEndpoint> _log;
     private readonly Func<string, string?> _environment;
+    private readonly ShutdownDeadline? _deadline;
     private int _stopped;
     private int _open;
     private readonly LogGate _refusals = new(5, TimeSpan.FromSeconds(60));
@@ -47,10 +48,14 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
 
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromSeconds(1);
 
+    // How long stopping waits for the connections to end (less when the host's shutdown leaves less).
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(2);
+
     /// <summary>Creates the endpoint; it listens once started.</summary>
-    public ControlEndpoint(IOptions<HostSettings> settings, ControlRequestHandler handler, SessionRegistry sessions, HostEventBus events, TimeProvider time, ILogger<ControlEndpoint> log)
+    public ControlEndpoint(IOptions<HostSettings> settings, ControlRequestHandler handler, SessionRegistry sessions, HostEventBus events, TimeProvider time, ILogger<ControlEndpoint> log, ShutdownDeadline deadline)
         : this(settings, handler, sessions, events, time, log, Environment.GetEnvironmentVariable)
     {
+        _deadline = deadline;
     }
 
     /// <summary>Creates the endpoint reading <c>XDG_RUNTIME_DIR</c> from <paramref name="environment"/> (tests isolate it so).</summary>
@@ -132,7 +137,7 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
 
         try
         {
-            await Task.WhenAll([.. running, _accepting ?? Task.CompletedTask]).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false);
+            await Task.WhenAll([.. running, _accepting ?? Task.CompletedTask]).WaitAsync(_deadline?.Left(StopWait) ?? StopWait, CancellationToken.None).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -98,6 +98,8 @@ public static class RelayHost
 
         builder.Services.AddSingleton(stdio);
         builder.Services.AddSingleton<ExitStatus>();
+        builder.Services.AddSingleton<ShutdownDeadline>();
+        builder.Services.AddSingleton<ShutdownWatchdog>();
         builder.Services.AddSingleton(installer);
         builder.Services.AddSingleton(launcher);
         builder.Services.AddSingleton(startup);

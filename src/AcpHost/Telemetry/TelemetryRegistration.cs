@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using AcpHost.Events;
 using AcpHost.Hosting;
 using AcpHost.Relay.Relay;
+using AcpHost.State;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,6 +42,7 @@ public static class TelemetryRegistration
                 sp.GetRequiredService<ILogger<TelemetryService>>())
             {
                 Problems = problems,
+                Deadline = sp.GetService<ShutdownDeadline>(),
             };
         });
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryService>());

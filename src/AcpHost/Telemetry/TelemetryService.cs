@@ -1,5 +1,6 @@
 using AcpHost.Events;
 using AcpHost.Relay.Relay;
+using AcpHost.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,9 @@ public sealed partial class TelemetryService(
     /// <summary>The listener to the SDK's complaints, started before the exporter; let go of with the service.</summary>
     public ExportProblems? Problems { get; init; }
 
+    /// <summary>When the host must be gone once it ends: the last flush fits before it.</summary>
+    public ShutdownDeadline? Deadline { get; init; }
+
     /// <summary>Times the bus cut the exporter off (it fell more than a queue behind); each may have lost events.</summary>
     public long Gaps => Interlocked.Read(ref _gaps);
 
@@ -47,8 +51,8 @@ public sealed partial class TelemetryService(
     {
         // The events published so far are read to the end, then the loop ends; the held compactions go out as they are.
         Volatile.Read(ref _subscription)?.Dispose();
-        TimeSpan grace = relayOptions.Value.ShutdownGrace;
-        if (await Task.WhenAny(_loop, Task.Delay(grace, time, cancellationToken)).ConfigureAwait(false) != _loop)
+        TimeSpan grace = Deadline?.Left(relayOptions.Value.ShutdownGrace) ?? relayOptions.Value.ShutdownGrace;
+        if (await Task.WhenAny(_loop, Task.Delay(grace / 2, time, cancellationToken)).ConfigureAwait(false) != _loop)
         {
             await _stop.CancelAsync().ConfigureAwait(false);
         }
@@ -61,7 +65,8 @@ public sealed partial class TelemetryService(
         // The exporter waits for an unreachable collector (OTEL_EXPORTER_OTLP_TIMEOUT, 10 s by default, and retries): the
         // flush is given the grace and no more, off this thread, and whatever it did not send is lost with the process.
         // A collector that failed within the last minute is not waited for at all beyond a moment: the user's editor
-        // should not wait on it to close the host.
+        // should not wait on it to close the host. Either way the flush ends within what the host's shutdown leaves.
+        grace = Deadline?.Left(grace) ?? grace;
         if (Problems?.LastProblemAt is { } failedAt && time.GetUtcNow() - failedAt < TimeSpan.FromMinutes(1))
         {
             grace = TimeSpan.FromMilliseconds(Math.Min(grace.TotalMilliseconds, 500));

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Threading.Channels;
 using AcpHost.Acp;
 using AcpHost.Events;
 using AcpHost.Relay.Diagnostics;
@@ -28,12 +27,6 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
 {
     private static readonly TimeSpan FinalFlushTimeout = TimeSpan.FromSeconds(5);
 
-    // Records waiting for the ledger; past this the agent's pump waits for room (backpressure, never a dropped record).
-    private const int QueueLength = 1024;
-
-    // At most this many records go to the ledger in one write.
-    private const int MaxBatch = 256;
-
     // The agent stamps transcript lines with its own clock; allow for a little disagreement with the host's.
     private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
 
@@ -49,20 +42,14 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
     // Sessions whose turn ended since the last poll: a set, not a queue, so a thousand turns between two polls hold
     // one entry, and adding a session already due allocates nothing.
     private readonly ConcurrentDictionary<string, byte> _sweeps = new(StringComparer.Ordinal);
-    // Two readers at most: the record loop, and the final flush when that loop is stuck notifying a client that reads
-    // nothing (the ledger must still get the records).
-    private readonly Channel<TrackerAction> _toRecord = Channel.CreateBounded<TrackerAction>(new BoundedChannelOptions(QueueLength) { SingleReader = false });
-
-    // Records that found the queue closed or their wait cancelled because the host is stopping: the final flush writes them.
-    private readonly ConcurrentQueue<TrackerAction> _late = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ShutdownDeadline? _deadline;
     private readonly SemaphoreSlim _transcriptGate = new(1, 1);
     private Task _recording = Task.CompletedTask;
     private Task _polling = Task.CompletedTask;
     private int _started;
     private readonly HostEventBus? _events;
     private readonly LogGate _unusable = new(20, TimeSpan.FromSeconds(10));
-    private readonly LogGate _queueFull = new(20, TimeSpan.FromSeconds(10));
     private volatile IRelayOutlet? _outlet;
     private int _disposed;
 
@@ -74,8 +61,10 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
     /// <param name="log">The log.</param>
     /// <param name="events">The control plane's event feed, if any.</param>
     /// <param name="turns">Which sessions are in a turn; shared with the agent recovery, which voids them (its own when null).</param>
-    public CompactionRecorder(SessionRegistry sessions, CompactionLedger ledger, IOptions<CompactionOptions> options, TimeProvider time, ILogger<CompactionRecorder> log, HostEventBus? events = null, SessionTurns? turns = null)
+    /// <param name="deadline">When the host must be gone once it ends: the final flush fits before it.</param>
+    public CompactionRecorder(SessionRegistry sessions, CompactionLedger ledger, IOptions<CompactionOptions> options, TimeProvider time, ILogger<CompactionRecorder> log, HostEventBus? events = null, SessionTurns? turns = null, ShutdownDeadline? deadline = null)
     {
+        _deadline = deadline;
         _turns = turns ?? new SessionTurns();
         _events = events;
         ArgumentNullException.ThrowIfNull(sessions);
@@ -187,9 +176,11 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _polling.ConfigureAwait(false);
 
-        // Last look at every transcript, then record whatever ended and is still waiting. Bounded: a queue that stays
-        // full (the loop stuck on a client that reads nothing) sends the rest to the leftovers below.
-        using (var bounded = new CancellationTokenSource(FinalFlushTimeout))
+        // Last look at every transcript, then record whatever ended and is still waiting. All of it within the time the
+        // host's shutdown leaves (at most FinalFlushTimeout): half for the loop to finish, the rest for what it could
+        // not take (the loop stuck notifying a client that reads nothing), which goes to the ledger without it.
+        TimeSpan budget = _deadline?.Left(FinalFlushTimeout) ?? FinalFlushTimeout;
+        using (var bounded = new CancellationTokenSource(budget / 2))
         {
             try
             {
@@ -204,22 +195,29 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
             }
 
             await EnqueueAsync(_tracker.Flush(), bounded.Token).ConfigureAwait(false);
+            _toRecord.Writer.TryComplete();
+            try
+            {
+                await _recording.WaitAsync(bounded.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (bounded.IsCancellationRequested)
+            {
+                RecordLoopStuck(_log, budget / 2);
+                await _notifying.CancelAsync().ConfigureAwait(false);
+            }
         }
 
-        _toRecord.Writer.TryComplete();
-        try
+        using (var bounded = new CancellationTokenSource(_deadline?.Left(FinalFlushTimeout) ?? FinalFlushTimeout))
         {
-            await _recording.WaitAsync(FinalFlushTimeout).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // The loop is stuck (most likely notifying a client that reads nothing): the ledger gets the rest without it.
-            RecordLoopStuck(_log, FinalFlushTimeout);
+            await WriteLeftoversAsync(bounded.Token).ConfigureAwait(false);
         }
 
-        await WriteLeftoversAsync().ConfigureAwait(false);
-        _stopping.Dispose();
-        _transcriptGate.Dispose();
+        if (_recording.IsCompleted)
+        {
+            _stopping.Dispose();
+            _notifying.Dispose();
+            _transcriptGate.Dispose();
+        }
     }
 
     private void StartFollowing(SessionInfo session)
@@ -310,159 +308,10 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         await EnqueueAsync(actions, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Hands records to the record loop. This runs on the relay's pumps: while the queue has room it never waits; a
-    /// queue that is full (a flood of compactions faster than the disk) holds the agent's pump until the loop has made
-    /// room, which is backpressure on the agent, never a lost record. A record whose wait is cancelled (the host is
-    /// stopping) is written by the final flush.
-    /// </summary>
-    private async ValueTask EnqueueAsync(IReadOnlyList<TrackerAction> actions, CancellationToken cancellationToken)
-    {
-        foreach (TrackerAction action in actions)
-        {
-            if (_toRecord.Writer.TryWrite(action))
-            {
-                continue;
-            }
-
-            GatedLog.Write(_log, _queueFull, "compaction record queue full", QueueLength, static (log, length) => RecordQueueFull(log, length));
-            try
-            {
-                await _toRecord.Writer.WriteAsync(action, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
-            {
-                _late.Enqueue(action);
-            }
-        }
-    }
-
     private long? WindowOf(string sessionId) => _sessions.Find(sessionId)?.ContextWindow;
-
-    private async Task RecordLoopAsync()
-    {
-        var batch = new List<TrackerAction>(MaxBatch);
-        while (await _toRecord.Reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _toRecord.Reader.TryRead(out TrackerAction? action))
-            {
-                batch.Add(action);
-            }
-
-            // The ledger first, for the whole batch: a notification that waits on a slow client never holds a record
-            // back from the disk.
-            await AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
-            foreach (TrackerAction action in batch)
-            {
-                try
-                {
-                    await AnnounceAsync(action).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    // One record that cannot be announced must not stop the recording of every later one.
-                    RecordFailed(_log, ex, action.Record.Id, action.Record.SessionId);
-                }
-            }
-        }
-    }
-
-    /// <summary>Writes records to the ledger in one append; one the ledger refuses is left out, alone, and logged.</summary>
-    private async Task AppendAsync(List<TrackerAction> batch, CancellationToken cancellationToken)
-    {
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await _ledger.AppendAsync([.. batch.Select(action => action.Record)], cancellationToken).ConfigureAwait(false);
-        }
-        catch (ArgumentException) when (batch.Count > 1)
-        {
-            // A record the ledger refuses must not take the others with it: one at a time, so only it fails.
-            foreach (TrackerAction action in batch)
-            {
-                await AppendAsync([action], cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException or OperationCanceledException)
-        {
-            LedgerWriteFailed(_log, ex, batch.Count, _ledger.FilePath);
-        }
-        catch (Exception ex)
-        {
-            RecordFailed(_log, ex, batch[0].Record.Id, batch[0].Record.SessionId);
-        }
-    }
-
-    /// <summary>What is still queued when the loop has ended or is stuck: written to the ledger, not announced.</summary>
-    private async Task WriteLeftoversAsync()
-    {
-        var leftovers = new List<TrackerAction>();
-        while (_toRecord.Reader.TryRead(out TrackerAction? action))
-        {
-            leftovers.Add(action);
-        }
-
-        while (_late.TryDequeue(out TrackerAction? action))
-        {
-            leftovers.Add(action);
-        }
-
-        using var bounded = new CancellationTokenSource(FinalFlushTimeout);
-        await AppendAsync(leftovers, bounded.Token).ConfigureAwait(false);
-    }
-
-    private async Task AnnounceAsync(TrackerAction action)
-    {
-        _events?.Publish(action.Record.ToEvent(isUpdate: !action.IsNew));
-        if (!action.IsNew)
-        {
-            CompactionEnriched(_log, action.Record.Id, action.Record.PostTokens, action.Record.DurationMs, action.Record.BoundaryUuid);
-            return;
-        }
-
-        CompactionRecord record = action.Record;
-        _sessions.RecordCompaction(record.SessionId);
-        CompactBoundary(_log, record.Trigger ?? "unknown", record.PreTokens, record.PostTokens, record.SessionId, record.DurationMs, record.ContextWindow, record.Source, record.Id);
-        if (record.PreTokens is null)
-        {
-            CountsMissing(_log, record.SessionId, _options.TranscriptWait);
-        }
-
-        if (_outlet is { } outlet)
-        {
-            await outlet.NotifyClientAsync(CompactionMethods.Notification, CompactionNotices.Payload(record), CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information,
-        Message = "Compact boundary: trigger={Trigger} preTokens={PreTokens} postTokens={PostTokens} session={SessionId} durationMs={DurationMs} contextWindow={ContextWindow} source={Source} id={CompactionId}")]
-    private static partial void CompactBoundary(ILogger logger, string trigger, long? preTokens, long? postTokens, string sessionId, long? durationMs, long? contextWindow, string source, string compactionId);
-
-    [LoggerMessage(EventId = 301, Level = LogLevel.Debug, Message = "Compaction {CompactionId} enriched: postTokens={PostTokens} durationMs={DurationMs} boundary={BoundaryUuid}")]
-    private static partial void CompactionEnriched(ILogger logger, string compactionId, long? postTokens, long? durationMs, string? boundaryUuid);
-
-    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "A compaction of session {SessionId} ended without token counts and its transcript did not show them within {Wait}; recorded without preTokens")]
-    private static partial void CountsMissing(ILogger logger, string sessionId, TimeSpan wait);
-
-    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Could not write {Count} compaction record(s) to the ledger {Path}")]
-    private static partial void LedgerWriteFailed(ILogger logger, Exception exception, int count, string path);
 
     [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Ignored a compaction signal with an empty sessionId; the agent's message went on unchanged")]
     private static partial void SignalWithoutSession(ILogger logger);
-
-    [LoggerMessage(EventId = 306, Level = LogLevel.Error, Message = "Could not record compaction {CompactionId} of session {SessionId}; recording goes on with the next")]
-    private static partial void RecordFailed(ILogger logger, Exception exception, string compactionId, string sessionId);
-
-    [LoggerMessage(EventId = 307, Level = LogLevel.Information, Message = "More than {QueueLength} compaction records wait for the ledger: the agent's messages wait for room")]
-    private static partial void RecordQueueFull(ILogger logger, int queueLength);
-
-    [LoggerMessage(EventId = 308, Level = LogLevel.Warning, Message = "The compaction record loop did not finish within {Timeout}; what is still queued goes to the ledger without a client notification")]
-    private static partial void RecordLoopStuck(ILogger logger, TimeSpan timeout);
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Cannot read transcript {Path}: {Reason}")]
     private static partial void TranscriptUnreadable(ILogger logger, string path, string reason);

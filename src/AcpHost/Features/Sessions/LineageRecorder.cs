@@ -41,6 +41,7 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
     private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastWritten = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _unwritten = new(StringComparer.Ordinal);
+    private readonly ShutdownDeadline? _deadline;
     private Task _writing = Task.CompletedTask;
     private ITimer? _sweep;
     private int _sweepArmed;
@@ -48,8 +49,14 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
     private int _disposed;
 
     /// <summary>Creates the recorder, following the registry; its writing loop and sweep start with <see cref="StartAsync"/>.</summary>
-    public LineageRecorder(SessionRegistry sessions, SessionLedger ledger, TimeProvider time, ILogger<LineageRecorder> log)
+    /// <param name="sessions">The relayed sessions.</param>
+    /// <param name="ledger">Where they are written.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="log">The log.</param>
+    /// <param name="deadline">When the host must be gone once it ends: the last write fits before it.</param>
+    public LineageRecorder(SessionRegistry sessions, SessionLedger ledger, TimeProvider time, ILogger<LineageRecorder> log, ShutdownDeadline? deadline = null)
     {
+        _deadline = deadline;
         ArgumentNullException.ThrowIfNull(sessions);
         _sessions = sessions;
         _ledger = ledger;
@@ -112,7 +119,15 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
         }
 
         _wake.Writer.TryComplete();
-        await _writing.WaitAsync(FinalFlushTimeout).ConfigureAwait(false);
+        TimeSpan budget = _deadline?.Left(FinalFlushTimeout) ?? FinalFlushTimeout;
+        try
+        {
+            await _writing.WaitAsync(budget).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LastWriteLate(_log, budget);
+        }
     }
 
     private void OnOpened(SessionInfo session) => Enqueue(session, opened: true);
@@ -282,6 +297,9 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 211, Level = LogLevel.Error, Message = "Could not write session {SessionId} (and {Count} in all) to the session ledger")]
     private static partial void LedgerWriteFailed(ILogger logger, Exception exception, string sessionId, int count);
+
+    [LoggerMessage(EventId = 216, Level = LogLevel.Warning, Message = "The session ledger's last write did not finish within {Budget}; the host ends without waiting for it")]
+    private static partial void LastWriteLate(ILogger logger, TimeSpan budget);
 
     [LoggerMessage(EventId = 213, Level = LogLevel.Warning, Message = "Could not read the session ledger for the lineage of {SessionId}")]
     private static partial void LedgerReadFailed(ILogger logger, Exception exception, string sessionId);
