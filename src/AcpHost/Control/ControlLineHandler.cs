@@ -113,7 +113,7 @@ internal sealed class ControlLineHandler(
     // The params copied out of the line (whose memory the pipe reuses); missing params are Undefined.
     private static JsonElement Params(ReadOnlySequence<byte> line)
     {
-        var reader = new Utf8JsonReader(line);
+        var reader = new Utf8JsonReader(line, JsonDepth.Reader);
         using JsonDocument document = JsonDocument.ParseValue(ref reader);
         return document.RootElement.TryGetProperty("params"u8, out JsonElement value) ? value.Clone() : default;
     }

@@ -106,7 +106,7 @@ public sealed partial class ForkCommand(ForkService forks, ILogger<ForkCommand> 
     /// <summary>The update with <c>fork</c> added to <c>availableCommands</c>; null when it needs no change.</summary>
     public static byte[]? WithForkCommand(ReadOnlyMemory<byte> line)
     {
-        JsonNode? message = JsonNode.Parse(line.Span);
+        JsonNode? message = JsonNode.Parse(line.Span, documentOptions: JsonDepth.Document);
         if (message?["params"]?["update"] is not JsonObject update
             || update["sessionUpdate"]?.GetValue<string>() != "available_commands_update"
             || update["availableCommands"] is not JsonArray commands)

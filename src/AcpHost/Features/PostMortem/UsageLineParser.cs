@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Features.PostMortem;
 
@@ -22,7 +23,7 @@ public static class UsageLineParser
     /// </summary>
     public static UsageLine? Parse(ReadOnlySpan<byte> line, ref string? lastSession, ref string? lastCwd)
     {
-        var reader = new Utf8JsonReader(line);
+        var reader = new Utf8JsonReader(line, JsonDepth.Reader);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();

@@ -194,7 +194,7 @@ public sealed partial class SessionRestorer(
 
     private static byte[]? ParamsOf(ReadOnlySpan<byte> line)
     {
-        var reader = new Utf8JsonReader(line);
+        var reader = new Utf8JsonReader(line, JsonDepth.Reader);
         using JsonDocument document = JsonDocument.ParseValue(ref reader);
         return document.RootElement.TryGetProperty("params"u8, out JsonElement parameters)
             ? JsonSerializer.SerializeToUtf8Bytes(parameters, AcpJsonContext.Default.JsonElement)

@@ -34,7 +34,7 @@ internal sealed class ScriptedOutlet : IRelayOutlet
     {
         string parameters = Encoding.UTF8.GetString(paramsJson.Span);
         Requests.Add((method, parameters));
-        string answer = Answer(method, JsonDocument.Parse(parameters).RootElement.Clone());
+        string answer = Answer(method, JsonDocument.Parse(parameters, JsonDepth.Document).RootElement.Clone());
         return Task.FromResult(AgentResponse.Parse(Encoding.UTF8.GetBytes(answer)));
     }
 
