@@ -39,8 +39,7 @@ public sealed partial class ControlRequestHandler(
             served.Register();
             rpc.StartListening();
 
-            // Stopping, or a subscriber dropped for lagging: disposing closes the pipe, so a write stuck on a peer that
-            // reads nothing ends too.
+            // Stopping: disposing closes the pipe, so a write stuck on a peer that reads nothing ends too.
             using (connection.Token.Register(rpc.Dispose))
             {
                 await rpc.Completion.ConfigureAwait(false);
@@ -125,6 +124,6 @@ public sealed partial class ControlRequestHandler(
     [LoggerMessage(EventId = 511, Level = LogLevel.Information, Message = "A control client subscribed to events")]
     internal static partial void Subscribed(ILogger logger);
 
-    [LoggerMessage(EventId = 510, Level = LogLevel.Warning, Message = "Dropped a control subscriber that fell behind")]
-    internal static partial void SubscriberDropped(ILogger logger);
+    [LoggerMessage(EventId = 510, Level = LogLevel.Warning, Message = "A control subscriber fell behind: {Count} event(s) were not kept for it (it is told so)")]
+    internal static partial void SubscriberLagged(ILogger logger, int count);
 }

@@ -127,25 +127,36 @@ public sealed class ControlEndpointTests : IAsyncDisposable
         }
     }
 
-    [Fact(Timeout = Timeout)]
-    public async Task SlowSubscriber_IsDroppedAndPublishingNeverBlocks()
+    [Fact(Timeout = 60_000)]
+    public async Task SlowSubscriber_AfterAFloodOfFills_StillGetsTheForkThatFollowedAndPublishingNeverBlocks()
     {
         await _endpoint.StartAsync(CancellationToken.None);
         (Socket socket, StreamReader reader) = await ConnectAsync(_endpoint.SocketPath!);
         using (socket)
         {
             await AskAsync(socket, reader, """{"jsonrpc":"2.0","id":1,"method":"events/subscribe"}""");
-            var big = new ContextFillChanged { SessionId = new string('x', 4000), UsedTokens = 1, At = DateTimeOffset.UnixEpoch };
 
-            // Nobody reads: the socket buffers fill, then the subscriber's queue, then it is cut off.
+            // Nobody reads while 50,000 fills come (big ones, so the socket's buffers fill): they are kept one per
+            // session, and the fork after them is not lost (it used to cut the subscriber off after 1,024).
             var clock = Stopwatch.StartNew();
-            for (int i = 0; i < 20_000; i++)
+            for (int i = 0; i < 50_000; i++)
             {
-                _events.Publish(big);
+                _events.Publish(new ContextFillChanged { SessionId = new string('x', 4000) + (i % 2), UsedTokens = i, At = DateTimeOffset.UnixEpoch });
             }
 
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"publishing took {clock.Elapsed}");
-            await WaitUntilAsync(() => Task.FromResult(_handlerLog.Contains(LogLevel.Warning, "Dropped a control subscriber")));
+            _events.Publish(new SessionForked { SessionId = "child", ParentSessionId = "parent", Reason = ForkReasons.Command, At = DateTimeOffset.UnixEpoch });
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"publishing took {clock.Elapsed}");
+
+            string? line;
+            do
+            {
+                line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            while (line is not null && !line.Contains("\"event/fork\"", StringComparison.Ordinal));
+
+            Assert.NotNull(line);
+            Assert.Equal("child", JsonDocument.Parse(line).RootElement.GetProperty("params").GetProperty("sessionId").GetString());
+            Assert.False(_handlerLog.Contains(LogLevel.Warning, "fell behind"));
         }
     }
 
