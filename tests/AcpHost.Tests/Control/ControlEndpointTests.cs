@@ -109,6 +109,57 @@ public sealed class ControlEndpointTests : IAsyncDisposable
         }
     }
 
+    [Theory(Timeout = Timeout)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"session/fork","params":{"sessionId":42}}""", -32602, 5)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"session/fork","params":{"sessionId":"s","messageId":{}}}""", -32602, 5)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"session/fork","params":["s"]}""", -32602, 5)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"host/status","params":"x"}""", -32600, 5)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"host/status","params":42}""", -32600, 5)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"host/status","params":{"unexpected":1}}""", -32602, 5)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"session/fork","params":{"sessionId":"s","extra":[1]}}""", -32002, 5)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"events/subscribe","params":true}""", -32600, 5)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"result":{}}""", -32600, null)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"error":{"code":1,"message":"x"}}""", -32600, null)]
+    [InlineData("""{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":{}}}""", -32602, null)]
+    [InlineData("""{"jsonrpc":"2.0","method":"$/cancelRequest","params":"x"}""", -32600, null)]
+    [InlineData("""{"jsonrpc":"2.0","method":"$/cancelRequest"}""", -32602, null)]
+    public async Task BadMessage_IsAnsweredWithAnErrorAndTheConnectionServesTheNextRequest(string bad, int code, int? id)
+    {
+        await _endpoint.StartAsync(CancellationToken.None);
+        (Socket socket, StreamReader reader) = await ConnectAsync(_endpoint.SocketPath!);
+        using (socket)
+        {
+            JsonElement error = await AskAsync(socket, reader, bad);
+            JsonElement status = await AskAsync(socket, reader, """{"jsonrpc":"2.0","id":9,"method":"host/status"}""");
+
+            Assert.Equal(code, error.GetProperty("error").GetProperty("code").GetInt32());
+            Assert.Equal(id, error.GetProperty("id").ValueKind == JsonValueKind.Null ? null : error.GetProperty("id").GetInt32());
+            Assert.Equal(9, status.GetProperty("id").GetInt32());
+            Assert.Equal(Environment.ProcessId, status.GetProperty("result").GetProperty("pid").GetInt32());
+        }
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Answers_EndInLfAlone()
+    {
+        await _endpoint.StartAsync(CancellationToken.None);
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(_endpoint.SocketPath!));
+        await socket.SendAsync(Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"host/status\"}\ngarbage\n"));
+
+        var received = new List<byte>();
+        var buffer = new byte[65536];
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (received.Count(b => b == (byte)'\n') < 2)
+        {
+            int read = await socket.ReceiveAsync(buffer, SocketFlags.None, bounded.Token);
+            Assert.True(read > 0, "the connection closed");
+            received.AddRange(buffer.AsSpan(0, read));
+        }
+
+        Assert.DoesNotContain((byte)'\r', received);
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task Subscribe_ReceivesEventsUntilItDisconnects()
     {
