@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using AcpHost.Events;
 using AcpHost.Hosting;
 using AcpHost.Relay.Relay;
@@ -16,7 +17,7 @@ namespace AcpHost.Telemetry;
 /// the caller names nothing of them, and this method is never inlined into it, so with telemetry off the JIT never
 /// compiles a line that would load an OpenTelemetry assembly.
 /// </summary>
-public static class TelemetryRegistration
+public static partial class TelemetryRegistration
 {
     /// <summary>Registers the exporter, the metrics and the subscriber.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -29,12 +30,25 @@ public static class TelemetryRegistration
         // The exporter and the metrics belong to the service, not to the container: the container would dispose them
         // at exit on its own thread, and shutting an exporter down waits for an unreachable collector. The service
         // flushes within the grace and lets go of them off the exit path.
-        services.AddSingleton(sp =>
+        services.AddSingleton<IHostedService>(sp =>
         {
             ExportProblems problems = ExportProblems.Start(sp.GetRequiredService<ILoggerFactory>().CreateLogger<ExportProblems>(), sp.GetRequiredService<TimeProvider>());
+            OtlpExport export;
+            try
+            {
+                export = new OtlpExport(AgentOptions.From(configuration));
+            }
+            catch (Exception ex) when (ex is ArgumentException or IOException or InvalidOperationException or FormatException or NotSupportedException or UnauthorizedAccessException or CryptographicException)
+            {
+                // The user's OTEL_* settings must never keep the relay from starting: telemetry is off, and says why.
+                problems.Dispose();
+                TelemetryUnavailable(sp.GetRequiredService<ILogger<TelemetryService>>(), ex.GetType().Name, ex.Message);
+                return new TelemetryOff();
+            }
+
             return new TelemetryService(
                 sp.GetRequiredService<HostEventBus>(),
-                new OtlpExport(AgentOptions.From(configuration)),
+                export,
                 new HostMetrics(options.PerSessionMetrics, sp.GetRequiredService<RelayCounters>()),
                 options,
                 sp.GetRequiredService<IOptions<RelayOptions>>(),
@@ -45,6 +59,8 @@ public static class TelemetryRegistration
                 Deadline = sp.GetService<ShutdownDeadline>(),
             };
         });
-        services.AddHostedService(sp => sp.GetRequiredService<TelemetryService>());
     }
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Telemetry is off: the OpenTelemetry SDK refused its settings ({Kind}: {Reason}); the relay runs without it")]
+    private static partial void TelemetryUnavailable(ILogger logger, string kind, string reason);
 }
