@@ -103,9 +103,14 @@ public sealed partial class ControlRequestHandler(
             throw new LocalRpcException("The agent is gone: " + ex.Message) { ErrorCode = JsonRpcErrorCodes.InternalError };
         }
 
-        return result.Succeeded
-            ? new ControlForkResult { SessionId = result.SessionId!, ParentSessionId = sessionId }
-            : throw AgentRefusal(result.Error!.Value);
+        if (!result.Succeeded)
+        {
+            // Said here as well: whoever asked is another program, and the host's log should tell the same story.
+            ForkRefused(log, sessionId, result.Error!.Value.GetRawText());
+            throw AgentRefusal(result.Error!.Value);
+        }
+
+        return new ControlForkResult { SessionId = result.SessionId!, ParentSessionId = sessionId };
     }
 
     // The agent's own error, passed on with its code, message and data.
@@ -120,6 +125,9 @@ public sealed partial class ControlRequestHandler(
     internal HostEventBus Events => events;
 
     internal ILogger Log => log;
+
+    [LoggerMessage(EventId = 512, Level = LogLevel.Warning, Message = "The agent refused to fork {SessionId} for a control client: {Error}")]
+    private static partial void ForkRefused(ILogger logger, string sessionId, string error);
 
     [LoggerMessage(EventId = 511, Level = LogLevel.Information, Message = "A control client subscribed to events")]
     internal static partial void Subscribed(ILogger logger);

@@ -161,6 +161,28 @@ public sealed class ControlEndpointTests : IAsyncDisposable
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Fork_AgentRefuses_TheAgentsErrorGoesBackAsItIsAndIsLogged()
+    {
+        // A live session the agent cannot fork yet (never prompted: no transcript): its -32002 is the agent's, not the
+        // host's "not relayed", which alone carries data.reason.
+        _sessions.Open(new SessionInfo("s-new", "/work", DateTimeOffset.UtcNow, "session/new", null));
+        var outlet = new AcpHost.Tests.Features.Recovery.ScriptedOutlet { Answer = (_, _) => """{"error":{"code":-32002,"message":"Resource not found","data":{"uri":"s-new"}}}""" };
+        var client = new ClientChannel();
+        client.Attach(outlet);
+        var handler = new ControlRequestHandler(Options.Create(new HostSettings { DataDir = _folder }), new HostState(TimeProvider.System), _sessions,
+            new ForkService(_sessions, TimeProvider.System), client, _events, TimeProvider.System, _handlerLog);
+
+        var refusal = await Assert.ThrowsAsync<StreamJsonRpc.LocalRpcException>(() => handler.ForkAsync(new ControlForkParams { SessionId = "s-new" }, CancellationToken.None));
+        var unknown = await Assert.ThrowsAsync<StreamJsonRpc.LocalRpcException>(() => handler.ForkAsync(new ControlForkParams { SessionId = "s-gone" }, CancellationToken.None));
+
+        Assert.Equal((-32002, "Resource not found"), (refusal.ErrorCode, refusal.Message));
+        Assert.Equal("""{"uri":"s-new"}""", ((JsonElement)refusal.ErrorData!).GetRawText());
+        Assert.True(_handlerLog.Contains(LogLevel.Warning, "The agent refused to fork s-new"));
+        Assert.Equal(-32002, unknown.ErrorCode);
+        Assert.Equal("""{"sessionId":"s-gone","reason":"not_relayed"}""", JsonSerializer.Serialize((SessionErrorData)unknown.ErrorData!, ControlJsonContext.Default.SessionErrorData));
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Subscribe_ReceivesEventsUntilItDisconnects()
     {
         await _endpoint.StartAsync(CancellationToken.None);
