@@ -73,6 +73,52 @@ public sealed class ClosedForksTests
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Prompt_ReopenFails_TheForkStaysKnownAsClosedAndTheNextMessageTriesAgain()
+    {
+        await using var rig = new ForkRig();
+        RelayHarness harness = rig.Harness;
+        await rig.InitializeAsync();
+        await rig.OpenSessionAsync();
+        await rig.AgentAnswersAsync(await SlashForkAsync(rig, "child"), "{}");
+        await rig.ClientReadsAsync(3);
+
+        // The agent cannot resume it this time: the prompt goes on and gets the agent's own answer.
+        await harness.ClientSayAsync(Prompt(60, "child"));
+        JsonElement failed = await rig.AgentReadsHostRequestAsync("session/resume");
+        await harness.Agent.SayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + failed.GetProperty("id").GetString() + "\",\"error\":{\"code\":-32603,\"message\":\"busy\"}}");
+        Assert.Equal(Prompt(60, "child"), await harness.Agent.ReadFromRelay.NextAsync());
+        Assert.True(rig.ClosedForks.IsClosed("child"));
+
+        // The next message tries the reopen again, and this time it works.
+        await harness.ClientSayAsync(Prompt(61, "child"));
+        JsonElement retried = await rig.AgentReadsHostRequestAsync("session/resume");
+        await rig.AgentAnswersAsync(retried, "{}");
+        Assert.Equal(Prompt(61, "child"), await harness.Agent.ReadFromRelay.NextAsync());
+        Assert.False(rig.ClosedForks.IsClosed("child"));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Resume_ByTheClientWhileAReopenFails_TheClientOwnsTheForkAfterAll()
+    {
+        await using var rig = new ForkRig();
+        RelayHarness harness = rig.Harness;
+        await rig.InitializeAsync();
+        await rig.OpenSessionAsync();
+        await rig.AgentAnswersAsync(await SlashForkAsync(rig, "child"), "{}");
+        await rig.ClientReadsAsync(3);
+
+        await harness.ClientSayAsync(Prompt(70, "child"));
+        JsonElement reopen = await rig.AgentReadsHostRequestAsync("session/resume");
+        const string resume = """{"jsonrpc":"2.0","id":71,"method":"session/resume","params":{"sessionId":"child","cwd":"/work","mcpServers":[]}}""";
+        await harness.ClientSayAsync(resume);
+        await harness.Agent.SayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + reopen.GetProperty("id").GetString() + "\",\"error\":{\"code\":-32603,\"message\":\"busy\"}}");
+
+        Assert.Equal(Prompt(70, "child"), await harness.Agent.ReadFromRelay.NextAsync());
+        Assert.Equal(resume, await harness.Agent.ReadFromRelay.NextAsync());
+        Assert.False(rig.ClosedForks.IsClosed("child"));
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Prompt_ArrivesWhileTheCloseIsInFlight_ReopensAfterTheClose()
     {
         await using var rig = new ForkRig();
