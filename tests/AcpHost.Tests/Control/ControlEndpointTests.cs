@@ -246,8 +246,58 @@ public sealed class ControlEndpointTests : IAsyncDisposable
 
         await _endpoint.StartAsync(CancellationToken.None);
 
-        Assert.False(File.Exists(stale));
+        // Looked at off the start, which waits on no other host.
+        await Conditions.UntilAsync(() => !File.Exists(stale), TimeSpan.FromSeconds(30), "the stale socket removed");
         Assert.True(File.Exists(_endpoint.SocketPath));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Start_SocketOfAStoppedHostWithAFullBacklog_DoesNotHoldTheStartAndIsKept()
+    {
+        // What a stopped host (SIGSTOP) leaves: its process is there, its socket listens, nobody accepts, and the
+        // backlog is full, so a blocking connect waits for ever. The endpoint's start must not wait on it.
+        string folder = Path.Combine(_folder, "rt", "acphost");
+        Directory.CreateDirectory(folder);
+        using Process stopped = Process.Start(new ProcessStartInfo("sleep", "600"))!;
+        string stuck = Path.Combine(folder, stopped.Id + ".sock");
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(stuck));
+        listener.Listen(1);
+        var queued = new List<Socket>();
+        try
+        {
+            while (true)
+            {
+                var waiting = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { Blocking = false };
+                queued.Add(waiting);
+                try
+                {
+                    waiting.Connect(new UnixDomainSocketEndPoint(stuck));
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
+                {
+                    break; // the backlog is full
+                }
+            }
+
+            Task starting = _endpoint.StartAsync(CancellationToken.None);
+            await Conditions.UntilAsync(() => starting.IsCompleted, TimeSpan.FromSeconds(30), "the endpoint's start");
+            await starting;
+            await Conditions.UntilAsync(() => _log.Contains(LogLevel.Information, "Control endpoint listening"), TimeSpan.FromSeconds(30), "the endpoint listening");
+            (Socket socket, StreamReader reader) = await ConnectAsync(_endpoint.SocketPath!);
+            using (socket)
+            {
+                Assert.Equal(9, (await AskAsync(socket, reader, """{"jsonrpc":"2.0","id":9,"method":"host/status"}""")).GetProperty("id").GetInt32());
+            }
+
+            // A host that is only stopped is not stale: its socket stays for when it runs again.
+            Assert.True(File.Exists(stuck));
+        }
+        finally
+        {
+            queued.ForEach(socket => socket.Dispose());
+            stopped.Kill();
+        }
     }
 
     [Fact(Timeout = Timeout)]
