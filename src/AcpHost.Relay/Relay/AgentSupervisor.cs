@@ -46,7 +46,7 @@ internal sealed class AgentSupervisor(AgentSlot agent, RelayWrites writes, Reque
             Task first = await Task.WhenAny(clientPump, agentPump, current.Exited, stopped.Task, inputEnded).ConfigureAwait(false);
             if (first == inputEnded && !stopped.Task.IsCompleted)
             {
-                End.Start();
+                BeginEnd();
                 // The pump normally delivers what came before the end at once and stops. One stuck writing to an agent
                 // that stopped reading has the grace period; then the agent is ended without more.
                 inputEnded = stopped.Task;
@@ -100,9 +100,19 @@ internal sealed class AgentSupervisor(AgentSlot agent, RelayWrites writes, Reque
         }
 
         // Client messages waiting for a restart that will not come get their errors now.
-        End.Start();
+        BeginEnd();
         agent.Release(false);
         return outcome;
+    }
+
+    /// <summary>
+    /// The relay begins to end: its clock starts, and requests held back by an interceptor stay held for their errors
+    /// (the agent's input is closing: nothing let go now could reach it).
+    /// </summary>
+    private void BeginEnd()
+    {
+        End.Start();
+        books.Held.Close();
     }
 
     /// <summary>Waits for <paramref name="task"/> at most <paramref name="timeout"/>; its outcome is not observed here.</summary>
@@ -165,7 +175,7 @@ internal sealed class AgentSupervisor(AgentSlot agent, RelayWrites writes, Reque
 
     private async Task<RelayOutcome> ShutDownAsync(RelayEnd end, Task<PumpEnd> agentPump, TimeSpan grace)
     {
-        End.Start();
+        BeginEnd();
 
         // Closing the agent's input waits for its writer, which a flush to an agent that stopped reading can hold;
         // the kill at the end of the grace period breaks that flush, so the close is awaited only after it.

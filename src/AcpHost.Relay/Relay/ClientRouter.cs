@@ -77,6 +77,12 @@ internal sealed class ClientRouter(RelayWrites writes, Interception interception
     public async ValueTask<bool> ResumeAsync(ReadOnlyMemory<byte> line, IMessageInterceptor heldBy, CancellationToken cancellationToken)
     {
         MessageInfo info = MessageClassifier.Classify(line.Span, _chunk);
+        if (info.Kind == MessageKind.Request && info.Id is { } id && !books.Held.Release(id))
+        {
+            // The relay's end answered it while it was held: one answer per request.
+            return true;
+        }
+
         if (info.Kind == MessageKind.Invalid || !await writes.WaitForAgentAsync(cancellationToken).ConfigureAwait(false))
         {
             return info.Kind == MessageKind.Request

@@ -97,6 +97,36 @@ public sealed class ClosedForksTests
         Assert.False(rig.ClosedForks.IsClosed("child"));
     }
 
+    [Theory(Timeout = Timeout)]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Prompt_HeldWhileTheForkIsReopened_IsAnsweredWhenTheRelayEnds(bool endOfInput)
+    {
+        await using var rig = new ForkRig();
+        RelayHarness harness = rig.Harness;
+        await rig.InitializeAsync();
+        await rig.OpenSessionAsync();
+        await rig.AgentAnswersAsync(await SlashForkAsync(rig, "child"), "{}");
+        await rig.ClientReadsAsync(3);
+
+        // The agent sits on the reopen; the prompt waits for it; then the client leaves (or the host is stopped).
+        await harness.ClientSayAsync(Prompt(80, "child"));
+        await rig.AgentReadsHostRequestAsync("session/resume");
+        if (endOfInput)
+        {
+            await harness.ClientCloseAsync();
+        }
+        else
+        {
+            harness.Stop();
+        }
+
+        List<string> rest = await harness.ToClient.ReadToEndAsync(TimeSpan.FromSeconds(30));
+        JsonElement answer = Assert.Single(rest.Select(ForkRig.Parse), m => m.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.Number && id.GetInt32() == 80);
+        Assert.Equal(-32603, answer.GetProperty("error").GetProperty("code").GetInt32());
+        await harness.OutcomeAsync();
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task Resume_ByTheClientWhileAReopenFails_TheClientOwnsTheForkAfterAll()
     {
