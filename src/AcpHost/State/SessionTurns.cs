@@ -45,6 +45,12 @@ public sealed class SessionTurns
     }
 
     /// <summary>
+    /// Raised by <see cref="AgentReplaced"/>: whatever else follows turns (the fork before auto-compact) starts again
+    /// from no turn running.
+    /// </summary>
+    public event Action? Replaced;
+
+    /// <summary>
     /// The agent died and a new one took the sessions back: the host answered every prompt in flight with an error
     /// itself (those answers pass no interceptor), and no /compact sent to the old agent will compact.
     /// </summary>
@@ -55,6 +61,8 @@ public sealed class SessionTurns
             _prompts.Clear();
             _compactsAwaited.Clear();
         }
+
+        Replaced?.Invoke();
     }
 
     /// <summary>

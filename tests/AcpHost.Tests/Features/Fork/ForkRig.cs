@@ -26,7 +26,7 @@ internal sealed class ForkRig : IAsyncDisposable
         ForkService forks = Forks;
         Lineage = new LineageRecorder(Sessions, new SessionLedger(_folder), TimeProvider.System, new ListLogger<LineageRecorder>());
         Assert.True(Lineage.StartAsync(CancellationToken.None).IsCompletedSuccessfully, "starting the loop must not wait on it");
-        PreCompact = new PreCompactFork(forks, Sessions, Gate, Client, Options.Create(new ForkOptions { BeforeCompactPercent = forkBeforeCompact }), PreCompactLog);
+        PreCompact = new PreCompactFork(forks, Sessions, Gate, Client, Options.Create(new ForkOptions { BeforeCompactPercent = forkBeforeCompact }), PreCompactLog, Turns);
         IMessageInterceptor[] interceptors =
         [
             ClosedForks,
@@ -42,6 +42,9 @@ internal sealed class ForkRig : IAsyncDisposable
     }
 
     public SessionRegistry Sessions { get; } = new();
+
+    /// <summary>The turns as the host shares them: the agent recovery voids them when a new agent takes over.</summary>
+    public SessionTurns Turns { get; } = new();
 
     public ClientChannel Client { get; } = new();
 
