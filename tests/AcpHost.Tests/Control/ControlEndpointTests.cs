@@ -53,7 +53,7 @@ public sealed class ControlEndpointTests : IAsyncDisposable
     private static async Task<JsonElement> AskAsync(Socket socket, StreamReader reader, string request)
     {
         await socket.SendAsync(Encoding.UTF8.GetBytes(request + "\n"));
-        string? line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        string? line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return JsonDocument.Parse(line ?? throw new InvalidOperationException("connection closed")).RootElement.Clone();
     }
 
@@ -193,7 +193,7 @@ public sealed class ControlEndpointTests : IAsyncDisposable
 
             _sessions.Open(new SessionInfo("s-1", "/w", DateTimeOffset.UtcNow, "session/new", null));
             await WaitUntilAsync(() => { _sessions.RecordUsage("s-1", 42, 100); return Task.FromResult(true); });
-            string? line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            string? line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
             JsonElement usage = JsonDocument.Parse(line!).RootElement;
             Assert.Equal("event/usage", usage.GetProperty("method").GetString());
             Assert.Equal(("s-1", 42L), (usage.GetProperty("params").GetProperty("sessionId").GetString(), usage.GetProperty("params").GetProperty("usedTokens").GetInt64()));
