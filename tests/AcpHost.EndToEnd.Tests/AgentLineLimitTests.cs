@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using AcpHost.EndToEnd.Tests.Support;
 
 namespace AcpHost.EndToEnd.Tests;
@@ -32,17 +31,7 @@ public class AgentLineLimitTests(AgentInstall install)
     {
         // The reference: the agent run directly dies on one byte more than the limit, which is why the host must not
         // pass such a line on.
-        var start = new ProcessStartInfo("node", [install.EntryPoint])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
-        };
-        start.Environment["IS_SANDBOX"] = "1";
-        start.Environment["ANTHROPIC_API_KEY"] = "test";
-        start.Environment["ANTHROPIC_BASE_URL"] = "http://127.0.0.1:9";
-        using Process agent = Process.Start(start)!;
+        using Process agent = DirectAgent.Start(install);
         try
         {
             _ = agent.StandardError.ReadToEndAsync();

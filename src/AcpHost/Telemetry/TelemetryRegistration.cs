@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using AcpHost.Events;
 using AcpHost.Hosting;
 using AcpHost.Relay.Relay;
@@ -38,7 +37,7 @@ public static partial class TelemetryRegistration
             {
                 export = new OtlpExport(AgentOptions.From(configuration));
             }
-            catch (Exception ex) when (ex is ArgumentException or IOException or InvalidOperationException or FormatException or NotSupportedException or UnauthorizedAccessException or CryptographicException)
+            catch (Exception ex) when (TelemetrySwitch.IsRefusedSetting(ex))
             {
                 // The user's OTEL_* settings must never keep the relay from starting: telemetry is off, and says why.
                 problems.Dispose();

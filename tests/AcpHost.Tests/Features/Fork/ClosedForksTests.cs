@@ -22,6 +22,17 @@ public sealed class ClosedForksTests
         return await rig.AgentReadsHostRequestAsync("session/close");
     }
 
+    /// <summary>A rig where /fork on "parent" made "child", which the host closed on the agent; the client read the fork's messages.</summary>
+    private static async Task<ForkRig> ClosedChildAsync()
+    {
+        var rig = new ForkRig();
+        await rig.InitializeAsync();
+        await rig.OpenSessionAsync();
+        await rig.AgentAnswersAsync(await SlashForkAsync(rig, "child"), "{}");
+        await rig.ClientReadsAsync(3);
+        return rig;
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task SlashFork_AgentOffersClose_ForkIsClosedBeforeThePromptIsAnswered()
     {
@@ -42,12 +53,8 @@ public sealed class ClosedForksTests
     [Fact(Timeout = Timeout)]
     public async Task Prompt_ToAClosedFork_ReopensItOnceThenRelaysEveryMessageInOrder()
     {
-        await using var rig = new ForkRig();
+        await using ForkRig rig = await ClosedChildAsync();
         RelayHarness harness = rig.Harness;
-        await rig.InitializeAsync();
-        await rig.OpenSessionAsync();
-        await rig.AgentAnswersAsync(await SlashForkAsync(rig, "child"), "{}");
-        await rig.ClientReadsAsync(3);
 
         const string setMode = """{"jsonrpc":"2.0","id":20,"method":"session/set_mode","params":{"sessionId":"child","modeId":"plan"}}""";
         await harness.ClientSayAsync(Prompt(21, "child"));
@@ -75,12 +82,8 @@ public sealed class ClosedForksTests
     [Fact(Timeout = Timeout)]
     public async Task Prompt_ReopenFails_TheForkStaysKnownAsClosedAndTheNextMessageTriesAgain()
     {
-        await using var rig = new ForkRig();
+        await using ForkRig rig = await ClosedChildAsync();
         RelayHarness harness = rig.Harness;
-        await rig.InitializeAsync();
-        await rig.OpenSessionAsync();
-        await rig.AgentAnswersAsync(await SlashForkAsync(rig, "child"), "{}");
-        await rig.ClientReadsAsync(3);
 
         // The agent cannot resume it this time: the prompt goes on and gets the agent's own answer.
         await harness.ClientSayAsync(Prompt(60, "child"));
@@ -102,12 +105,8 @@ public sealed class ClosedForksTests
     [InlineData(false)]
     public async Task Prompt_HeldWhileTheForkIsReopened_IsAnsweredWhenTheRelayEnds(bool endOfInput)
     {
-        await using var rig = new ForkRig();
+        await using ForkRig rig = await ClosedChildAsync();
         RelayHarness harness = rig.Harness;
-        await rig.InitializeAsync();
-        await rig.OpenSessionAsync();
-        await rig.AgentAnswersAsync(await SlashForkAsync(rig, "child"), "{}");
-        await rig.ClientReadsAsync(3);
 
         // The agent sits on the reopen; the prompt waits for it; then the client leaves (or the host is stopped).
         await harness.ClientSayAsync(Prompt(80, "child"));
@@ -130,12 +129,8 @@ public sealed class ClosedForksTests
     [Fact(Timeout = Timeout)]
     public async Task Resume_ByTheClientWhileAReopenFails_TheClientOwnsTheForkAfterAll()
     {
-        await using var rig = new ForkRig();
+        await using ForkRig rig = await ClosedChildAsync();
         RelayHarness harness = rig.Harness;
-        await rig.InitializeAsync();
-        await rig.OpenSessionAsync();
-        await rig.AgentAnswersAsync(await SlashForkAsync(rig, "child"), "{}");
-        await rig.ClientReadsAsync(3);
 
         await harness.ClientSayAsync(Prompt(70, "child"));
         JsonElement reopen = await rig.AgentReadsHostRequestAsync("session/resume");
@@ -170,12 +165,8 @@ public sealed class ClosedForksTests
     [Fact(Timeout = Timeout)]
     public async Task Resume_ByTheClient_HostForgetsTheForkWasClosed()
     {
-        await using var rig = new ForkRig();
+        await using ForkRig rig = await ClosedChildAsync();
         RelayHarness harness = rig.Harness;
-        await rig.InitializeAsync();
-        await rig.OpenSessionAsync();
-        await rig.AgentAnswersAsync(await SlashForkAsync(rig, "child"), "{}");
-        await rig.ClientReadsAsync(3);
 
         const string resume = """{"jsonrpc":"2.0","id":40,"method":"session/resume","params":{"sessionId":"child","cwd":"/work","mcpServers":[]}}""";
         await harness.ClientSayAsync(resume);

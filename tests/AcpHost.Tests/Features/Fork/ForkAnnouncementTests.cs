@@ -14,6 +14,14 @@ public sealed class ForkAnnouncementTests
     private static string SessionOf(JsonElement message) =>
         message.GetProperty("params").GetProperty("sessionId").GetString()!;
 
+    /// <summary>With "parent" open, the client asks for <c>_acphost/session/fork</c>; returns the host's session/fork at the agent, not yet answered.</summary>
+    private static async Task<JsonElement> HostForkInFlightAsync(ForkRig rig, string id)
+    {
+        await rig.OpenSessionAsync();
+        await rig.Harness.ClientSayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"_acphost/session/fork\",\"params\":{\"sessionId\":\"parent\"}}");
+        return await rig.AgentReadsHostRequestAsync("session/fork");
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task HostFork_AgentSendsTheForksCommandsRightAfterItsResponse_AnnouncementComesFirst()
     {
@@ -66,9 +74,7 @@ public sealed class ForkAnnouncementTests
     {
         await using var rig = new ForkRig();
         RelayHarness harness = rig.Harness;
-        await rig.OpenSessionAsync();
-        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":"f2","method":"_acphost/session/fork","params":{"sessionId":"parent"}}""");
-        JsonElement fork = await rig.AgentReadsHostRequestAsync("session/fork");
+        JsonElement fork = await HostForkInFlightAsync(rig, "f2");
 
         await harness.Agent.SayAsync(Commands("parent"));
 
@@ -82,9 +88,7 @@ public sealed class ForkAnnouncementTests
     {
         await using var rig = new ForkRig();
         RelayHarness harness = rig.Harness;
-        await rig.OpenSessionAsync();
-        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":"f3","method":"_acphost/session/fork","params":{"sessionId":"parent"}}""");
-        JsonElement fork = await rig.AgentReadsHostRequestAsync("session/fork");
+        JsonElement fork = await HostForkInFlightAsync(rig, "f3");
 
         await harness.Agent.SayAsync(Commands("stranger"));
         await harness.Agent.SayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + fork.GetProperty("id").GetString() + "\",\"error\":{\"code\":-32603,\"message\":\"no\"}}");
@@ -101,9 +105,7 @@ public sealed class ForkAnnouncementTests
     {
         await using var rig = new ForkRig();
         RelayHarness harness = rig.Harness;
-        await rig.OpenSessionAsync();
-        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":"f4","method":"_acphost/session/fork","params":{"sessionId":"parent"}}""");
-        JsonElement fork = await rig.AgentReadsHostRequestAsync("session/fork");
+        JsonElement fork = await HostForkInFlightAsync(rig, "f4");
 
         // A session the host does not know yet is opened by the client while the fork is being made: its replayed
         // history must reach the client before the response, as the agent sends them, not 30 s later.
@@ -125,9 +127,7 @@ public sealed class ForkAnnouncementTests
     {
         await using var rig = new ForkRig();
         RelayHarness harness = rig.Harness;
-        await rig.OpenSessionAsync();
-        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":"f5","method":"_acphost/session/fork","params":{"sessionId":"parent"}}""");
-        JsonElement fork = await rig.AgentReadsHostRequestAsync("session/fork");
+        JsonElement fork = await HostForkInFlightAsync(rig, "f5");
 
         await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":6,"method":"session/new","params":{"cwd":"/work","mcpServers":[]}}""");
         await harness.Agent.ReadFromRelay.NextAsync();
