@@ -29,7 +29,7 @@ public sealed partial class CompactionRecorder
     /// then <c>_acphost/compaction</c>; only then may the end of the turn it happened in go on. The notice comes first so
     /// that, by the time a client sees <c>_acphost/compaction</c>, the notice is out or waits for the session's next turn.
     /// </summary>
-    private async Task TellAsync(CompactionRecord record)
+    private async Task TellAsync(CompactionRecord record, CancellationToken cancellationToken)
     {
         try
         {
@@ -38,12 +38,12 @@ public sealed partial class CompactionRecorder
                 SessionRecord? fork = _history is null
                     ? null
                     : SessionHistory.ForkBefore(_history.Sessions(), _history.CompactionsOf(record.SessionId), record);
-                await _notices.PostAsync(CompactionNoticeText.For(record, fork), CancellationToken.None).ConfigureAwait(false);
+                await _notices.PostAsync(CompactionNoticeText.For(record, fork), cancellationToken).ConfigureAwait(false);
             }
 
             if (_outlet is { } outlet)
             {
-                await outlet.NotifyClientAsync(CompactionMethods.Notification, CompactionNotices.Payload(record), CancellationToken.None).ConfigureAwait(false);
+                await outlet.NotifyClientAsync(CompactionMethods.Notification, CompactionNotices.Payload(record), cancellationToken).ConfigureAwait(false);
             }
         }
         finally

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Storage.Transcripts;
 
@@ -25,7 +26,7 @@ internal static class TranscriptUsageParser
     public static bool TryParse(ReadOnlySpan<byte> line, ref LineStrings strings, out ModelRequest request)
     {
         request = default;
-        var reader = new Utf8JsonReader(line);
+        var reader = new Utf8JsonReader(line, JsonDepth.Reader);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
