@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using AcpHost.Hosting;
+using AcpHost.Settings;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
