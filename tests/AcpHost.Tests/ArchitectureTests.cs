@@ -78,8 +78,9 @@ public class ArchitectureTests
         await Task.CompletedTask;
     }
 
-    // The breaches the issue planted in a copy, which the rules of before let through, and ones written other ways: a
-    // using, a static using, a name in full, a name qualified from an enclosing namespace, a cref.
+    // Breaches each way a file can name a room (a using, a static using, a name in full, a name qualified from an
+    // enclosing namespace, a cref), among them a feature naming Hosting or Telemetry, Storage naming Control, Acp naming
+    // a feature and Platform naming the relay engine, which rules written per room once let through.
     [Theory(Timeout = Timeout)]
     [InlineData("namespace AcpHost.Features.Fork;\nusing AcpHost.Hosting;\nclass A { }", "src/AcpHost/Features/Fork/A.cs -> AcpHost.Hosting")]
     [InlineData("namespace AcpHost.Features.Fork;\nclass A { AcpHost.Telemetry.TelemetryService? S; }", "src/AcpHost/Features/Fork/A.cs -> AcpHost.Telemetry")]
@@ -104,7 +105,8 @@ public class ArchitectureTests
         await Task.CompletedTask;
     }
 
-    // A file written into the real tree that closes a cycle: the two the issue found, and one through three rooms.
+    // A file added to the real tree that closes a cycle: the Hosting cycles the settings move removed, and two low in
+    // the plan where a cycle is easiest to close by accident.
     [Theory(Timeout = Timeout)]
     [InlineData("src/AcpHost/Telemetry/A.cs", "namespace AcpHost.Telemetry;\nusing AcpHost.Hosting;\nclass A { }", "Hosting -> Telemetry -> Hosting")]
     [InlineData("src/AcpHost/Agent/A.cs", "namespace AcpHost.Agent;\nclass A { Hosting.RelayHost? H; }", "Agent -> Hosting -> Agent")]
