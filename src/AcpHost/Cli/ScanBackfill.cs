@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AcpHost.Agent;
 using AcpHost.Events;
 using AcpHost.Features.PostMortem;
 using AcpHost.Hosting;

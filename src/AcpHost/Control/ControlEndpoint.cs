@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using AcpHost.Events;
 using AcpHost.Features.Sessions;
-using AcpHost.Hosting;
+using AcpHost.Settings;
 using AcpHost.Relay.Diagnostics;
 using AcpHost.Relay.Platform;
 using AcpHost.Relay.Transport;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using AcpHost.Events;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
-using AcpHost.Hosting;
+using AcpHost.Settings;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
 using AcpHost.State;

@@ -11,6 +11,7 @@ using AcpHost.Storage.Ledgers;
 using Microsoft.Extensions.Options;
 using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
+using AcpHost.Settings;
 using AcpHost.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
 using AcpHost.Events;
-using AcpHost.Hosting;
+using AcpHost.Agent;
 using AcpHost.Relay.Platform;
-using AcpHost.Relay.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AcpHost.Telemetry;

@@ -6,7 +6,7 @@ using AcpHost.Events;
 using AcpHost.Control;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
-using AcpHost.Hosting;
+using AcpHost.Settings;
 using AcpHost.State;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Logging;

@@ -2,7 +2,7 @@ using AcpHost.Events;
 using AcpHost.Control;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
-using AcpHost.Hosting;
+using AcpHost.Settings;
 using AcpHost.Relay.Platform;
 using AcpHost.Relay.Transport;
 using AcpHost.State;

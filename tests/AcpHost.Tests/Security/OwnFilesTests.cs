@@ -4,6 +4,7 @@ using AcpHost.Hosting;
 using AcpHost.Relay.Platform;
 using AcpHost.Relay.Relay;
 using AcpHost.Relay.Transport;
+using AcpHost.Settings;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Configuration;
