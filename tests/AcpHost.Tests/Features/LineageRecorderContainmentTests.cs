@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AcpHost.Tests.Features;
 
-/// <summary>A session record the ledger refuses spoils only itself (issue 15, item 6: a feature's failure is contained).</summary>
+/// <summary>A session record the ledger refuses spoils only itself (a feature's failure is contained).</summary>
 public sealed class LineageRecorderContainmentTests : IDisposable
 {
     private const int Timeout = 20_000;
