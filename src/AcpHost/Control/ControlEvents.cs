@@ -9,19 +9,7 @@ internal static class ControlEvents
     public static (string Method, object Params)? ToNotification(HostEvent hostEvent) => hostEvent switch
     {
         // The wire sends each compaction once, as first recorded; later counts go to the ledger and `compactions`.
-        CompactionRecorded { IsUpdate: false } c => (ControlMethods.CompactionEvent, new CompactionEvent
-        {
-            Id = c.Id,
-            SessionId = c.SessionId,
-            Trigger = c.Trigger,
-            PreTokens = c.PreTokens,
-            PostTokens = c.PostTokens,
-            DurationMs = c.DurationMs,
-            ContextWindow = c.ContextWindow,
-            At = c.At,
-            Source = c.Source,
-            BoundaryUuid = c.BoundaryUuid,
-        }),
+        CompactionRecorded { IsUpdate: false } c => (ControlMethods.CompactionEvent, CompactionEvent.From(c.Record)),
         SessionForked f => (ControlMethods.ForkEventName, new ForkEvent
         {
             SessionId = f.SessionId,

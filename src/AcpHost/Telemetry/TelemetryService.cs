@@ -133,8 +133,8 @@ public sealed partial class TelemetryService(
 
     private void ExportCompaction(CompactionRecorded compaction)
     {
-        metrics.Compaction(compaction);
-        export.Emit(EventRecords.Compaction(compaction));
+        metrics.Compaction(compaction.Record);
+        export.Emit(EventRecords.Compaction(compaction.Record));
     }
 
     private async Task RunAsync()

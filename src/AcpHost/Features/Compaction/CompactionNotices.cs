@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AcpHost.Acp;
+using AcpHost.Events;
 using AcpHost.Relay.Protocol;
-using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Features.Compaction;
 

@@ -1,4 +1,5 @@
 using AcpHost.Acp;
+using AcpHost.Events;
 using AcpHost.State;
 using AcpHost.Storage.Ledgers;
 
