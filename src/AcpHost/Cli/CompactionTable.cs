@@ -1,7 +1,6 @@
 using System.Globalization;
 using AcpHost.Events;
 using AcpHost.Features.Compaction;
-using AcpHost.Storage.Ledgers;
 using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Cli;

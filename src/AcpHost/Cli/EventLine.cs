@@ -5,7 +5,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using AcpHost.Features.Compaction;
 using AcpHost.Control;
-using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
 

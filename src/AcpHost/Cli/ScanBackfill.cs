@@ -32,7 +32,7 @@ internal static class ScanBackfill
         Dictionary<string, string> ledgerIds = ledgers?.Compactions.Where(c => c.BoundaryUuid is not null)
             .GroupBy(c => c.BoundaryUuid!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal) ?? [];
-        var compactions = new List<CompactionRecorded>();
+        var compactions = new List<CompactionRecord>();
         int unkeyed = 0;
         foreach (CompactionRow row in scan.Rows)
         {
@@ -42,7 +42,7 @@ internal static class ScanBackfill
                 continue;
             }
 
-            compactions.Add(new CompactionRecorded
+            compactions.Add(new CompactionRecord
             {
                 Id = ledgerIds.GetValueOrDefault(uuid) ?? uuid,
                 SessionId = row.SessionId,

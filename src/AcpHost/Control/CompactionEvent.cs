@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AcpHost.Events;
 
 namespace AcpHost.Control;
 
@@ -48,4 +49,23 @@ public sealed record CompactionEvent
     [JsonPropertyName("boundaryUuid")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? BoundaryUuid { get; init; }
+
+    /// <summary>The wire form of <paramref name="record"/>: every field of the record, under the ledger's names.</summary>
+    public static CompactionEvent From(CompactionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return new()
+        {
+            Id = record.Id,
+            SessionId = record.SessionId,
+            Trigger = record.Trigger,
+            PreTokens = record.PreTokens,
+            PostTokens = record.PostTokens,
+            DurationMs = record.DurationMs,
+            ContextWindow = record.ContextWindow,
+            At = record.At,
+            Source = record.Source,
+            BoundaryUuid = record.BoundaryUuid,
+        };
+    }
 }

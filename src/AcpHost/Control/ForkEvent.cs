@@ -1,8 +1,9 @@
 using System.Text.Json.Serialization;
+using AcpHost.Events;
 
 namespace AcpHost.Control;
 
-/// <summary>The params of <c>event/fork</c>.</summary>
+/// <summary>The params of <c>event/fork</c>: a <see cref="SessionForked"/> as the control wire carries it.</summary>
 public sealed record ForkEvent
 {
     /// <summary>The new session.</summary>
@@ -28,4 +29,19 @@ public sealed record ForkEvent
     /// <summary>When (UTC).</summary>
     [JsonPropertyName("at")]
     public required DateTimeOffset At { get; init; }
+
+    /// <summary>The event's params for <paramref name="fork"/>.</summary>
+    public static ForkEvent From(SessionForked fork)
+    {
+        ArgumentNullException.ThrowIfNull(fork);
+        return new ForkEvent
+        {
+            SessionId = fork.SessionId,
+            ParentSessionId = fork.ParentSessionId,
+            Reason = fork.Reason,
+            UsedTokens = fork.UsedTokens,
+            ContextWindow = fork.ContextWindow,
+            At = fork.At,
+        };
+    }
 }

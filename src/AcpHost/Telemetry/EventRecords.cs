@@ -12,7 +12,7 @@ namespace AcpHost.Telemetry;
 public static class EventRecords
 {
     /// <summary>A compaction (merged with its later counts, see <see cref="CompactionHold"/>).</summary>
-    public static TelemetryRecord Compaction(CompactionRecorded compaction)
+    public static TelemetryRecord Compaction(CompactionRecord compaction)
     {
         ArgumentNullException.ThrowIfNull(compaction);
         var attributes = Start(TelemetryNames.CompactionEvent, compaction.At, compaction.SessionId);

@@ -5,7 +5,6 @@ using AcpHost.Cli;
 using AcpHost.Events;
 using AcpHost.Features.Compaction;
 using AcpHost.Control;
-using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Tests.Control;
 

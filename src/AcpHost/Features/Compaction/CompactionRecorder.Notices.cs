@@ -1,4 +1,5 @@
 using AcpHost.Acp;
+using AcpHost.Events;
 using AcpHost.State;
 using AcpHost.Storage.Ledgers;
 
@@ -43,7 +44,7 @@ public sealed partial class CompactionRecorder
 
             if (_outlet is { } outlet)
             {
-                await outlet.NotifyClientAsync(CompactionMethods.Notification, CompactionNotices.Payload(record), cancellationToken).ConfigureAwait(false);
+                await outlet.NotifyClientAsync(AcpMethods.HostCompaction, CompactionNotices.Payload(record), cancellationToken).ConfigureAwait(false);
             }
         }
         finally
