@@ -36,7 +36,7 @@ public static partial class MessageClassifier
         }
 
         // No scanner of its own for other lines: a hand-written one for the plain shape was tried and bought nothing
-        // measurable in scripts/bench.sh (bench/HISTORY.md, "What each micro-optimisation buys").
+        // measurable in scripts/bench.sh (bench/HISTORY.md, "what each micro-optimisation buys").
         var reader = new Utf8JsonReader(line, ReaderOptions);
         return Classify(ref reader);
     }
@@ -112,8 +112,8 @@ public static partial class MessageClassifier
             scan.MethodWrongType = false;
             if (reader.TokenType == JsonTokenType.String)
             {
-                // A string per message, not a table of names: a table was tried and bought nothing measurable in
-                // scripts/bench.sh, and text chunks, the one stream of thousands, never come here.
+                // A string per message, not a table of names: the table (removed 2026-11-26) bought nothing
+                // measurable in scripts/bench.sh, and text chunks, the one stream of thousands, never come here.
                 scan.Method = reader.GetString();
             }
             else

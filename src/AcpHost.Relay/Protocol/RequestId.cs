@@ -12,7 +12,7 @@ namespace AcpHost.Relay.Protocol;
 /// <remarks>
 /// A string id is held as a string. Packing short string ids into the integer (to save their allocation) was tried and
 /// removed: side by side in <c>scripts/bench.sh</c>, whose requests all carry short string ids, it bought nothing
-/// measurable (bench/HISTORY.md, "What each micro-optimisation buys").
+/// measurable (bench/HISTORY.md, "what each micro-optimisation buys").
 /// </remarks>
 public readonly struct RequestId : IEquatable<RequestId>
 {

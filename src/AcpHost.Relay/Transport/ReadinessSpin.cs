@@ -13,9 +13,10 @@ namespace AcpHost.Relay.Transport;
 /// host is measured on (Firecracker, <c>cpuidle haltpoll</c> with guest polling off) an idle virtual CPU halts. Waking
 /// it again is a trip through the hypervisor, and a relay adds two such wake-ups to every round trip. Most answers
 /// follow their request within a few tens of microseconds, so a thread that keeps its CPU awake that long is woken
-/// by the data itself: side by side in the relay benchmark's ping lane it cuts the latency the host adds to about a
-/// third. It only shows on an idle machine: with other builds keeping both CPUs busy no CPU halts and with/without
-/// are within noise; kept for the idle case, which is the user's (figures: bench/HISTORY.md, "What each micro-optimisation buys").
+/// by the data itself: side by side in the relay benchmark's ping lane it cut the latency the host adds to about a
+/// third at p50 and about half at p99. It only shows on an idle machine: with other builds keeping both CPUs busy no CPU
+/// halts, and with and without it are within noise; kept for the idle case, which is the user's (the figures:
+/// bench/HISTORY.md).
 /// </para>
 /// <para>
 /// Why it is cheap: <c>sched_yield</c> between polls hands the CPU to any other runnable thread first (the agent, the

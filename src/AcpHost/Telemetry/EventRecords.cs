@@ -6,8 +6,8 @@ using AcpHost.Events;
 namespace AcpHost.Telemetry;
 
 /// <summary>
-/// Turns the host's typed events into the records exported for them: one per fact, named and attributed as the README
-/// lists (<c>session.id</c> on each). Unknown numbers are left out rather than sent as zero.
+/// Turns the host's typed events into the records exported for them: one per fact, named and attributed as
+/// docs/telemetry.md lists (<c>session.id</c> on each). Unknown numbers are left out rather than sent as zero.
 /// </summary>
 public static class EventRecords
 {
