@@ -9,10 +9,10 @@ internal static class ControlEvents
     public static (string Method, object Params)? ToNotification(HostEvent hostEvent) => hostEvent switch
     {
         // The wire sends each compaction once, as first recorded; later counts go to the ledger and `compactions`.
-        CompactionRecorded { IsUpdate: false } c => (ControlMethods.CompactionEvent, CompactionEvent.From(c.Record)),
-        SessionForked f => (ControlMethods.ForkEventName, ForkEvent.From(f)),
-        ContextFillChanged u => (ControlMethods.UsageEventName, UsageEvent.From(u)),
-        EventsDropped d => (ControlMethods.DroppedEventName, new DroppedEvent { Count = d.Count, At = d.At }),
+        CompactionRecorded { IsUpdate: false } c => (ControlMethods.CompactionEvent, c.Record),
+        SessionForked f => (ControlMethods.ForkEventName, f),
+        ContextFillChanged u => (ControlMethods.UsageEventName, u),
+        EventsDropped d => (ControlMethods.DroppedEventName, d),
         _ => null,
     };
 }

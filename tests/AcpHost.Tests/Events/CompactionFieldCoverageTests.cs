@@ -34,6 +34,10 @@ public class CompactionFieldCoverageTests
         {
             ["boundaryUuid"] = "the documented contract of compactions --json has exactly nine fields",
         },
+        ["watch"] = new()
+        {
+            ["boundaryUuid"] = "watch --json prints a compaction as compactions --json does",
+        },
     };
 
     /// <summary>Where a shape names a field differently from the record.</summary>
@@ -88,9 +92,11 @@ public class CompactionFieldCoverageTests
     private static Dictionary<string, string> Show(string shape) => shape switch
     {
         "ledger" => ShapeFields.Of(JsonSerializer.Serialize(Full, LedgerJsonContext.Default.CompactionRecord)),
-        "control" => ShapeFields.Of(JsonSerializer.Serialize(CompactionEvent.From(Full), ControlJsonContext.Default.CompactionEvent)),
+        "control" => ShapeFields.Of(JsonSerializer.Serialize(Full, ControlJsonContext.Default.CompactionRecord)),
         "notification" => ShapeFields.Of(JsonSerializer.Serialize(CompactionNotification.From(Full), AcpJsonContext.Default.CompactionNotification)),
         "cli" => ShapeFields.Of(JsonDocument.Parse(CompactionJson.Write([Full])).RootElement[0].GetRawText()),
+        "watch" => ShapeFields.Of(EventLine.Format(
+            ControlMethods.CompactionEvent, JsonSerializer.SerializeToElement(Full, ControlJsonContext.Default.CompactionRecord), session: null, asJson: true)!),
         "telemetry" => ShapeFields.Of(EventRecords.Compaction(Full).Attributes),
         _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, null),
     };

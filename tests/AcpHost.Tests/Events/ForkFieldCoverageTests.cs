@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using AcpHost.Acp;
+using AcpHost.Cli;
 using AcpHost.Control;
 using AcpHost.Events;
 using AcpHost.Telemetry;
@@ -9,8 +10,8 @@ using AcpHost.Telemetry;
 namespace AcpHost.Tests.Events;
 
 /// <summary>
-/// A fork has one record type, <see cref="SessionForked"/>, and the client's notification, the control plane's event
-/// and the OpenTelemetry record are made from it. A field added to it must reach each of them or be named on that
+/// A fork has one record type, <see cref="SessionForked"/>: the control plane's event carries it as it is, and the
+/// client's notification, <c>watch --json</c>'s line and the OpenTelemetry record are made from it. A field added to it must reach each of them or be named on that
 /// shape's list of exclusions with the reason.
 /// </summary>
 public class ForkFieldCoverageTests
@@ -20,6 +21,7 @@ public class ForkFieldCoverageTests
     private static readonly Dictionary<string, Dictionary<string, string>> Exclusions = new()
     {
         ["control"] = [],
+        ["watch"] = [],
         ["telemetry"] = [],
         ["notification"] = new() { ["at"] = "the client is told as it happens; the time is the message's own" },
     };
@@ -73,7 +75,9 @@ public class ForkFieldCoverageTests
 
     private static Dictionary<string, string> Show(string shape) => shape switch
     {
-        "control" => ShapeFields.Of(JsonSerializer.Serialize(ForkEvent.From(Full), ControlJsonContext.Default.ForkEvent)),
+        "control" => ShapeFields.Of(JsonSerializer.Serialize(Full, ControlJsonContext.Default.SessionForked)),
+        "watch" => ShapeFields.Of(EventLine.Format(
+            ControlMethods.ForkEventName, JsonSerializer.SerializeToElement(Full, ControlJsonContext.Default.SessionForked), session: null, asJson: true)!),
         "notification" => ShapeFields.Of(JsonSerializer.Serialize(SessionForkedNotification.From(Full), AcpJsonContext.Default.SessionForkedNotification)),
         "telemetry" => ShapeFields.Of(EventRecords.Fork(Full).Attributes),
         _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, null),

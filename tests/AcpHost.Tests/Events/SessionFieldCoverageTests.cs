@@ -7,8 +7,8 @@ using AcpHost.Storage.Ledgers;
 namespace AcpHost.Tests.Events;
 
 /// <summary>
-/// A session as the host keeps it is one <see cref="SessionRecord"/> (the sessions ledger's line); <c>sessions
-/// --json</c> is made from it. A field added to the record must reach it or be named here with the reason.
+/// A session as the host keeps it is one <see cref="SessionRecord"/> (the sessions ledger's line, and as it is in the
+/// control plane's <c>host/status</c>); <c>sessions --json</c> is made from it. A field added to the record must reach it or be named here with the reason.
 /// </summary>
 public class SessionFieldCoverageTests
 {

@@ -1,7 +1,6 @@
 using System.Text;
 using AcpHost.Acp;
 using AcpHost.Events;
-using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Features.Commands;
 

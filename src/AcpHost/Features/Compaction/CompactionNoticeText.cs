@@ -1,6 +1,5 @@
 using AcpHost.Acp;
 using AcpHost.Events;
-using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Features.Compaction;
 

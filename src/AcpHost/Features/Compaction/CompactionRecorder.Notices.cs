@@ -1,7 +1,6 @@
 using AcpHost.Acp;
 using AcpHost.Events;
 using AcpHost.State;
-using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Features.Compaction;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using AcpHost.Events;
-using AcpHost.Storage.Ledgers;
 using AcpHost.Usage;
 
 namespace AcpHost.Features.PostMortem;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using AcpHost.Events;
 using AcpHost.State;
 using AcpHost.Storage.Ledgers;
 using Microsoft.Extensions.Hosting;
