@@ -33,6 +33,9 @@ public sealed record CompactionRecorded : HostEvent
     /// <summary>The transcript's <c>compact_boundary</c> uuid, once known.</summary>
     public string? BoundaryUuid { get; init; }
 
+    /// <summary>What the summary no longer names, once the summary line was read.</summary>
+    public Storage.Ledgers.FlattenedSpecifics? Flattened { get; init; }
+
     /// <summary>True when this carries later counts for a compaction already published.</summary>
     public bool IsUpdate { get; init; }
 }

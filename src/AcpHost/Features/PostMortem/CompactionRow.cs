@@ -11,6 +11,7 @@ namespace AcpHost.Features.PostMortem;
 /// <param name="DurationMs">How long it took.</param>
 /// <param name="BoundaryUuid">The line's uuid: what ties it to a host's compaction ledger.</param>
 /// <param name="File">The transcript it was found in.</param>
+/// <param name="Flattened">What its summary no longer names; null when the transcript has no summary line for it.</param>
 public sealed record CompactionRow(
     string Project,
     string SessionId,
@@ -20,4 +21,5 @@ public sealed record CompactionRow(
     long? PostTokens,
     long? DurationMs,
     string? BoundaryUuid,
-    string File);
+    string File,
+    Storage.Ledgers.FlattenedSpecifics? Flattened = null);

@@ -5,8 +5,8 @@ namespace AcpHost.Storage.Ledgers;
 
 /// <summary>
 /// One compaction of one session: how much live context (<see cref="PreTokens"/>) Claude Code flattened into a
-/// summary, and how it was learned. The ledger keeps these; <c>acphost compactions --json</c> prints them with
-/// exactly the field names below (<see cref="BoundaryUuid"/> stays in the ledger).
+/// summary, how it was learned, and what the summary no longer names. The ledger keeps these; <c>acphost compactions
+/// --json</c> prints them with exactly the field names below (<see cref="BoundaryUuid"/> stays in the ledger).
 /// </summary>
 public sealed record CompactionRecord
 {
@@ -54,6 +54,14 @@ public sealed record CompactionRecord
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? BoundaryUuid { get; init; }
 
+    /// <summary>
+    /// What the summary no longer names of the turns the compaction replaced; null until the summary line was read
+    /// (a later line of the ledger adds it under the same id).
+    /// </summary>
+    [JsonPropertyName("flattened")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public FlattenedSpecifics? Flattened { get; init; }
+
     /// <summary>The record as the event the host publishes (<see cref="Events.CompactionRecorded"/>).</summary>
     /// <param name="isUpdate">True when it carries later counts for a record already published.</param>
     public Events.CompactionRecorded ToEvent(bool isUpdate) => new()
@@ -67,6 +75,7 @@ public sealed record CompactionRecord
         ContextWindow = ContextWindow,
         Source = Source,
         BoundaryUuid = BoundaryUuid,
+        Flattened = Flattened,
         At = At,
         IsUpdate = isUpdate,
     };
@@ -87,6 +96,7 @@ public sealed record CompactionRecord
             DurationMs = later.DurationMs ?? DurationMs,
             ContextWindow = later.ContextWindow ?? ContextWindow,
             BoundaryUuid = later.BoundaryUuid ?? BoundaryUuid,
+            Flattened = later.Flattened ?? Flattened,
         };
     }
 }

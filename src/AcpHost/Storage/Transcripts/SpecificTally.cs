@@ -1,0 +1,61 @@
+namespace AcpHost.Storage.Transcripts;
+
+/// <summary>
+/// The distinct specifics of one kind in a segment, each with its uses, the line of its latest use and (for a failed
+/// tool) what its failed calls worked on. Bounded: past <see cref="MaxDistinct"/> distinct ones, new ones are not kept
+/// (<see cref="Capped"/>), whatever the segment's size.
+/// </summary>
+internal sealed class SpecificTally
+{
+    /// <summary>The most distinct specifics kept per kind and segment.</summary>
+    public const int MaxDistinct = 2000;
+
+    /// <summary>The most failed calls whose target is kept per failed tool.</summary>
+    public const int MaxTargets = 8;
+
+    private readonly Dictionary<string, Use> _uses = new(StringComparer.Ordinal);
+
+    /// <summary>True once a distinct specific was left out for the cap.</summary>
+    public bool Capped { get; private set; }
+
+    public int Count => _uses.Count;
+
+    /// <summary>Each specific kept, in the order first seen.</summary>
+    public IEnumerable<(string Value, Use Use)> All => _uses.Select(pair => (pair.Key, pair.Value)).OrderBy(u => u.Value.Order);
+
+    /// <summary>One more use of <paramref name="value"/> on the line <paramref name="uuid"/>; <paramref name="target"/> for a failed call.</summary>
+    public void Add(string value, string? uuid, Specific? target = null)
+    {
+        if (!_uses.TryGetValue(value, out Use? use))
+        {
+            if (_uses.Count >= MaxDistinct)
+            {
+                Capped = true;
+                return;
+            }
+
+            _uses[value] = use = new Use(_uses.Count);
+        }
+
+        use.Count++;
+        use.LastUuid = uuid ?? use.LastUuid;
+        if (target is { } failed && (use.Targets ??= []).Count < MaxTargets && !use.Targets.Contains(failed))
+        {
+            use.Targets.Add(failed);
+        }
+    }
+
+    /// <summary>One specific's uses.</summary>
+    internal sealed class Use(int order)
+    {
+        public int Order { get; } = order;
+
+        public int Count { get; set; }
+
+        /// <summary>The uuid of the line of its latest use: what tells whether the agent kept that message verbatim.</summary>
+        public string? LastUuid { get; set; }
+
+        /// <summary>For a failed tool: what its failed calls worked on.</summary>
+        public List<Specific>? Targets { get; set; }
+    }
+}
