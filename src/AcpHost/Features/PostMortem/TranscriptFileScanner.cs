@@ -138,10 +138,13 @@ internal static class TranscriptFileScanner
             return;
         }
 
-        bool answer = false;
         if (TranscriptUsageParser.MayHaveUsage(line))
         {
-            answer = TakeUsage(line, findings, ref strings);
+            if (TakeUsage(line, findings, ref strings))
+            {
+                findings.Segments.Answer();
+                return;
+            }
         }
         else if (lastLine && !IsJson(line))
         {
@@ -150,7 +153,7 @@ internal static class TranscriptFileScanner
             return;
         }
 
-        findings.Segments.Take(line, number, answer);
+        findings.Segments.Take(line);
     }
 
     // True when the line was dealt with: a boundary, or malformed. A conversation line that merely mentions the
@@ -188,12 +191,13 @@ internal static class TranscriptFileScanner
         return false;
     }
 
-    // True when the line is a model's answer in the session's own conversation (not a subagent's).
+    // True when the line is a model's answer in the session's own conversation (not a subagent's); its tool calls are
+    // read in the same pass, for the segment reader.
     private static bool TakeUsage(ReadOnlySpan<byte> line, FileFindings findings, ref LineStrings strings)
     {
         try
         {
-            if (TranscriptUsageParser.TryParse(line, ref strings, out ModelRequest request))
+            if (TranscriptUsageParser.TryParse(line, ref strings, out ModelRequest request, findings.Segments.Calls))
             {
                 findings.FirstCwd ??= request.Cwd;
                 findings.FirstSessionId ??= request.SessionId;

@@ -12,25 +12,38 @@ namespace AcpHost.Storage.Transcripts;
 /// </summary>
 internal static class SegmentLineParser
 {
-    /// <summary>The line, or null when it is not a whole JSON object (or not UTF-8 where it is read).</summary>
-    /// <param name="line">One line of a transcript.</param>
-    /// <param name="wantText">Read the message's text too (only the summary line's is wanted).</param>
-    public static SegmentLine? Read(ReadOnlySpan<byte> line, bool wantText)
+    private enum Block
     {
+        Other,
+        ToolUse,
+        ToolResult,
+        Text,
+    }
+
+    /// <summary>Reads the line into <paramref name="result"/>; false when it is not a whole JSON object (or not UTF-8 where read).</summary>
+    /// <param name="line">One line of a transcript.</param>
+    /// <param name="result">Filled from the line (reset first).</param>
+    /// <param name="wantText">Read the message's text too (only the summary line's is wanted).</param>
+    public static bool Read(ReadOnlySpan<byte> line, SegmentLine result, bool wantText)
+    {
+        result.Reset();
         try
         {
             var reader = new Utf8JsonReader(line);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                return null;
+                return false;
             }
 
-            var result = new SegmentLine();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("type"u8))
                 {
-                    result.Type = String(ref reader);
+                    reader.Read();
+                    result.Assistant = reader.ValueTextEquals("assistant"u8);
+                    result.User = reader.ValueTextEquals("user"u8);
+                    result.Attachment = reader.ValueTextEquals("attachment"u8);
+                    reader.Skip();
                 }
                 else if (reader.ValueTextEquals("uuid"u8))
                 {
@@ -63,11 +76,39 @@ internal static class SegmentLineParser
             {
             }
 
-            return result;
+            return true;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return null;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Positioned on a message's <c>content</c> property name: reads its blocks (or its text) into <paramref name="result"/>
+    /// and returns on the value's end. A repeated <c>content</c> replaces the earlier one.
+    /// </summary>
+    public static void ReadContent(ref Utf8JsonReader reader, SegmentLine result, bool wantText)
+    {
+        result.ClearContent();
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            result.Text = wantText ? reader.GetString() : null;
+        }
+        else if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            var text = wantText ? new StringBuilder() : null;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                ReadBlock(ref reader, result, text);
+            }
+
+            result.Text = text?.ToString();
+        }
+        else
+        {
+            reader.Skip();
         }
     }
 
@@ -80,32 +121,11 @@ internal static class SegmentLineParser
             return;
         }
 
-        // A message's content repeated is read again: the last one wins.
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!reader.ValueTextEquals("content"u8))
+            if (reader.ValueTextEquals("content"u8))
             {
-                reader.Skip();
-                continue;
-            }
-
-            result.ToolUses.Clear();
-            result.ErrorIds.Clear();
-            result.Text = null;
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.String)
-            {
-                result.Text = wantText ? reader.GetString() : null;
-            }
-            else if (reader.TokenType == JsonTokenType.StartArray)
-            {
-                var text = wantText ? new StringBuilder() : null;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    ReadBlock(ref reader, result, text);
-                }
-
-                result.Text = text?.ToString();
+                ReadContent(ref reader, result, wantText);
             }
             else
             {
@@ -123,14 +143,20 @@ internal static class SegmentLineParser
             return;
         }
 
-        string? type = null, toolUseId = null, blockText = null;
+        Block type = Block.Other;
+        string? toolUseId = null, blockText = null;
         bool isError = false;
-        var use = new ToolUse();
+        ToolUse use = result.NewToolUse();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("type"u8))
             {
-                type = String(ref reader);
+                reader.Read();
+                type = reader.ValueTextEquals("tool_use"u8) ? Block.ToolUse
+                    : reader.ValueTextEquals("tool_result"u8) ? Block.ToolResult
+                    : reader.ValueTextEquals("text"u8) ? Block.Text
+                    : Block.Other;
+                reader.Skip();
             }
             else if (reader.ValueTextEquals("id"u8))
             {
@@ -138,7 +164,7 @@ internal static class SegmentLineParser
             }
             else if (reader.ValueTextEquals("name"u8))
             {
-                use.Name = String(ref reader);
+                use.Name = Name(ref reader, result);
             }
             else if (reader.ValueTextEquals("input"u8))
             {
@@ -162,17 +188,20 @@ internal static class SegmentLineParser
             }
         }
 
-        switch (type)
+        if (type == Block.ToolUse)
         {
-            case "tool_use":
-                result.ToolUses.Add(use);
-                break;
-            case "tool_result" when isError && toolUseId is not null:
-                result.ErrorIds.Add(toolUseId);
-                break;
-            case "text" when blockText is not null:
-                text?.Append(text.Length > 0 ? "\n" : "").Append(blockText);
-                break;
+            result.ToolUses.Add(use);
+            return;
+        }
+
+        result.Spare(use);
+        if (type == Block.ToolResult && isError && toolUseId is not null)
+        {
+            result.ErrorIds.Add(toolUseId);
+        }
+        else if (type == Block.Text && blockText is not null)
+        {
+            text?.Append(text.Length > 0 ? "\n" : "").Append(blockText);
         }
     }
 
@@ -227,7 +256,9 @@ internal static class SegmentLineParser
         {
             if (reader.ValueTextEquals("type"u8))
             {
-                result.AttachmentType = String(ref reader);
+                reader.Read();
+                result.FileAttachment = reader.ValueTextEquals("file"u8);
+                reader.Skip();
             }
             else if (reader.ValueTextEquals("filename"u8))
             {
@@ -238,6 +269,26 @@ internal static class SegmentLineParser
                 reader.Skip();
             }
         }
+    }
+
+    private static string? Name(ref Utf8JsonReader reader, SegmentLine result)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        foreach (string? name in result.Names)
+        {
+            if (name is not null && reader.ValueTextEquals(name))
+            {
+                return name;
+            }
+        }
+
+        return result.Remember(reader.GetString()!);
     }
 
     // Positioned on a property name: its value as a string, or null (skipped) for any other value.

@@ -11,7 +11,7 @@ namespace AcpHost.Storage.Transcripts;
 /// coming for now (<see cref="Finish"/>), and handed to the callback. A boundary whose summary line never came is
 /// dropped: without the summary nothing can be said. Lines are fed in order, each once; not thread-safe.
 /// </summary>
-public sealed class SegmentReader
+internal sealed class SegmentReader
 {
     private const int MaxRecentToolUses = 256;
     private const int MaxPendingErrors = 64;
@@ -19,9 +19,10 @@ public sealed class SegmentReader
 
     private readonly string? _transcript;
     private readonly Action<TranscriptBoundary, FlattenedSpecifics> _finished;
-    private readonly Dictionary<string, ToolUse> _recent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Call> _recent = new(StringComparer.Ordinal);
     private readonly Queue<string> _recentOrder = new();
-    private readonly List<(ToolUse Use, string? Uuid)> _pendingErrors = [];
+    private readonly List<Call> _pendingErrors = [];
+    private readonly SegmentLine _line = new();
     private SegmentTallies _open = new();
     private long _openFrom = 1;
     private Closing? _closing;
@@ -41,36 +42,38 @@ public sealed class SegmentReader
     public bool HasSummary => _closing is { Summary: not null };
 
     /// <summary>
-    /// A line that is not a boundary. <paramref name="mainAssistant"/>: it is an answer of the model in the session's own
-    /// conversation (not a subagent's), as the usage parser found; the callers read that anyway, so it is not read twice.
+    /// Where the caller's own reading of an answer puts its tool calls (<see cref="TranscriptUsageParser"/>'s overload
+    /// with calls): the callers read every answer for its usage anyway, so the segment analysis costs no second parse.
     /// </summary>
-    public void Take(ReadOnlySpan<byte> line, long number, bool mainAssistant)
+    public SegmentLine Calls => _line;
+
+    /// <summary>
+    /// The line just read into <see cref="Calls"/> is an answer of the model in the session's own conversation (not a
+    /// subagent's): its tool calls count, the failed results before it were acted on, and whatever the agent wrote with a
+    /// summary is all there.
+    /// </summary>
+    public void Answer()
     {
-        if (mainAssistant)
-        {
-            // The model answered: whatever the agent wrote with the summary is all there, and the errors before were seen.
-            Finish();
-            PromoteErrors();
-            if (line.IndexOf("\"tool_use\""u8) >= 0 && SegmentLineParser.Read(line, wantText: false) is { Sidechain: false } answer)
-            {
-                AddToolUses(answer);
-            }
+        Finish();
+        PromoteErrors();
+        AddToolUses(_line);
+    }
 
-            return;
-        }
-
+    /// <summary>A line that is neither a boundary nor an answer (<see cref="Answer"/>).</summary>
+    public void Take(ReadOnlySpan<byte> line)
+    {
         if (_closing is { } closing)
         {
             TakeAfterBoundary(line, closing);
         }
 
-        if (line.IndexOf("\"is_error\""u8) >= 0 && SegmentLineParser.Read(line, wantText: false) is { Type: "user", Sidechain: false, ErrorIds.Count: > 0 } failed)
+        if (line.IndexOf("\"is_error\""u8) >= 0 && SegmentLineParser.Read(line, _line, wantText: false) && _line is { User: true, Sidechain: false })
         {
-            foreach (string id in failed.ErrorIds)
+            foreach (string id in _line.ErrorIds)
             {
-                if (_recent.TryGetValue(id, out ToolUse? use) && _pendingErrors.Count < MaxPendingErrors)
+                if (_recent.TryGetValue(id, out Call? call) && _pendingErrors.Count < MaxPendingErrors)
                 {
-                    _pendingErrors.Add((use, failed.Uuid));
+                    _pendingErrors.Add(call with { Uuid = _line.Uuid });
                 }
             }
         }
@@ -110,17 +113,17 @@ public sealed class SegmentReader
         }
     }
 
-    private static void TakeAfterBoundary(ReadOnlySpan<byte> line, Closing closing)
+    private void TakeAfterBoundary(ReadOnlySpan<byte> line, Closing closing)
     {
         if (closing.Summary is null)
         {
-            if (line.IndexOf("\"isCompactSummary\""u8) >= 0 && SegmentLineParser.Read(line, wantText: true) is { CompactSummary: true, Text: { } text })
+            if (line.IndexOf("\"isCompactSummary\""u8) >= 0 && SegmentLineParser.Read(line, _line, wantText: true) && _line is { CompactSummary: true, Text: { } text })
             {
                 closing.Summary = text;
             }
         }
         else if (line.IndexOf("\"attachment\""u8) >= 0 && closing.Reattached.Count < MaxReattached
-            && SegmentLineParser.Read(line, wantText: false) is { Type: "attachment", AttachmentType: "file", AttachmentFile: { Length: > 0 } file })
+            && SegmentLineParser.Read(line, _line, wantText: false) && _line is { Attachment: true, FileAttachment: true, AttachmentFile: { Length: > 0 } file })
         {
             closing.Reattached.Add(file);
         }
@@ -130,7 +133,7 @@ public sealed class SegmentReader
     {
         foreach (ToolUse use in answer.ToolUses)
         {
-            if (use.Id is { } id && _recent.TryAdd(id, use))
+            if (use.Id is { } id && use.Name is { } tool && _recent.TryAdd(id, new Call(tool, use.Target(), null)))
             {
                 _recentOrder.Enqueue(id);
                 if (_recentOrder.Count > MaxRecentToolUses)
@@ -139,22 +142,22 @@ public sealed class SegmentReader
                 }
             }
 
-            foreach (Specific specific in use.Specifics())
-            {
-                _open[specific.Kind].Add(specific.Value, answer.Uuid);
-            }
+            use.AddTo(_open, answer.Uuid);
         }
     }
 
     private void PromoteErrors()
     {
-        foreach ((ToolUse use, string? uuid) in _pendingErrors.Where(e => e.Use.Name is not null))
+        foreach (Call failed in _pendingErrors)
         {
-            _open[SpecificKind.ToolError].Add(use.Name!, uuid, use.Specifics().Select(s => (Specific?)s).FirstOrDefault());
+            _open[SpecificKind.ToolError].Add(failed.Tool, failed.Uuid, failed.Target);
         }
 
         _pendingErrors.Clear();
     }
+
+    /// <summary>A tool call remembered for its result: the tool, what it worked on, and (once failed) the result's line.</summary>
+    private sealed record Call(string Tool, Specific? Target, string? Uuid);
 
     /// <summary>A boundary waiting for its summary: the segment it closed and what came after it.</summary>
     private sealed class Closing(TranscriptBoundary boundary, SegmentTallies tallies, long from, long to)

@@ -6,6 +6,4 @@ internal sealed class SegmentTallies
     private readonly SpecificTally[] _tallies = [new(), new(), new(), new()];
 
     public SpecificTally this[SpecificKind kind] => _tallies[(int)kind];
-
-    public bool IsEmpty => _tallies.All(t => t.Count == 0);
 }

@@ -3,38 +3,32 @@ using AcpHost.Storage.Ledgers;
 namespace AcpHost.Storage.Transcripts;
 
 /// <summary>
-/// Judges each specific of a segment against the summary that replaced it. Kept (not listed as dropped) when:
+/// Judges each specific of a segment against the summary that replaced it (how words are matched:
+/// <see cref="SummaryNames"/>). Kept (not listed as dropped) when:
 /// <list type="bullet">
 /// <item>a file: the summary names its path, or a trailing part of it (its file name, <c>src/a.cs</c>) that no other
-/// file of the segment ends with; or the agent re-attached it after the summary; or a message it was used in is one
-/// the agent kept verbatim;</item>
-/// <item>a command: the summary has its first two words (<see cref="SummaryWords.HasCommand"/>), or its message was kept;</item>
-/// <item>a URL: the summary has it, scheme and trailing slash aside, or its message was kept;</item>
-/// <item>a failed tool: the summary names the tool (a word of its own, same case) or what a failed call worked on (by
-/// the rules above), or the failed result's message was kept.</item>
+/// file of the segment ends with; or the agent re-attached it after the summary;</item>
+/// <item>a command: the summary has its first two words;</item>
+/// <item>a URL: the summary has it, scheme and trailing slash aside;</item>
+/// <item>a failed tool: the summary names the tool, or what a failed call of it worked on (by the rules above);</item>
+/// <item>any of them: a message it was used in is one the agent kept verbatim after the summary.</item>
 /// </list>
+/// Plain loops over reference types: a scan judges a thousand compactions, and generic code over value types would be
+/// compiled at run time where the rest is precompiled.
 /// </summary>
 internal sealed class SegmentVerdict
 {
     private readonly SegmentTallies _tallies;
-    private readonly SummaryWords _summary;
+    private readonly SummaryNames _names;
     private readonly IReadOnlySet<string> _reattached;
     private readonly IReadOnlySet<string> _preserved;
-    private readonly Dictionary<string, int> _fileParts = new(StringComparer.Ordinal);
 
-    private SegmentVerdict(SegmentTallies tallies, SummaryWords summary, IReadOnlySet<string> reattached, IReadOnlySet<string> preserved)
+    private SegmentVerdict(SegmentTallies tallies, SummaryNames names, IReadOnlySet<string> reattached, IReadOnlySet<string> preserved)
     {
         _tallies = tallies;
-        _summary = summary;
+        _names = names;
         _reattached = reattached;
         _preserved = preserved;
-        foreach ((string file, _) in tallies[SpecificKind.File].All)
-        {
-            foreach (string part in SummaryWords.TrailingParts(file))
-            {
-                _fileParts[part] = _fileParts.GetValueOrDefault(part) + 1;
-            }
-        }
     }
 
     /// <summary>What the summary no longer names of the segment's specifics.</summary>
@@ -47,7 +41,7 @@ internal sealed class SegmentVerdict
     public static FlattenedSpecifics Judge(
         SegmentTallies tallies, string summary, bool marked, IReadOnlySet<string> reattached, IReadOnlySet<string> preserved, (string? Transcript, long From, long To) where)
     {
-        var verdict = new SegmentVerdict(tallies, new SummaryWords(summary), reattached, preserved);
+        var verdict = new SegmentVerdict(tallies, new SummaryNames(summary, tallies[SpecificKind.File].All), reattached, preserved);
         return new FlattenedSpecifics
         {
             Files = verdict.Kind(SpecificKind.File),
@@ -64,29 +58,59 @@ internal sealed class SegmentVerdict
     private FlattenedKind Kind(SpecificKind kind)
     {
         SpecificTally tally = _tallies[kind];
-        List<(string Value, SpecificTally.Use Use)> dropped = [.. tally.All.Where(u => !Kept(kind, u.Value, u.Use))];
-        return new FlattenedKind
+        var dropped = new List<SpecificTally.Use>();
+        foreach (SpecificTally.Use use in tally.All)
         {
-            Seen = tally.Count,
-            Dropped = dropped.Count,
-            Items = [.. dropped.OrderByDescending(d => d.Use.Count).ThenBy(d => d.Use.Order).Take(FlattenedKind.MaxListed)
-                .Select(d => new FlattenedItem { Name = d.Value, Uses = d.Use.Count })],
-            Capped = tally.Capped,
-        };
+            if (!Kept(kind, use))
+            {
+                dropped.Add(use);
+            }
+        }
+
+        // Most used first, then in the order first used.
+        dropped.Sort(static (a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.Order.CompareTo(b.Order));
+        var items = new List<FlattenedItem>(Math.Min(dropped.Count, FlattenedKind.MaxListed));
+        for (int i = 0; i < items.Capacity; i++)
+        {
+            items.Add(new FlattenedItem { Name = dropped[i].Value, Uses = dropped[i].Count });
+        }
+
+        return new FlattenedKind { Seen = tally.All.Count, Dropped = dropped.Count, Items = items, Capped = tally.Capped };
     }
 
-    private bool Kept(SpecificKind kind, string value, SpecificTally.Use use) =>
-        (use.LastUuid is { } uuid && _preserved.Contains(uuid))
-        || (kind == SpecificKind.ToolError
-            ? _summary.HasWord(value) || (use.Targets?.Exists(Named) ?? false)
-            : Named(new Specific(kind, value)));
-
-    private bool Named(Specific specific) => specific.Kind switch
+    private bool Kept(SpecificKind kind, SpecificTally.Use use)
     {
-        SpecificKind.File => _reattached.Contains(specific.Value)
-            || SummaryWords.TrailingParts(specific.Value).Any(part => _fileParts.GetValueOrDefault(part) <= 1 && _summary.HasPathPart(part)),
-        SpecificKind.Command => _summary.HasCommand(specific.Value),
-        SpecificKind.Url => _summary.HasUrl(specific.Value),
+        if (use.LastUuid is { } uuid && _preserved.Contains(uuid))
+        {
+            return true;
+        }
+
+        if (kind != SpecificKind.ToolError)
+        {
+            return Named(kind, use.Value);
+        }
+
+        if (_names.HasWord(use.Value))
+        {
+            return true;
+        }
+
+        foreach (Specific target in use.Targets ?? [])
+        {
+            if (Named(target.Kind, target.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool Named(SpecificKind kind, string value) => kind switch
+    {
+        SpecificKind.File => _reattached.Contains(value) || _names.HasFile(value),
+        SpecificKind.Command => _names.HasCommand(value),
+        SpecificKind.Url => _names.HasUrl(value),
         _ => false,
     };
 }

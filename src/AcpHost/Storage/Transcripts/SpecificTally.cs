@@ -13,41 +13,44 @@ internal sealed class SpecificTally
     /// <summary>The most failed calls whose target is kept per failed tool.</summary>
     public const int MaxTargets = 8;
 
-    private readonly Dictionary<string, Use> _uses = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Use> _byValue = new(StringComparer.Ordinal);
+    private readonly List<Use> _all = [];
 
     /// <summary>True once a distinct specific was left out for the cap.</summary>
     public bool Capped { get; private set; }
 
-    public int Count => _uses.Count;
-
     /// <summary>Each specific kept, in the order first seen.</summary>
-    public IEnumerable<(string Value, Use Use)> All => _uses.Select(pair => (pair.Key, pair.Value)).OrderBy(u => u.Value.Order);
+    public IReadOnlyList<Use> All => _all;
 
     /// <summary>One more use of <paramref name="value"/> on the line <paramref name="uuid"/>; <paramref name="target"/> for a failed call.</summary>
     public void Add(string value, string? uuid, Specific? target = null)
     {
-        if (!_uses.TryGetValue(value, out Use? use))
+        if (!_byValue.TryGetValue(value, out Use? use))
         {
-            if (_uses.Count >= MaxDistinct)
+            if (_all.Count >= MaxDistinct)
             {
                 Capped = true;
                 return;
             }
 
-            _uses[value] = use = new Use(_uses.Count);
+            use = new Use(value, _all.Count);
+            _byValue[value] = use;
+            _all.Add(use);
         }
 
         use.Count++;
         use.LastUuid = uuid ?? use.LastUuid;
-        if (target is { } failed && (use.Targets ??= []).Count < MaxTargets && !use.Targets.Contains(failed))
+        if (target is not null && (use.Targets ??= []).Count < MaxTargets && !use.Targets.Contains(target))
         {
-            use.Targets.Add(failed);
+            use.Targets.Add(target);
         }
     }
 
     /// <summary>One specific's uses.</summary>
-    internal sealed class Use(int order)
+    internal sealed class Use(string value, int order)
     {
+        public string Value { get; } = value;
+
         public int Order { get; } = order;
 
         public int Count { get; set; }

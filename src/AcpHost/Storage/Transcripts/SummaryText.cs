@@ -10,6 +10,10 @@ namespace AcpHost.Storage.Transcripts;
 /// </summary>
 internal static partial class SummaryText
 {
+    private const string Marker = "Summary:";
+    private const string Continued = "This session is being continued";
+    private const string Below = "summarized below:";
+
     // What the agent writes after the model's text, in the wrappers known: the paragraph pointing at the transcript,
     // the instruction to go on, the note on the messages kept verbatim.
     private static readonly string[] Tails =
@@ -22,53 +26,63 @@ internal static partial class SummaryText
     ];
 
     /// <summary>
-    /// The model's text, and whether the agent marked where it starts (<c>Summary:</c>, or <c>&lt;summary&gt;</c> tags).
-    /// Without a marker (an older or newer wrapper): the line without its system reminders, without a first paragraph
-    /// that starts "This session is being continued", and cut before the first of the known closing sentences.
+    /// The model's text, and whether the agent marked where it starts (<c>Summary:</c> at the start of a line, or
+    /// <c>&lt;summary&gt;</c> tags). Without a marker (an older or newer wrapper): the line without a first sentence that
+    /// starts "This session is being continued" (up to "summarized below:" when it says so), without system reminders,
+    /// and in both cases cut before the first line that holds one of the known closing sentences.
     /// </summary>
     public static (string Text, bool Marked) Extract(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
-        string text = Reminders().Replace(line, "");
-        bool marked = false;
-        if (Tagged().Match(text) is { Success: true } tagged)
-        {
-            text = tagged.Groups[1].Value;
-            marked = true;
-        }
-        else if (Marker().Match(text) is { Success: true } marker)
-        {
-            text = text[(marker.Index + marker.Length)..];
-            marked = true;
-        }
-        else if (text.TrimStart().StartsWith("This session is being continued", StringComparison.Ordinal))
-        {
-            string trimmed = text.TrimStart();
-            int below = trimmed.IndexOf("summarized below:", StringComparison.Ordinal);
-            int end = below >= 0 ? below + "summarized below:".Length : trimmed.IndexOf('\n', StringComparison.Ordinal);
-            text = end >= 0 ? trimmed[end..] : "";
-        }
-
-        int cut = text.Length;
+        (int start, int end, bool marked) = Bounds(line);
         foreach (string tail in Tails)
         {
-            int at = text.IndexOf(tail, StringComparison.Ordinal);
+            int at = line.IndexOf(tail, start, end - start, StringComparison.Ordinal);
             if (at >= 0)
             {
                 // The whole line the closing sentence starts on goes.
-                cut = Math.Min(cut, text.LastIndexOf('\n', Math.Max(0, at - 1)) is var newline and >= 0 ? newline : at);
+                int lineStart = at > start ? line.LastIndexOf('\n', at - 1, at - start) : -1;
+                end = lineStart >= 0 ? lineStart : at;
             }
         }
 
-        return (text[..cut].Trim(), marked);
+        string text = line[start..end];
+        if (text.Contains("<system-reminder>", StringComparison.Ordinal))
+        {
+            text = Reminders().Replace(text, "");
+        }
+
+        return (text.Trim(), marked);
+    }
+
+    private static (int Start, int End, bool Marked) Bounds(string line)
+    {
+        int open = line.IndexOf("<summary>", StringComparison.Ordinal);
+        int close = open >= 0 ? line.IndexOf("</summary>", open, StringComparison.Ordinal) : -1;
+        if (close > open)
+        {
+            return (open + "<summary>".Length, close, true);
+        }
+
+        for (int at = line.IndexOf(Marker, StringComparison.Ordinal); at >= 0; at = line.IndexOf(Marker, at + 1, StringComparison.Ordinal))
+        {
+            if (at == 0 || line[at - 1] == '\n')
+            {
+                return (at + Marker.Length, line.Length, true);
+            }
+        }
+
+        int first = line.Length - line.AsSpan().TrimStart().Length;
+        if (!line.AsSpan(first).StartsWith(Continued, StringComparison.Ordinal))
+        {
+            return (0, line.Length, false);
+        }
+
+        int below = line.IndexOf(Below, first, StringComparison.Ordinal);
+        int newline = line.IndexOf('\n', first);
+        return (below >= 0 ? below + Below.Length : newline >= 0 ? newline : line.Length, line.Length, false);
     }
 
     [GeneratedRegex("<system-reminder>.*?</system-reminder>", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex Reminders();
-
-    [GeneratedRegex("<summary>(.*?)</summary>", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex Tagged();
-
-    [GeneratedRegex("^Summary:[ \\t]*\\r?\\n?", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
-    private static partial Regex Marker();
 }

@@ -2,8 +2,8 @@ namespace AcpHost.Storage.Transcripts;
 
 /// <summary>
 /// A <c>tool_use</c> block of an assistant line: the tool, and the inputs that name something the turn worked with.
-/// Which of them count, and as what, is decided by <see cref="Specifics"/> once the whole block is read (its keys come in
-/// any order).
+/// Which of them count, and as what, is decided once the whole block is read (its keys come in any order). One instance
+/// serves many blocks (<see cref="Reset"/>): a transcript has thousands.
 /// </summary>
 internal sealed class ToolUse
 {
@@ -24,38 +24,65 @@ internal sealed class ToolUse
 
     public string? Command { get; set; }
 
-    /// <summary>What the call worked with: its files (all of <c>file_path</c>, <c>notebook_path</c>, <c>path</c>), its URL, and its command when the tool runs commands.</summary>
-    public IEnumerable<Specific> Specifics()
+    public void Reset() => Id = Name = FilePath = NotebookPath = Path = Url = Command = null;
+
+    /// <summary>
+    /// Counts what the call worked with: its files (<c>file_path</c>, <c>notebook_path</c>, <c>path</c>, each once), its
+    /// URL, and its command when the tool runs commands (other tools have inputs called command that are no command line).
+    /// </summary>
+    public void AddTo(SegmentTallies tallies, string? uuid)
     {
-        foreach (string? file in new[] { FilePath, NotebookPath, Path }.Distinct(StringComparer.Ordinal))
+        ArgumentNullException.ThrowIfNull(tallies);
+        if (File(FilePath) is { } file)
         {
-            if (Clean(file, collapse: false) is { } path)
-            {
-                yield return new Specific(SpecificKind.File, path.TrimEnd('/', '\\') is { Length: > 0 } trimmed ? trimmed : path);
-            }
+            tallies[SpecificKind.File].Add(file, uuid);
         }
 
-        if (Clean(Url, collapse: false) is { } url)
+        if (File(NotebookPath) is { } notebook && notebook != File(FilePath))
         {
-            yield return new Specific(SpecificKind.Url, url);
+            tallies[SpecificKind.File].Add(notebook, uuid);
         }
 
-        // Other tools have inputs called command (an MCP server's, say) that are no command line.
-        if (Name is "Bash" or "PowerShell" && Clean(Command, collapse: true) is { } command)
+        if (File(Path) is { } path && path != File(FilePath) && path != File(NotebookPath))
         {
-            yield return new Specific(SpecificKind.Command, command);
+            tallies[SpecificKind.File].Add(path, uuid);
+        }
+
+        if (Cut(Url?.Trim()) is { } url)
+        {
+            tallies[SpecificKind.Url].Add(url, uuid);
+        }
+
+        if (CommandLine() is { } command)
+        {
+            tallies[SpecificKind.Command].Add(command, uuid);
         }
     }
 
-    // Trimmed, a command on one line with single spaces, cut to LongestValue; null when nothing is left.
-    private static string? Clean(string? value, bool collapse)
+    /// <summary>What a failed call of it worked on: its first file, else its URL, else its command.</summary>
+    public Specific? Target() =>
+        (File(FilePath) ?? File(NotebookPath) ?? File(Path)) is { } file ? new Specific(SpecificKind.File, file)
+        : Cut(Url?.Trim()) is { } url ? new Specific(SpecificKind.Url, url)
+        : CommandLine() is { } command ? new Specific(SpecificKind.Command, command)
+        : null;
+
+    private string? CommandLine() => Name is "Bash" or "PowerShell" ? Cut(Collapse(Command)) : null;
+
+    private static string? File(string? path) => Cut(path?.Trim() is { Length: > 0 } trimmed ? trimmed.TrimEnd('/', '\\') is { Length: > 0 } bare ? bare : trimmed : null);
+
+    private static string? Cut(string? value) => value is null || value.Length == 0 ? null : value.Length > LongestValue ? value[..LongestValue] : value;
+
+    // A command on one line with single spaces; the string itself when it is so already (most are).
+    private static string? Collapse(string? command)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        if (string.IsNullOrWhiteSpace(command))
         {
             return null;
         }
 
-        string clean = collapse ? string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) : value.Trim();
-        return clean.Length > LongestValue ? clean[..LongestValue] : clean;
+        string trimmed = command.Trim();
+        return trimmed.AsSpan().IndexOfAny("\t\r\n\f\v") < 0 && !trimmed.Contains("  ", StringComparison.Ordinal)
+            ? trimmed
+            : string.Join(' ', trimmed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
     }
 }

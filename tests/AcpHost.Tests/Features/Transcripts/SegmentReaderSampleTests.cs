@@ -33,8 +33,14 @@ public sealed class SegmentReaderSampleTests
                 continue;
             }
 
-            bool answer = TranscriptUsageParser.MayHaveUsage(line) && TranscriptUsageParser.TryParse(line, ref strings, out ModelRequest request) && !request.Sidechain;
-            reader.Take(line, number, answer);
+            if (TranscriptUsageParser.MayHaveUsage(line) && TranscriptUsageParser.TryParse(line, ref strings, out ModelRequest request, reader.Calls) && !request.Sidechain)
+            {
+                reader.Answer();
+            }
+            else
+            {
+                reader.Take(line);
+            }
         }
 
         if (finish)

@@ -92,17 +92,17 @@ public sealed class SegmentReaderTests
     {
         var found = new List<FlattenedSpecifics>();
         var reader = new SegmentReader("/t.jsonl", (_, flattened) => found.Add(flattened));
-        Take(reader, 1, Read("t1", "/r/a.cs"), answer: true);
-        Take(reader, 2, Result("t1"));
-        Take(reader, 3, Text(), answer: true);
+        Take(reader, Read("t1", "/r/a.cs"));
+        Take(reader, Result("t1"));
+        Take(reader, Text());
         reader.Boundary(TranscriptBoundaryParser.TryParse(Encoding.UTF8.GetBytes(Boundary()))!, 4);
 
         Assert.True(reader.AwaitsSummary);
         Assert.Empty(found);
 
-        Take(reader, 5, Summary("Nothing about files."));
+        Take(reader, Summary("Nothing about files."));
         Assert.True(reader.HasSummary);
-        Take(reader, 6, Attachment("/r/other.cs"));
+        Take(reader, Attachment("/r/other.cs"));
         reader.Finish();
 
         FlattenedSpecifics flattened = Assert.Single(found);
@@ -253,6 +253,18 @@ public sealed class SegmentReaderTests
         await Task.CompletedTask;
     }
 
-    private static void Take(SegmentReader reader, long number, string line, bool answer = false) =>
-        reader.Take(Encoding.UTF8.GetBytes(line), number, answer);
+    // As the scan feeds a line: an answer's tool calls read by the usage parser, anything else read by the segment reader.
+    private static void Take(SegmentReader reader, string text)
+    {
+        byte[] line = Encoding.UTF8.GetBytes(text);
+        var strings = new LineStrings();
+        if (TranscriptUsageParser.MayHaveUsage(line) && TranscriptUsageParser.TryParse(line, ref strings, out ModelRequest request, reader.Calls) && !request.Sidechain)
+        {
+            reader.Answer();
+        }
+        else
+        {
+            reader.Take(line);
+        }
+    }
 }
