@@ -80,6 +80,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         _time = time;
         _tracker = new CompactionTracker(time, _options.TranscriptWait, _turns);
         _claudeConfigDir = TranscriptPaths.ConfigDir(_options.ClaudeConfigDir);
+        _flattened = new FlattenedWatch((sessionId, boundary, flattened) => Enqueue(_tracker.ObserveFlattened(sessionId, boundary, flattened)), _options.PollInterval, time, log);
         _sessions.SessionOpened += StartFollowing;
     }
 
@@ -129,6 +130,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
 
         Enqueue(_tracker.Observe(signal, WindowOf(sessionId)));
         WakePoll();
+        _flattened.Expect(sessionId);
         ExpectNotice(sessionId, signal);
 
         if (body.Kind != "compaction_update" || signal.Phase != SignalPhase.Completed || signal.Key is null)
@@ -156,6 +158,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         {
             _recording = Task.Run(RecordLoopAsync, CancellationToken.None);
             _polling = Task.Run(PollLoopAsync, CancellationToken.None);
+            _flattened.Start();
         }
 
         return Task.CompletedTask;
@@ -181,6 +184,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         _sessions.SessionOpened -= StartFollowing;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _polling.ConfigureAwait(false);
+        await _flattened.DisposeAsync().ConfigureAwait(false);
 
         // Last look at every transcript, then record whatever ended and is still waiting.
         foreach (string sessionId in _tails.Keys)
@@ -191,6 +195,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         Enqueue(_tracker.Flush());
         _toRecord.Writer.TryComplete();
         await _recording.WaitAsync(FinalFlushTimeout).ConfigureAwait(false);
+        await ToldAsync(FinalFlushTimeout).ConfigureAwait(false);
         _stopping.Dispose();
         _transcriptGate.Dispose();
     }
@@ -201,6 +206,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         if (_tails.TryAdd(session.SessionId, tail))
         {
             tail.Start();
+            _flattened.Follow(session.SessionId, () => TranscriptPaths.Find(_claudeConfigDir, session.Cwd, session.SessionId));
         }
     }
 
@@ -233,6 +239,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
             // A turn ended: look at its transcript for any compaction the wire did not report.
             _sweeps.TryAdd(sessionId, 0);
             WakePoll();
+            _flattened.Wake(sessionId);
         }
     }
 
@@ -342,7 +349,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
             CountsMissing(_log, record.SessionId, _options.TranscriptWait);
         }
 
-        await TellAsync(record).ConfigureAwait(false);
+        Tell(record);
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information,
