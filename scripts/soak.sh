@@ -3,7 +3,7 @@
 # over loopback only (its own stdio, and the soak agent it starts): many sessions, payloads up to a few MiB, random
 # cancels, requests and notifications both ways, and beside them sequential session/prompt turns answered with text
 # chunks, a usage_update and end_turn, as a real agent answers them. acphost is published as scripts/acphost publishes
-# it (scripts/lib/publish-flags.sh), so the RSS is the shipped host's. Reports messages relayed, errors and RSS over
+# it (scripts/lib/publish.sh; ACPHOST_BUILD=native or ReadyToRun picks one), so the RSS is the shipped host's. Reports messages relayed, errors and RSS over
 # time, and exits non-zero on any loss, disorder or damage, or if RSS at the end is above RSS after warm-up by more
 # than the margin.
 #
@@ -20,11 +20,11 @@ publish() {
   dotnet publish "$1" -c Release -o "$2" --artifacts-path "$out/artifacts" --nologo -v quiet "${@:3}" >&2
 }
 
-source "$root/scripts/lib/publish-flags.sh"
+source "$root/scripts/lib/publish.sh"
 
 echo "soak.sh: publishing the benchmark and acphost (Release)" >&2
 publish "$root/bench/AcpHost.Bench/AcpHost.Bench.csproj" "$out/bench"
-publish "$root/src/AcpHost" "$out/acphost" ${acphost_publish_flags[@]+"${acphost_publish_flags[@]}"}
+acphost_publish "$out/acphost" "${ACPHOST_BUILD:-auto}" --artifacts-path "$out/artifacts"
 if [[ ! -x "$out/acphost/acphost" ]]; then
   echo "soak.sh: the publish produced no executable at $out/acphost/acphost" >&2
   exit 1

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test: the unit tests and the end-to-end tests (which install the pinned Claude agent with npm on first
 # use into ~/.cache/acphost-tests, then run it against a fake Messages API on 127.0.0.1).
-# It is `dotnet test AcpHost.sln` plus a closing summary line "N passed, N failed" read from the TRX results.
-# Extra arguments go to dotnet test, e.g. scripts/test.sh --filter "FullyQualifiedName~Relay".
+# The end-to-end tests run the host users run: scripts/acphost's build (native where a C compiler works, else
+# ReadyToRun), published first into artifacts/acphost and named to the tests by ACPHOST_TEST_HOST. Then the fallback:
+# scripts/check-fallback.sh makes the ReadyToRun build three ways (no compiler, failing compilers, a failing native
+# link), and that build gets the smoke tests.
+# It is `dotnet test AcpHost.sln` plus those, and a closing summary line "N passed, N failed" read from the TRX results.
+# Extra arguments go to dotnet test, e.g. scripts/test.sh --filter "FullyQualifiedName~Relay"; with any, the fallback
+# step is left out (it takes some minutes).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 results="$(mktemp -d "${TMPDIR:-/tmp}/acphost-test-results.XXXXXX")"
@@ -20,14 +25,34 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# The build users run, published as scripts/acphost publishes it (reused when the sources have not changed).
+version="$("$root/scripts/acphost" --version)"
+echo "test.sh: the host under test: $version" >&2
+export ACPHOST_TEST_HOST="$root/artifacts/acphost/acphost"
+
 status=0
+fallback_failed=0
 # One test project at a time (-m:1): the load tests measure the host's memory under floods and the end-to-end tests
 # run real agents against timeouts; on a two-core machine, run side by side, each starved the other (a control
 # endpoint under a low file limit went unanswered for 30 s while the load tests ran).
 dotnet test "$root/AcpHost.sln" -m:1 --logger "trx" --results-directory "$results" "$@" || status=$?
 
+if [[ $# -eq 0 ]]; then
+  fallback="$(mktemp -d "${TMPDIR:-/tmp}/acphost-fallback-build.XXXXXX")"
+  if "$root/scripts/check-fallback.sh" "$fallback/acphost"; then
+    echo "test.sh: smoke tests against the fallback: $("$fallback/acphost/acphost" --version)" >&2
+    ACPHOST_TEST_HOST="$fallback/acphost/acphost" dotnet test "$root/tests/AcpHost.EndToEnd.Tests" --no-build --logger "trx;LogFileName=fallback.trx" \
+      --results-directory "$results" --filter "FullyQualifiedName~PublishedBuildSmokeTests|FullyQualifiedName~HostCommandLineTests" || status=$?
+  else
+    # Counted as a failed test in the closing line: it is one, written as a script.
+    status=1
+    fallback_failed=1
+  fi
+  rm -rf "$fallback"
+fi
+
 passed=0
-failed=0
+failed=$fallback_failed
 skipped=0
 for trx in "$results"/*.trx; do
   [[ -e "$trx" ]] || continue

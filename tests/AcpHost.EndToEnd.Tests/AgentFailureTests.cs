@@ -24,7 +24,7 @@ public class AgentFailureTests(AgentInstall install)
             await session.Api.WaitForRequestAsync(r => r.Kind == FakeApiRequestKind.Turn, waiting.Token);
         }
 
-        int agentPid = await session.Host.AgentPidAsync(TimeSpan.FromSeconds(5));
+        int agentPid = await session.Host.AgentPidAsync(TimeSpan.FromSeconds(30));
         int[] agentChildren = ProcessTable.ChildrenOf(agentPid);
         Assert.NotEmpty(agentChildren); // the native claude process, busy with the stalled model call
         using (Process agent = Process.GetProcessById(agentPid))
@@ -64,7 +64,7 @@ public class AgentFailureTests(AgentInstall install)
         }
 
         int from = session.Host.MessageCount;
-        int firstAgent = await session.Host.AgentPidAsync(TimeSpan.FromSeconds(5));
+        int firstAgent = await session.Host.AgentPidAsync(TimeSpan.FromSeconds(30));
         using (Process agent = Process.GetProcessById(firstAgent))
         {
             agent.Kill();
@@ -97,7 +97,7 @@ public class AgentFailureTests(AgentInstall install)
         await using RealAgentSession session = await RealAgentSession.StartAsync(install);
         await session.InitializeAsync();
         await session.NewSessionAsync();
-        int agentPid = await session.Host.AgentPidAsync(TimeSpan.FromSeconds(5));
+        int agentPid = await session.Host.AgentPidAsync(TimeSpan.FromSeconds(30));
 
         HostUnderTest.Signal(session.Host.ProcessId, "TERM");
 

@@ -79,7 +79,7 @@ public class ClientStdoutTests
 
         HostUnderTest.Signal(host.Process.Id, "TERM");
 
-        await host.WaitForLogAsync(new Regex("Stop requested"), TimeSpan.FromSeconds(5));
+        await host.WaitForLogAsync(new Regex("Stop requested"), TimeSpan.FromSeconds(30));
         Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(20)));
         Assert.False(ProcessTable.IsAlive(agentPid), "the agent outlived the host");
     }

@@ -11,6 +11,23 @@ public class ControlPlaneTests(AgentInstall install)
     private const int Timeout = 240_000;
 
     [Fact(Timeout = Timeout)]
+    public async Task Fork_ALiveSessionNeverPrompted_SaysTheAgentsRefusalNotThatNoHostRelaysIt()
+    {
+        await using RealAgentSession session = await RealAgentSession.StartAsync(install);
+        await session.InitializeAsync();
+        string sessionId = await session.NewSessionAsync();
+
+        // ps lists it, but the agent cannot fork it yet (no transcript): its refusal is said as it is, exit 1.
+        var (exitCode, stdout, stderr) = await HostCommand.RunAsync(["fork", sessionId], session.Environment, TimeSpan.FromSeconds(60));
+
+        Assert.True(exitCode == 1, $"exit {exitCode}: {stderr}");
+        Assert.Equal("", stdout);
+        Assert.Contains($"acphost: the fork of {sessionId} failed: ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("no running AcpHost relays", stderr, StringComparison.Ordinal);
+        Assert.Contains($"The agent refused to fork {sessionId}", session.Host.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task PsForkAndWatch_FromAnotherProcess_ActOnTheLiveSession()
     {
         await using RealAgentSession session = await RealAgentSession.StartAsync(install);

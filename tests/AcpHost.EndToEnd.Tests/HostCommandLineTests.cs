@@ -94,6 +94,31 @@ public class HostCommandLineTests
         Assert.Contains("--no-such-option", stderr, StringComparison.Ordinal);
     }
 
+    [Theory(Timeout = Timeout)]
+    [InlineData("Compaction:PollInterval=00:00:00", "Compaction:PollInterval must be above 0")]
+    [InlineData("Compaction:PollInterval=-00:00:01", "Compaction:PollInterval must be above 0")]
+    [InlineData("Compaction:TranscriptWait=-00:00:01", "Compaction:TranscriptWait must not be negative")]
+    [InlineData("Relay:ShutdownGrace=10675199.02:48:05", "Relay timings must not be negative, nor more than a day")]
+    [InlineData("Agent:Restart:Delays:0=10675199.00:00:00", "Agent:Restart settings must not be negative, nor more than a day")]
+    [InlineData("Agent:InstallTimeout=00:00:00", "Agent:InstallTimeout must be above 0")]
+    public async Task Run_TimeSettingTheHostCannotUse_SaysCannotStartNamingIt(string setting, string reason)
+    {
+        // Each of these was accepted and then crashed the host (the compaction poll at the first turn's end, the
+        // shutdown bound's sum, a restart's delay, an install's timeout) or went unnoticed.
+        using var data = new TempDirectory("acphost-badtime");
+        const string agent = "read l; echo '{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"stopReason\":\"end_turn\"}}'; cat >/dev/null";
+
+        var (exitCode, stdout, stderr) = await HostCommand.RunAsync(
+            ["run", "--data-dir", data.Path, "--set", setting, "--", "sh", "-c", agent], environment: null, TimeSpan.FromSeconds(30),
+            stdin: """{"jsonrpc":"2.0","id":1,"method":"session/prompt","params":{"sessionId":"s","prompt":[]}}""" + "\n");
+
+        Assert.True(exitCode == 2, $"exit code {exitCode}; stderr:\n{stderr}");
+        Assert.Equal("", stdout);
+        Assert.Contains("Cannot start: ", stderr, StringComparison.Ordinal);
+        Assert.Contains(reason, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task Run_AppSettingsNotJson_SaysCannotStartWithTheFileAndTheReason()
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using AcpHost.EndToEnd.Tests.Support;
 
@@ -20,17 +19,7 @@ public class PaddedLineTests(AgentInstall install)
     [Fact(Timeout = Timeout)]
     public async Task PaddedInitialize_TheAgentRunDirectlyAnswersIt()
     {
-        var start = new ProcessStartInfo("node", [install.EntryPoint])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
-        };
-        start.Environment["IS_SANDBOX"] = "1";
-        start.Environment["ANTHROPIC_API_KEY"] = "test";
-        start.Environment["ANTHROPIC_BASE_URL"] = "http://127.0.0.1:9";
-        using Process agent = Process.Start(start)!;
+        using Process agent = DirectAgent.Start(install);
         try
         {
             _ = agent.StandardError.ReadToEndAsync();

@@ -27,7 +27,7 @@ public class RecoveryTests(AgentInstall install)
         string neverPrompted = await session.NewSessionAsync();
 
         int from = session.Host.MessageCount;
-        int firstAgent = await session.Host.AgentPidAsync(TimeSpan.FromSeconds(5));
+        int firstAgent = await session.Host.AgentPidAsync(TimeSpan.FromSeconds(30));
         using (Process agent = Process.GetProcessById(firstAgent))
         {
             agent.Kill();

@@ -56,6 +56,26 @@ public class ScanBackfillTests
         Assert.Equal(3, receiver.Logs.Count(l => l["event.name"] as string == "acphost.compaction"));
     }
 
+    [Fact(Timeout = Timeout)]
+    public async Task ScanOtlp_HeadersTheSdkRefuses_SaysWhyAndExitsWithoutACrash()
+    {
+        using var work = new TempDirectory("acphost-backfill-bad");
+        string projects = Path.Combine(work.Path, "projects");
+        string transcript = Path.Combine(projects, "-work-app", "s-old.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(transcript)!);
+        File.WriteAllText(transcript, Boundary("u-1", T0, "auto", 180_000), new UTF8Encoding(false));
+
+        var (exitCode, stdout, stderr) = await HostCommand.RunAsync(
+            ["scan", projects, "--data-dir", Path.Combine(work.Path, "data"), "--otlp", "--json"],
+            new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = ClosedCollector.Endpoint(), ["OTEL_EXPORTER_OTLP_HEADERS"] = "Authorization" },
+            TimeSpan.FromSeconds(60));
+
+        Assert.True(exitCode == 2, stderr);
+        Assert.Contains("acphost: cannot send compactions", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+        Assert.StartsWith("{", stdout, StringComparison.Ordinal);
+    }
+
     private static Task<(int ExitCode, string Stdout, string Stderr)> ScanAsync(string projects, string data, string endpoint) =>
         HostCommand.RunAsync(
             ["scan", projects, "--data-dir", data, "--otlp", "--json"],

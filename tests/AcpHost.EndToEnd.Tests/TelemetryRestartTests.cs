@@ -32,7 +32,7 @@ public class TelemetryRestartTests(AgentInstall install)
         string neverPrompted = await session.NewSessionAsync();
 
         int from = session.Host.MessageCount;
-        int agentPid = await session.Host.AgentPidAsync(TimeSpan.FromSeconds(5));
+        int agentPid = await session.Host.AgentPidAsync(TimeSpan.FromSeconds(30));
         using (Process agent = Process.GetProcessById(agentPid))
         {
             agent.Kill();

@@ -113,6 +113,32 @@ public class TelemetryTests(AgentInstall install)
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Otlp_CollectorNotThere_ExportProblemsLogged()
+    {
+        // The count comes from the OpenTelemetry SDK's event sources, which a native build has only because the
+        // project keeps EventSource in: run against every build (scripts/test.sh), this checks that it does.
+        using var data = new TempDirectory("acphost-otel-problems");
+        await using HostUnderTest host = HostUnderTest.Start(["run", "--data-dir", data.Path, "--otlp", "--", "cat"], new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = ClosedCollector.Endpoint(),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
+        }, data.Path);
+
+        var waited = Stopwatch.StartNew();
+        while (!host.Stderr.Contains("Telemetry export: ", StringComparison.Ordinal))
+        {
+            Assert.True(waited.Elapsed < ArrivalTimeout, $"no export problem logged in {ArrivalTimeout.TotalSeconds:F0} s; stderr:\n{host.Stderr}");
+            await Task.Delay(100);
+        }
+
+        Assert.Matches(@"Telemetry export: \d+ problem\(s\) since the last report", host.Stderr);
+        host.CloseStdin();
+        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Empty(host.StdoutLines); // nothing was sent, so nothing comes out: the problems went to stderr alone
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Otlp_CollectorAcceptsButNeverAnswers_RelayAnswersAtOnceAndTheHostStillEndsInTime()
     {
         await using var collector = new StalledCollector();
@@ -157,14 +183,23 @@ public class TelemetryTests(AgentInstall install)
     public async Task TelemetryOff_NoOpenTelemetryAssemblyInTheProcess_OnWithOtlpThereIs()
     {
         using var data = new TempDirectory("acphost-otel-off");
-        Assert.DoesNotContain(await LoadedAssembliesAsync(data.Path, []), f => f.Contains("OpenTelemetry", StringComparison.OrdinalIgnoreCase));
+        (List<string> mapped, List<string> threads) = await LoadedAssembliesAsync(data.Path, []);
+        Assert.DoesNotContain(mapped, f => f.Contains("OpenTelemetry", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(threads, t => t.StartsWith("OpenTelemetry", StringComparison.Ordinal));
 
-        // The same check sees them when telemetry is on: it would notice them if the off path loaded them.
-        Assert.Contains(await LoadedAssembliesAsync(data.Path, ["--otlp"]), f => f.Contains("OpenTelemetry", StringComparison.OrdinalIgnoreCase));
+        // The same checks see it when telemetry is on: they would notice it if the off path loaded it. A native build
+        // is one file, with no assembly of its own to map: there only the SDK's export threads tell.
+        (mapped, threads) = await LoadedAssembliesAsync(data.Path, ["--otlp"]);
+        Assert.Contains(threads, t => t.StartsWith("OpenTelemetry", StringComparison.Ordinal));
+        if (HostCommand.Build != "native")
+        {
+            Assert.Contains(mapped, f => f.Contains("OpenTelemetry", StringComparison.OrdinalIgnoreCase));
+        }
     }
 
-    // The files the host process has mapped once its relay runs (a line went through the agent and back).
-    private static async Task<List<string>> LoadedAssembliesAsync(string dataDir, string[] options)
+    // The files the host process has mapped and the names of its threads once its relay runs (a line went through the
+    // agent and back).
+    private static async Task<(List<string> Mapped, List<string> Threads)> LoadedAssembliesAsync(string dataDir, string[] options)
     {
         var environment = new Dictionary<string, string>
         {
@@ -189,8 +224,21 @@ public class TelemetryTests(AgentInstall install)
         }
 
         List<string> mapped = [.. (await File.ReadAllLinesAsync($"/proc/{host.ProcessId}/maps")).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Last()).Distinct()];
+        List<string> threads = [];
+        foreach (string task in Directory.GetDirectories($"/proc/{host.ProcessId}/task"))
+        {
+            try
+            {
+                threads.Add((await File.ReadAllTextAsync(Path.Combine(task, "comm"))).Trim());
+            }
+            catch (IOException)
+            {
+                // The thread ended meanwhile.
+            }
+        }
+
         StdoutAssert.OnlyJsonRpc(host.StdoutLines);
-        return mapped;
+        return (mapped, threads);
     }
 
     private static async Task<double> TimeTurnAsync(RealAgentSession session, string sessionId, int turn)

@@ -18,6 +18,7 @@ internal sealed record ReportMetric(string Label, Func<RunResult, double?> Value
         new("ping p99, µs", r => r.PingP99Us, "N1"),
         new("relay CPU per ping, µs", r => r.RelayCpuPerPingUs, "N1"),
         new("startup to initialize, ms", r => r.StartupMs, "N1"),
+        new("relay RSS idle after start-up, MiB", r => r.RelayIdleRssKiB / 1024.0, "N1"),
         new("prompt turn p50, µs", r => r.PromptP50Us, "N1"),
         new("prompt turn p99, µs", r => r.PromptP99Us, "N1"),
         new("relay CPU per prompt turn, µs", r => r.RelayCpuPerPromptUs, "N1"),

@@ -14,6 +14,7 @@ internal sealed class RunMeasurer(DriverOptions options, IReadOnlyList<string> b
     private const long WarmupLargeCount = 50;
     private const int WarmupPrompts = 2_000;
     private const double BytesPerMegabyte = 1_000_000;
+    private static readonly TimeSpan IdleSettle = TimeSpan.FromSeconds(1);
 
     /// <summary>Runs <paramref name="configuration"/> once; failures come back as a result with an error, not as exceptions.</summary>
     public async Task<RunResult> MeasureAsync(RelayConfiguration configuration, int iteration, CancellationToken stop)
@@ -53,6 +54,15 @@ internal sealed class RunMeasurer(DriverOptions options, IReadOnlyList<string> b
         await RoundTripAsync(child, reader, requests.Initialize(), cancellationToken);
         TimeSpan startup = Stopwatch.GetElapsedTime(spawned);
         await RoundTripAsync(child, reader, requests.SessionNew(), cancellationToken);
+
+        // What an idle relay holds, as an editor's session sitting open: read once start-up's background work is done.
+        long? idleRss = null;
+        if (configuration.HasRelay)
+        {
+            await Task.Delay(IdleSettle, cancellationToken);
+            idleRss = PeakRss.ReadCurrentKiB(child.Id);
+        }
+
         var prompts = new PromptRun(child, reader, requests, configuration.HasRelay);
 
         if (options.Warmup)
@@ -96,6 +106,7 @@ internal sealed class RunMeasurer(DriverOptions options, IReadOnlyList<string> b
             Configuration = configuration.Name,
             Iteration = iteration,
             StartupMs = startup.TotalMilliseconds,
+            RelayIdleRssKiB = idleRss,
             PingP50Us = TicksToMicroseconds(Statistics.Percentile(pings, 50)),
             PingP99Us = TicksToMicroseconds(Statistics.Percentile(pings, 99)),
             PingMeanUs = TicksToMicroseconds(pings.Average()),

@@ -17,6 +17,9 @@ internal sealed record RunResult
     /// <summary>From spawning the first process to reading the <c>initialize</c> response.</summary>
     public double StartupMs { get; init; }
 
+    /// <summary>The relay's resident set a second after start-up, with one session open and no traffic; null without a relay.</summary>
+    public long? RelayIdleRssKiB { get; init; }
+
     /// <summary>Median <c>bench/ping</c> round trip.</summary>
     public double PingP50Us { get; init; }
 

@@ -46,7 +46,7 @@ public static class IdRewriter
             return false;
         }
 
-        var reader = new Utf8JsonReader(line[(int)(paramsStart + targetStart)..]);
+        var reader = new Utf8JsonReader(line[(int)(paramsStart + targetStart)..], JsonDepth.Reader);
         if (!reader.Read() || !TryReadId(ref reader, out requestId))
         {
             return false;
@@ -63,7 +63,7 @@ public static class IdRewriter
     /// </summary>
     private static long LastMemberStart(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
     {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 512 });
+        var reader = new Utf8JsonReader(json, JsonDepth.Reader);
         long found = -1;
         try
         {

@@ -12,7 +12,7 @@ namespace AcpHost.Relay.Protocol;
 /// </summary>
 public static partial class MessageClassifier
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 512 };
+    private static readonly JsonReaderOptions ReaderOptions = JsonDepth.Reader;
 
     /// <summary>Classifies one line, without its line ending.</summary>
     public static MessageInfo Classify(ReadOnlySpan<byte> line) => Classify(line, chunk: null);

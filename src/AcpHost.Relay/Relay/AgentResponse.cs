@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Relay.Relay;
 
@@ -13,7 +14,7 @@ public sealed record AgentResponse(JsonElement? Result, JsonElement? Error)
     /// <summary>Parses a response line; the elements stay valid after the line's buffer is reused.</summary>
     public static AgentResponse Parse(ReadOnlySpan<byte> line)
     {
-        var reader = new Utf8JsonReader(line);
+        var reader = new Utf8JsonReader(line, JsonDepth.Reader);
         using JsonDocument document = JsonDocument.ParseValue(ref reader);
         JsonElement root = document.RootElement;
         JsonElement? result = root.TryGetProperty("result"u8, out JsonElement r) ? r.Clone() : null;

@@ -13,8 +13,16 @@ namespace AcpHost.Relay.Relay;
 /// <param name="books">The requests the agent leaves unanswered when it goes.</param>
 /// <param name="options">The grace, drain, restart and restore timings.</param>
 /// <param name="log">The relay's log.</param>
-internal sealed class AgentSupervisor(AgentSlot agent, RelayWrites writes, RequestBooks books, RelayOptions options, ILogger log)
+/// <param name="ending">Told when the relay begins to end, the time by which the process should be gone.</param>
+internal sealed class AgentSupervisor(AgentSlot agent, RelayWrites writes, RequestBooks books, RelayOptions options, ILogger log, Action<DateTimeOffset>? ending = null)
 {
+    /// <summary>
+    /// Started when the relay begins to end: the grace goes to the agent, and every step after it (its last output,
+    /// the errors owed to the client) shares what is left of <see cref="RelayOptions.ShutdownBound"/>, so the relay
+    /// ends in time whatever its peers do.
+    /// </summary>
+    public EndClock End { get; } = new(options.ShutdownBound, ending);
+
     /// <summary>
     /// Runs until the client closes its input, <paramref name="stoppingToken"/> fires, or the agent goes away for
     /// good. On the first two the agent gets end of input, a grace period to finish (its output still relayed), then
@@ -38,10 +46,11 @@ internal sealed class AgentSupervisor(AgentSlot agent, RelayWrites writes, Reque
             Task first = await Task.WhenAny(clientPump, agentPump, current.Exited, stopped.Task, inputEnded).ConfigureAwait(false);
             if (first == inputEnded && !stopped.Task.IsCompleted)
             {
+                BeginEnd();
                 // The pump normally delivers what came before the end at once and stops. One stuck writing to an agent
                 // that stopped reading has the grace period; then the agent is ended without more.
                 inputEnded = stopped.Task;
-                if (await Task.WhenAny(clientPump, Task.Delay(options.ShutdownGrace, stoppingToken)).ConfigureAwait(false) != clientPump)
+                if (await Task.WhenAny(clientPump, Task.Delay(End.GraceLeft(options.ShutdownGrace), stoppingToken)).ConfigureAwait(false) != clientPump)
                 {
                     RelayLog.ClientInputStuck(log);
                     outcome = await ShutDownAsync(RelayEnd.ClientClosed, agentPump, TimeSpan.Zero).ConfigureAwait(false);
@@ -91,8 +100,19 @@ internal sealed class AgentSupervisor(AgentSlot agent, RelayWrites writes, Reque
         }
 
         // Client messages waiting for a restart that will not come get their errors now.
+        BeginEnd();
         agent.Release(false);
         return outcome;
+    }
+
+    /// <summary>
+    /// The relay begins to end: its clock starts, and requests held back by an interceptor stay held for their errors
+    /// (the agent's input is closing: nothing let go now could reach it).
+    /// </summary>
+    private void BeginEnd()
+    {
+        End.Start();
+        books.Held.Close();
     }
 
     /// <summary>Waits for <paramref name="task"/> at most <paramref name="timeout"/>; its outcome is not observed here.</summary>
@@ -155,14 +175,17 @@ internal sealed class AgentSupervisor(AgentSlot agent, RelayWrites writes, Reque
 
     private async Task<RelayOutcome> ShutDownAsync(RelayEnd end, Task<PumpEnd> agentPump, TimeSpan grace)
     {
+        BeginEnd();
+
         // Closing the agent's input waits for its writer, which a flush to an agent that stopped reading can hold;
         // the kill at the end of the grace period breaks that flush, so the close is awaited only after it.
         Task closing = agent.Writer.CompleteAsync().AsTask();
 
-        // Whatever the agent still writes is relayed while it winds down, for at most the grace period.
+        // Whatever the agent still writes is relayed while it winds down, for at most the grace period (what is left of
+        // it, when the end began earlier: the client's input ended while its pump was stuck).
         agent.Release(true);
-        AgentExit exit = await agent.Connection.ShutdownAsync(grace).ConfigureAwait(false);
-        await WithinAsync(closing, options.DrainTimeout).ConfigureAwait(false);
+        AgentExit exit = await agent.Connection.ShutdownAsync(End.GraceLeft(grace)).ConfigureAwait(false);
+        await WithinAsync(closing, End.Left(options.DrainTimeout)).ConfigureAwait(false);
         if (exit.KilledByHost)
         {
             RelayLog.AgentKilled(log, grace);
@@ -206,8 +229,8 @@ internal sealed class AgentSupervisor(AgentSlot agent, RelayWrites writes, Reque
 
     private async Task DrainAsync(Task<PumpEnd> agentPump)
     {
-        await WithinAsync(agentPump, options.DrainTimeout).ConfigureAwait(false);
-        await WithinAsync(writes.FlushClientAsync(CancellationToken.None).AsTask(), options.DrainTimeout).ConfigureAwait(false);
+        await WithinAsync(agentPump, End.Left(options.DrainTimeout)).ConfigureAwait(false);
+        await WithinAsync(writes.FlushClientAsync(CancellationToken.None).AsTask(), End.Left(options.DrainTimeout)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -224,7 +247,7 @@ internal sealed class AgentSupervisor(AgentSlot agent, RelayWrites writes, Reque
         }
 
         RelayLog.PendingFailed(log, unanswered.Count);
-        using var bounded = new CancellationTokenSource(options.DrainTimeout);
+        using var bounded = new CancellationTokenSource(End.Left(options.DrainTimeout));
         try
         {
             foreach (PendingRequest request in unanswered)

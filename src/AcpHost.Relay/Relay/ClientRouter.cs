@@ -18,6 +18,7 @@ internal sealed class ClientRouter(RelayWrites writes, Interception interception
     private readonly LineTemplate? _chunk = dialect.Chunk;
     private readonly CancelNotification? _cancel = dialect.Cancel;
     private readonly bool _agentTrims = dialect.AgentTrimsLines;
+    private readonly long _agentMaxLine = dialect.AgentMaxLineBytes ?? long.MaxValue;
 
     public async ValueTask<bool> OnLineAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
@@ -76,6 +77,12 @@ internal sealed class ClientRouter(RelayWrites writes, Interception interception
     public async ValueTask<bool> ResumeAsync(ReadOnlyMemory<byte> line, IMessageInterceptor heldBy, CancellationToken cancellationToken)
     {
         MessageInfo info = MessageClassifier.Classify(line.Span, _chunk);
+        if (info.Kind == MessageKind.Request && info.Id is { } id && !books.Held.Release(id))
+        {
+            // The relay's end answered it while it was held: one answer per request.
+            return true;
+        }
+
         if (info.Kind == MessageKind.Invalid || !await writes.WaitForAgentAsync(cancellationToken).ConfigureAwait(false))
         {
             return info.Kind == MessageKind.Request
@@ -90,6 +97,11 @@ internal sealed class ClientRouter(RelayWrites writes, Interception interception
 
     private async ValueTask<bool> RouteAsync(MessageInfo info, ReadOnlyMemory<byte> line, IMessageInterceptor? heldBy, CancellationToken cancellationToken)
     {
+        if (line.Length > _agentMaxLine)
+        {
+            return await RefuseTooLongAsync(info, cancellationToken).ConfigureAwait(false);
+        }
+
         // One response per id: a request reusing an id in flight is refused before any feature sees it, so the host
         // never answers (a /fork, say) on top of the agent's answer to the first.
         if (info.Kind == MessageKind.Request && (books.Pending.IsInFlight(info.Id!.Value) || interception.IsAnswering(info.Id.Value)))
@@ -122,11 +134,26 @@ internal sealed class ClientRouter(RelayWrites writes, Interception interception
                 }
 
                 line = cancel;
+                if (line.Length > _agentMaxLine)
+                {
+                    return await RefuseTooLongAsync(info, cancellationToken).ConfigureAwait(false);
+                }
+
                 break;
         }
 
         await writes.ForwardToAgentAsync(line, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// A line longer than the agent reads: refused, with the request's id when it is one, and never written to the
+    /// agent, whose reader would end its input on it (bad-input.md, C15b).
+    /// </summary>
+    private ValueTask<bool> RefuseTooLongAsync(MessageInfo info, CancellationToken cancellationToken)
+    {
+        var error = new MessageError(JsonRpcErrorCodes.InvalidRequest, $"Message too large: over {_agentMaxLine} bytes, the longest line the agent reads; it was dropped");
+        return writes.RejectClientMessageAsync(info.Kind == MessageKind.Request ? info.Id : null, error, cancellationToken);
     }
 
     public async ValueTask<bool> OnOversizedAsync(CancellationToken cancellationToken)
@@ -146,14 +173,19 @@ internal sealed class ClientRouter(RelayWrites writes, Interception interception
     {
         RequestId clientId = info.Id!.Value;
         RequestId agentId = HostIdSpace.Contains(clientId) ? books.Ids.Next() : clientId;
+        if (agentId != clientId)
+        {
+            // The alias may be longer than the client's id: the line the agent reads is the one that must fit.
+            line = IdRewriter.Replace(line.Span, info.IdStart, info.IdLength, agentId);
+            if (line.Length > _agentMaxLine)
+            {
+                return await RefuseTooLongAsync(info, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         if (!books.Pending.TryAdd(new PendingRequest(clientId, agentId, info.Method!)))
         {
             return await writes.AnswerAgentGoneAsync(clientId, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (agentId != clientId)
-        {
-            line = IdRewriter.Replace(line.Span, info.IdStart, info.IdLength, agentId);
         }
 
         await writes.ForwardToAgentAsync(line, cancellationToken).ConfigureAwait(false);

@@ -71,13 +71,16 @@ internal sealed class HostWork(ILogger log)
             TaskScheduler.Default);
     }
 
-    /// <summary>Waits up to <paramref name="grace"/> for the work under way, then cancels what is left and waits as long again.</summary>
-    public async Task StopAsync(TimeSpan grace)
+    /// <summary>
+    /// Waits up to half of <paramref name="timeout"/> for the work under way, then cancels what is left (which then
+    /// writes its errors) and waits the other half.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout)
     {
-        if (!await WaitAsync(grace).ConfigureAwait(false))
+        if (!await WaitAsync(timeout / 2).ConfigureAwait(false))
         {
             await _stopping.CancelAsync().ConfigureAwait(false);
-            await WaitAsync(grace).ConfigureAwait(false);
+            await WaitAsync(timeout / 2).ConfigureAwait(false);
         }
     }
 

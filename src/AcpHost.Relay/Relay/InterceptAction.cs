@@ -11,4 +11,10 @@ public enum InterceptAction : byte
 
     /// <summary>It stops here; the interceptor has answered it or has no use for it downstream.</summary>
     Consume,
+
+    /// <summary>
+    /// It stops here for now: the interceptor keeps it and lets it go later (<see cref="IRelayOutlet.ResumeClientMessageAsync"/>).
+    /// A client request held so still counts as in flight.
+    /// </summary>
+    Hold,
 }

@@ -36,6 +36,14 @@ public readonly struct InterceptResult
         return new(InterceptAction.Consume, default, answer);
     }
 
+    /// <summary>
+    /// Keep the message to let it go later with <see cref="IRelayOutlet.ResumeClientMessageAsync"/> (a session the host is
+    /// working on first). A client request held so counts as in flight: its id cannot be reused meanwhile, and should
+    /// the relay end before it is let go, it is answered with <c>-32603</c> like every other request in flight (and is
+    /// then not relayed when let go).
+    /// </summary>
+    public static InterceptResult Hold => new(InterceptAction.Hold, default);
+
     /// <summary>Send <paramref name="message"/> in its place.</summary>
     public static InterceptResult Replace(ReadOnlyMemory<byte> message) => new(InterceptAction.Replace, message);
 }

@@ -14,13 +14,16 @@ internal sealed class Interception
     private readonly LineTemplate? _chunk;
     private readonly ILogger _log;
     private readonly HostWork _work;
+    private readonly HeldRequests _held;
 
     /// <param name="interceptors">The features' interceptors, in the order they run.</param>
     /// <param name="outlet">What the interceptors are given to send messages of the host's own.</param>
     /// <param name="chunk">The dialect's chunk template, to classify a replaced line as the routers would.</param>
     /// <param name="log">Where a failing interceptor is reported.</param>
-    public Interception(IEnumerable<IMessageInterceptor> interceptors, IRelayOutlet outlet, LineTemplate? chunk, ILogger log)
+    /// <param name="held">Where a client request an interceptor holds back is noted.</param>
+    public Interception(IEnumerable<IMessageInterceptor> interceptors, IRelayOutlet outlet, LineTemplate? chunk, ILogger log, HeldRequests held)
     {
+        _held = held;
         _table = new InterceptorTable(interceptors);
         _outlet = outlet;
         _chunk = chunk;
@@ -31,8 +34,11 @@ internal sealed class Interception
     /// <summary>The interceptors for <paramref name="method"/>; for a chunk, only those that want one.</summary>
     public bool TryGet(string? method, bool chunk, out IMessageInterceptor[] interceptors) => _table.TryGet(method, chunk, out interceptors);
 
-    /// <summary>Whether the host still answers the client's request <paramref name="clientId"/> itself (see <see cref="HostWork.IsAnswering"/>).</summary>
-    public bool IsAnswering(RequestId clientId) => _work.IsAnswering(clientId);
+    /// <summary>
+    /// Whether the client's request <paramref name="clientId"/> is the host's to answer or let go: it answers it itself
+    /// (see <see cref="HostWork.IsAnswering"/>), or holds it back (<see cref="InterceptResult.Hold"/>).
+    /// </summary>
+    public bool IsAnswering(RequestId clientId) => _work.IsAnswering(clientId) || _held.IsHeld(clientId);
 
     /// <summary>Waits, bounded, for the host's answers in the making, so they are written before the client's output closes.</summary>
     public Task StopAsync(TimeSpan timeout) => _work.StopAsync(timeout);
@@ -80,6 +86,15 @@ internal sealed class Interception
                     if (result.Continuation is { } answer)
                     {
                         _work.Start(answer, method, direction == Direction.FromClient && info.Kind == MessageKind.Request ? info.Id : null);
+                    }
+
+                    return new Intercepted(true, info, line);
+                case InterceptAction.Hold:
+                    // In flight until let go: its id stays taken, and the relay's end answers it if it is still held.
+                    // (After that end nothing reaches the client any more, so one held then is not noted.)
+                    if (direction == Direction.FromClient && info.Kind == MessageKind.Request && info.Id is { } held)
+                    {
+                        _held.Hold(held);
                     }
 
                     return new Intercepted(true, info, line);

@@ -22,9 +22,15 @@ public sealed partial class JsonRpcRelay
     public async Task<AgentResponse> RequestAgentAsync(string method, ReadOnlyMemory<byte> paramsJson, CancellationToken cancellationToken)
     {
         RequestId id = _books.Ids.Next();
-        Task<AgentResponse> response = _books.HostRequests.Register(id);
         var buffer = new ArrayBufferWriter<byte>(128 + paramsJson.Length);
         JsonRpcWriter.WriteRequest(buffer, id, method, paramsJson.Span);
+        if (buffer.WrittenCount > (_setup.Dialect.AgentMaxLineBytes ?? long.MaxValue))
+        {
+            // The agent's reader would end its input on it: never sent.
+            throw new AgentUnavailableException($"'{method}' was not sent: {buffer.WrittenCount} bytes is over the {_setup.Dialect.AgentMaxLineBytes} bytes the agent reads in a line");
+        }
+
+        Task<AgentResponse> response = _books.HostRequests.Register(id);
 
         // Every wait is bounded: an agent that never answers (or never reads) must not hold whoever asked for ever.
         TimeSpan timeout = _setup.Options.HostRequestTimeout;

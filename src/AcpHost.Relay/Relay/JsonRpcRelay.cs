@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -41,9 +42,9 @@ public sealed partial class JsonRpcRelay : IRelayOutlet
         RelayOptions options = setup.Options;
         _agent = new AgentSlot(agent, options.RestartWaitTimeout);
         _writes = new RelayWrites(clientOutput, _agent, setup.Trace, _log);
-        _interception = new Interception(setup.Interceptors, this, setup.Dialect.Chunk, _log);
+        _interception = new Interception(setup.Interceptors, this, setup.Dialect.Chunk, _log, _books.Held);
         _clientRouter = new ClientRouter(_writes, _interception, _books, setup.Dialect, options.MaxMessageBytes, setup.Counters);
-        _supervisor = new AgentSupervisor(_agent, _writes, _books, options, _log);
+        _supervisor = new AgentSupervisor(_agent, _writes, _books, options, _log, setup.Ending);
     }
 
     /// <summary>The client's requests in flight: what tests look at to see that none is left behind.</summary>
@@ -67,14 +68,42 @@ public sealed partial class JsonRpcRelay : IRelayOutlet
         RelayOutcome outcome = await _supervisor.RunAsync(run, stoppingToken).ConfigureAwait(false);
 
         // The host's own answers in the making (their agent requests failed with the agent) are written before the
-        // client's output closes.
-        await _interception.StopAsync(options.DrainTimeout).ConfigureAwait(false);
+        // client's output closes. Each step from here gets what is left of the shutdown's bound, at most its own cap: a
+        // client that reads nothing must not hold the host beyond it.
+        EndClock end = _supervisor.End;
+        await _interception.StopAsync(end.Left(options.DrainTimeout)).ConfigureAwait(false);
+        await AnswerHeldAsync(end.Left(options.DrainTimeout)).ConfigureAwait(false);
 
         // The client pump may sit in a read of the editor's stdin that cannot be interrupted; it is left behind.
         await pumps.CancelAsync().ConfigureAwait(false);
-        await AgentSupervisor.WithinAsync(_writes.ToClient.CompleteAsync().AsTask(), options.DrainTimeout).ConfigureAwait(false);
-        await _agent.Connection.DisposeAsync().ConfigureAwait(false);
+        await AgentSupervisor.WithinAsync(_writes.ToClient.CompleteAsync().AsTask(), end.Left(options.DrainTimeout)).ConfigureAwait(false);
+        await AgentSupervisor.WithinAsync(_agent.Connection.DisposeAsync().AsTask(), end.Left(options.DrainTimeout)).ConfigureAwait(false);
         return outcome;
+    }
+
+    /// <summary>Requests an interceptor still holds back get their error, like every request in flight, bounded.</summary>
+    private async Task AnswerHeldAsync(TimeSpan timeout)
+    {
+        IReadOnlyList<RequestId> held = _books.Held.TakeAll();
+        if (held.Count == 0)
+        {
+            return;
+        }
+
+        RelayLog.HeldFailed(_log, held.Count);
+        var error = new MessageError(JsonRpcErrorCodes.InternalError, "The host is shutting down; the request was not completed");
+        using var bounded = new CancellationTokenSource(timeout);
+        try
+        {
+            foreach (RequestId id in held)
+            {
+                await _writes.ReplyToClientAsync(id, error, bounded.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (bounded.IsCancellationRequested)
+        {
+            // The client is not reading: nobody is left to tell.
+        }
     }
 
     private Task<PumpEnd> StartAgentPump(IAgentConnection agent, CancellationToken cancellationToken)

@@ -31,4 +31,12 @@ public sealed class RelayDialect
     /// and forwarded, without the padding (<see cref="JavaScriptTrim"/>), instead of being refused as not JSON.
     /// </summary>
     public bool AgentTrimsLines { get; init; }
+
+    /// <summary>
+    /// The longest line the agent reads, in bytes (without its line ending), when it has a limit of its own below the
+    /// relay's (<see cref="RelayOptions.MaxMessageBytes"/>): a line the relay would write to the agent beyond it, relayed
+    /// or the host's own, is refused instead (<c>-32600</c> to the client that sent it), because the agent would not
+    /// just refuse it: the ACP TypeScript SDK ends its input on such a line, and the agent with it. Null for none.
+    /// </summary>
+    public long? AgentMaxLineBytes { get; init; }
 }

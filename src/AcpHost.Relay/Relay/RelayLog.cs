@@ -8,6 +8,9 @@ internal static partial class RelayLog
     [LoggerMessage(EventId = 100, Level = LogLevel.Trace, Message = "{Route} {Body}")]
     public static partial void Relayed(ILogger logger, string route, string body);
 
+    [LoggerMessage(EventId = 119, Level = LogLevel.Warning, Message = "Answered {Count} request(s) the host held back with error -32603: the relay ended before they were let go")]
+    public static partial void HeldFailed(ILogger logger, int count);
+
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Rejected a client message: {Reason} (answered with error {Code}, id {Id})")]
     public static partial void ClientMessageRejected(ILogger logger, string reason, int code, string id);
 

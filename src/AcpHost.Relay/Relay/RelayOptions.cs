@@ -14,6 +14,13 @@ public sealed class RelayOptions
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How long the host may take to end once it has begun to (told to stop, or the client gone), whatever its peers
+    /// do: <see cref="ShutdownGrace"/> for the agent, and a second for everything after it (the agent's last output,
+    /// the errors owed to the client, the ledgers' last records).
+    /// </summary>
+    public TimeSpan ShutdownBound => ShutdownGrace + TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// After the agent dies, how long its last output may take to arrive (a killed process can leave buffered
     /// bytes in the pipe). Default 2 s.
     /// </summary>

@@ -35,4 +35,10 @@ public sealed class RelaySetup
 
     /// <summary>Where the routers count the messages and bytes they receive (read from outside, e.g. by telemetry).</summary>
     public RelayCounters Counters { get; init; } = new();
+
+    /// <summary>
+    /// Told once, when the relay begins to end, the time by which the process should be gone
+    /// (<see cref="RelayOptions.ShutdownBound"/> from then): what runs after the relay bounds itself by it.
+    /// </summary>
+    public Action<DateTimeOffset>? Ending { get; init; }
 }

@@ -18,6 +18,9 @@ internal sealed class RequestBooks
     /// <summary>The host's ids, for its own requests and for client ids that would collide with them.</summary>
     public HostIdSpace Ids { get; } = new();
 
+    /// <summary>The client's requests an interceptor holds back (<see cref="InterceptResult.Hold"/>).</summary>
+    public HeldRequests Held { get; } = new();
+
     /// <summary>
     /// The agent is gone: the host's requests fail with <paramref name="exit"/> quoted, and the client's are returned
     /// for their error replies. Nothing new is taken until <see cref="Reopen"/>.

@@ -31,5 +31,12 @@ public static class AcpDialect
         Cancel = new CancelNotification(CancelRequest, "requestId"),
         Chunk = TextChunk,
         AgentTrimsLines = true,
+        AgentMaxLineBytes = AgentMaxLineBytes,
     };
+
+    /// <summary>
+    /// The longest line the agent's ACP SDK reads (<c>DEFAULT_MAX_MESSAGE_BYTES</c> of <c>@agentclientprotocol/sdk</c>,
+    /// 32 MiB, counted without the line ending): on a longer one it ends its input, and the agent exits.
+    /// </summary>
+    public const long AgentMaxLineBytes = 32L * 1024 * 1024;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Acp;
 
@@ -18,7 +19,7 @@ namespace AcpHost.Acp;
 /// are written unless a member says otherwise, so what the host writes is what the records say (pinned byte for byte
 /// by AcpHostNotificationShapeTests).
 /// </remarks>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNameCaseInsensitive = false, NumberHandling = JsonNumberHandling.Strict, AllowDuplicateProperties = true)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNameCaseInsensitive = false, NumberHandling = JsonNumberHandling.Strict, AllowDuplicateProperties = true, MaxDepth = JsonDepth.Max)]
 [JsonSerializable(typeof(ResponseEnvelope<InitializeResult>))]
 [JsonSerializable(typeof(ResponseEnvelope<SessionResult>))]
 [JsonSerializable(typeof(RequestEnvelope<SessionParams>))]

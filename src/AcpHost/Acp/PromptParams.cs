@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Acp;
 
@@ -20,7 +21,7 @@ public sealed record PromptParams
     /// </summary>
     public static JsonElement? RawPromptOf(ReadOnlySpan<byte> line)
     {
-        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 512 });
+        var reader = new Utf8JsonReader(line, JsonDepth.Reader);
         using JsonDocument document = JsonDocument.ParseValue(ref reader);
         return document.RootElement.TryGetProperty("params"u8, out JsonElement parameters) && parameters.ValueKind == JsonValueKind.Object
             && parameters.TryGetProperty("prompt"u8, out JsonElement prompt)

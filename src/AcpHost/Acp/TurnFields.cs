@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Acp;
 
@@ -12,7 +13,7 @@ namespace AcpHost.Acp;
 public static class TurnFields
 {
     // As deep as the relay's classifier lets a line be: a line it forwarded must not make this reader throw.
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 512 };
+    private static readonly JsonReaderOptions Options = JsonDepth.Reader;
 
     /// <summary>A turn's context fill, from a <c>usage_update</c>.</summary>
     /// <param name="SessionId">The session.</param>

@@ -16,6 +16,7 @@ internal static class AcpHostCommandLine
             "AcpHost runs an ACP agent (by default the Claude agent) for an editor, relaying every message and recording " +
             "what the editor does not show. Without a command it runs the relay ('run').");
         common.AddTo(root);
+        BuildInfo.Attach(root);
         RunCommand.Configure(root, common);
         root.Subcommands.Add(RunCommand.Create(common));
         root.Subcommands.Add(InstallAgentCommand.Create(common));

@@ -12,7 +12,8 @@ namespace AcpHost.Cli;
 /// <summary>
 /// One line of <c>acphost watch</c> for one event. For people: the local time, the kind, the session and what
 /// happened, a usage event drawn as a bar. For scripts (<c>--json</c>): one compact JSON object, <c>"event"</c>
-/// (<c>compaction</c>, <c>fork</c> or <c>usage</c>) then exactly the event's fields, <c>at</c> in UTC.
+/// (<c>compaction</c>, <c>fork</c>, <c>usage</c>, or <c>dropped</c> when the host could not keep up with this watcher)
+/// then exactly the event's fields, <c>at</c> in UTC.
 /// </summary>
 internal static class EventLine
 {
@@ -39,6 +40,10 @@ internal static class EventLine
             case ControlMethods.UsageEventName:
                 UsageEvent usage = parameters.Deserialize(ControlJsonContext.Default.UsageEvent) ?? throw Null(method);
                 return !Matches(session, usage.SessionId) ? null : asJson ? Json(usage) : Human(usage);
+            case ControlMethods.DroppedEventName:
+                // Whatever the filter: the events not sent may have been of the session watched.
+                DroppedEvent dropped = parameters.Deserialize(ControlJsonContext.Default.DroppedEvent) ?? throw Null(method);
+                return asJson ? Json(dropped) : Human(dropped);
             default:
                 return null;
         }
@@ -53,6 +58,10 @@ internal static class EventLine
         string line = Start(record.At, "compaction") + $"{record.SessionId}  {record.Trigger ?? Unknown}  preTokens {Number(record.PreTokens)} → {Number(record.PostTokens)}";
         return record.DurationMs is { } ms ? line + $" ({Duration(ms)})" : line;
     }
+
+    private static string Human(DroppedEvent dropped) => Start(dropped.At, "dropped") + string.Create(
+        CultureInfo.InvariantCulture,
+        $"{dropped.Count:N0} event(s) were not sent: this watcher fell behind (compactions and forks are in the ledgers: acphost compactions, acphost sessions)");
 
     private static string Human(ForkEvent fork) => Start(fork.At, "fork") + $"{fork.SessionId} from {fork.ParentSessionId} ({fork.Reason})";
 
@@ -103,6 +112,12 @@ internal static class EventLine
         CliJson.NumberOrNull(json, "usedTokens", fork.UsedTokens);
         CliJson.NumberOrNull(json, "contextWindow", fork.ContextWindow);
         json.WriteString("at", fork.At.UtcDateTime);
+    });
+
+    private static string Json(DroppedEvent dropped) => Json("dropped", json =>
+    {
+        json.WriteNumber("count", dropped.Count);
+        json.WriteString("at", dropped.At.UtcDateTime);
     });
 
     private static string Json(UsageEvent usage) => Json("usage", json =>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Text.Json;
 using AcpHost.Control;
@@ -8,6 +9,8 @@ namespace AcpHost.Cli;
 /// What <c>acphost watch</c> runs: a subscription to every live host's events, found by scanning the control socket
 /// folders now and every <see cref="RescanInterval"/> (so hosts started later join, and a host that went away is
 /// dropped), each event printed as one line through one lock and flushed at once, since the output is often a pipe.
+/// Nothing is lost silently: events the host could not keep for this watcher come as a <c>dropped</c> line, and a
+/// connection that closed while its host still runs is said on stderr when it is watched again.
 /// </summary>
 internal sealed class EventWatcher(string dataDir, Func<string, string?>? environment, string? session, bool asJson, TextWriter output, TextWriter error) : IDisposable
 {
@@ -16,6 +19,9 @@ internal sealed class EventWatcher(string dataDir, Func<string, string?>? enviro
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Dictionary<string, Task> _watched = new(StringComparer.Ordinal);
+
+    // Hosts whose connection closed after events were followed: whatever happened in between was not seen.
+    private readonly ConcurrentDictionary<string, byte> _lost = new(StringComparer.Ordinal);
 
     /// <summary>Watches until <paramref name="cancellationToken"/> fires or the output is closed; never throws for either.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -66,11 +72,18 @@ internal sealed class EventWatcher(string dataDir, Func<string, string?>? enviro
 
     private async Task WatchAsync(string socketPath, CancellationTokenSource stop)
     {
+        bool connected = false;
         try
         {
             ControlClient client = await ControlClient.ConnectAsync(socketPath, ControlClient.DiscoveryTimeout, stop.Token).ConfigureAwait(false);
             await using (client.ConfigureAwait(false))
             {
+                if (_lost.TryRemove(socketPath, out _))
+                {
+                    await WriteAsync(error, $"acphost: watching {socketPath} again: its connection had closed, and events in between were not seen", stop).ConfigureAwait(false);
+                }
+
+                connected = true;
                 await foreach ((string method, JsonElement parameters) in client.SubscribeAsync(stop.Token).ConfigureAwait(false))
                 {
                     string? line;
@@ -90,6 +103,8 @@ internal sealed class EventWatcher(string dataDir, Func<string, string?>? enviro
                     }
                 }
             }
+
+            _lost[socketPath] = 0;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -98,6 +113,10 @@ internal sealed class EventWatcher(string dataDir, Func<string, string?>? enviro
         catch (Exception ex) when (ex is IOException or SocketException or TimeoutException or ControlErrorException or UnauthorizedAccessException)
         {
             // Stale, not answering, or gone: the next scan tries the socket again for as long as its file is there.
+            if (connected)
+            {
+                _lost[socketPath] = 0;
+            }
         }
     }
 

@@ -63,7 +63,7 @@ internal static class ForkSessionCommand
                     result = await client.ForkAsync(parent, parse.GetValue(messageId), cancellationToken).ConfigureAwait(false);
                 }
             }
-            catch (ControlErrorException ex) when (ex.Code == ControlErrorCodes.SessionNotFound)
+            catch (ControlErrorException ex) when (IsNotRelayed(ex))
             {
                 // The session closed between the status and the fork.
                 await error.WriteLineAsync(NotRelayed(parent, hosts.Count)).ConfigureAwait(false);
@@ -71,7 +71,8 @@ internal static class ForkSessionCommand
             }
             catch (ControlErrorException ex)
             {
-                await error.WriteLineAsync($"acphost: the fork of {parent} failed: {ex.Message}").ConfigureAwait(false);
+                // The agent's refusal as it is (a session never prompted answers -32002 "Resource not found").
+                await error.WriteLineAsync(TerminalText.Escape(string.Create(CultureInfo.InvariantCulture, $"acphost: the fork of {parent} failed: {ex.Message} (error {ex.Code})"))).ConfigureAwait(false);
                 return ForkFailed;
             }
             catch (Exception ex) when (ex is IOException or SocketException or TimeoutException or InvalidDataException)
@@ -87,6 +88,13 @@ internal static class ForkSessionCommand
         });
         return command;
     }
+
+    // Only the host's own -32002 says it does not relay the session: the agent uses the same code for its refusals.
+    private static bool IsNotRelayed(ControlErrorException ex) =>
+        ex.Code == ControlErrorCodes.SessionNotFound
+        && ex.ErrorData is { ValueKind: JsonValueKind.Object } data
+        && data.TryGetProperty("reason", out JsonElement reason) && reason.ValueKind == JsonValueKind.String
+        && reason.GetString() == SessionErrorData.NotRelayed;
 
     private static string NotRelayed(string sessionId, int hosts) => string.Create(
         CultureInfo.InvariantCulture,

@@ -23,7 +23,7 @@ internal static class InstallAgentCommand
             {
                 IConfigurationRoot configuration = HostConfiguration.Build(common.ToOverrides(parse));
                 var settings = new HostSettings { DataDir = DataDirectory.Resolve(configuration["DataDir"]) };
-                AgentOptions agent = AgentOptions.From(configuration);
+                AgentOptions agent = AgentOptions.From(configuration).Checked();
 
                 Directory.CreateDirectory(settings.DataDir);
                 using Serilog.Core.Logger serilog = SerilogSetup.Create(configuration, settings.DataDir);
@@ -32,7 +32,7 @@ internal static class InstallAgentCommand
                 CliOutput.Line(parse, await installer.EnsureInstalledAsync(cancellationToken).ConfigureAwait(false));
                 return ExitStatus.Success;
             }
-            catch (Exception ex) when (ex is AgentInstallException or FormatException or InvalidOperationException)
+            catch (Exception ex) when (ex is AgentInstallException or FormatException or InvalidOperationException or OptionsValidationException)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync("acphost: " + ex.Message).ConfigureAwait(false);
                 return ExitStatus.StartupFailed;

@@ -60,8 +60,10 @@ internal static class ScanBackfill
         {
             result = TelemetryBackfill.Send(compactions, dataDir, AgentOptions.From(HostConfiguration.Build(new Dictionary<string, string?>())), FlushTimeout);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (TelemetrySwitch.IsRefusedSetting(ex))
         {
+            // Also what the OpenTelemetry SDK refuses in the user's OTEL_* settings (a header without '=', a certificate
+            // file that is not there): said, not thrown.
             await parse.InvocationConfiguration.Error.WriteLineAsync($"acphost: cannot send compactions: {ex.Message}").ConfigureAwait(false);
             return ExitStatus.StartupFailed;
         }

@@ -48,19 +48,19 @@ internal sealed class ControlConnection(ControlRequestHandler handler, ControlRp
 
     private async Task PumpEventsAsync(HostEventBus.Subscription subscription)
     {
+        // A subscriber that lags is never cut off: its queue keeps one fill per session and counts what it cannot keep,
+        // and the count reaches it as event/dropped once it reads again. One that never reads again holds a connection
+        // slot, like any idle connection, until it closes.
         using HostEventBus.Subscription owned = subscription;
-
-        // A subscriber cut off for lagging is usually stuck in a write to a peer that reads nothing: end the whole
-        // connection rather than wait for that write to come back.
-        using CancellationTokenRegistration dropped = subscription.Dropped.Register(() =>
-        {
-            ControlRequestHandler.SubscriberDropped(handler.Log);
-            lifetime.Cancel();
-        });
         try
         {
             await foreach (HostEvent hostEvent in subscription.Reader.ReadAllAsync(lifetime.Token).ConfigureAwait(false))
             {
+                if (hostEvent is EventsDropped dropped)
+                {
+                    ControlRequestHandler.SubscriberLagged(handler.Log, dropped.Count);
+                }
+
                 if (ControlEvents.ToNotification(hostEvent) is { } notification)
                 {
                     await NotifyAsync(notification.Method, notification.Params).WaitAsync(lifetime.Token).ConfigureAwait(false);
@@ -69,7 +69,7 @@ internal sealed class ControlConnection(ControlRequestHandler handler, ControlRp
         }
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or ConnectionLostException)
         {
-            // Cut off (logged above) or the connection closed.
+            // The connection closed, or the host is stopping.
         }
     }
 

@@ -35,6 +35,7 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<ControlEndpoint> _log;
     private readonly Func<string, string?> _environment;
+    private readonly ShutdownDeadline? _deadline;
     private int _stopped;
     private int _open;
     private readonly LogGate _refusals = new(5, TimeSpan.FromSeconds(60));
@@ -47,10 +48,14 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
 
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromSeconds(1);
 
+    // How long stopping waits for the connections to end (less when the host's shutdown leaves less).
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(2);
+
     /// <summary>Creates the endpoint; it listens once started.</summary>
-    public ControlEndpoint(IOptions<HostSettings> settings, ControlRequestHandler handler, SessionRegistry sessions, HostEventBus events, TimeProvider time, ILogger<ControlEndpoint> log)
+    public ControlEndpoint(IOptions<HostSettings> settings, ControlRequestHandler handler, SessionRegistry sessions, HostEventBus events, TimeProvider time, ILogger<ControlEndpoint> log, ShutdownDeadline deadline)
         : this(settings, handler, sessions, events, time, log, Environment.GetEnvironmentVariable)
     {
+        _deadline = deadline;
     }
 
     /// <summary>Creates the endpoint reading <c>XDG_RUNTIME_DIR</c> from <paramref name="environment"/> (tests isolate it so).</summary>
@@ -89,7 +94,6 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
             string folder = Path.GetDirectoryName(path)!;
             // Refuses a folder another user made (the /tmp fallback is open to anyone) instead of chmod-ing it.
             OwnFiles.EnsurePrivateFolder(folder);
-            RemoveStaleSockets(folder);
             File.Delete(path);
             var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             listener.Bind(new UnixDomainSocketEndPoint(path));
@@ -104,7 +108,8 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        _accepting = Task.Run(AcceptLoopAsync, CancellationToken.None);
+        // Other hosts' sockets are looked at off the start: start-up never waits on another host.
+        _accepting = Task.Run(() => { RemoveStaleSockets(Path.GetDirectoryName(path)!); return AcceptLoopAsync(); }, CancellationToken.None);
         Listening(_log, path);
         return Task.CompletedTask;
     }
@@ -132,7 +137,7 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
 
         try
         {
-            await Task.WhenAll([.. running, _accepting ?? Task.CompletedTask]).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false);
+            await Task.WhenAll([.. running, _accepting ?? Task.CompletedTask]).WaitAsync(_deadline?.Left(StopWait) ?? StopWait, CancellationToken.None).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -229,7 +234,17 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
     /// <summary>Removes sockets whose host is gone: its process no longer exists, or nothing answers on it.</summary>
     private void RemoveStaleSockets(string folder)
     {
-        foreach (string socket in Directory.EnumerateFiles(folder, "*.sock"))
+        IEnumerable<string> sockets;
+        try
+        {
+            sockets = [.. Directory.EnumerateFiles(folder, "*.sock")];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (string socket in sockets)
         {
             if (int.TryParse(Path.GetFileNameWithoutExtension(socket), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
                 && pid != Environment.ProcessId
@@ -241,23 +256,34 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
 
             if (pid != Environment.ProcessId)
             {
-                File.Delete(socket);
-                StaleSocketRemoved(_log, socket);
+                try
+                {
+                    File.Delete(socket);
+                    StaleSocketRemoved(_log, socket);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Gone already, or not ours to remove: the CLI skips it either way.
+                }
             }
         }
     }
 
+    /// <summary>
+    /// Whether a host listens on <paramref name="socket"/>. The connect never waits: a host that is stopped (SIGSTOP)
+    /// with a full backlog would hold a blocking one for ever; its kernel says "would block", which means someone listens.
+    /// </summary>
     private static bool Answers(string socket)
     {
         try
         {
-            using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { Blocking = false };
             probe.Connect(new UnixDomainSocketEndPoint(socket));
             return true;
         }
-        catch (SocketException)
+        catch (SocketException ex)
         {
-            return false;
+            return ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress or SocketError.TryAgain;
         }
     }
 

@@ -32,6 +32,7 @@ internal static class ControlEvents
             At = f.At,
         }),
         ContextFillChanged u => (ControlMethods.UsageEventName, new UsageEvent { SessionId = u.SessionId, UsedTokens = u.UsedTokens, ContextWindow = u.ContextWindow, At = u.At }),
+        EventsDropped d => (ControlMethods.DroppedEventName, new DroppedEvent { Count = d.Count, At = d.At }),
         _ => null,
     };
 }

@@ -17,5 +17,6 @@ namespace AcpHost.Control;
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(ForkEvent))]
 [JsonSerializable(typeof(UsageEvent))]
+[JsonSerializable(typeof(DroppedEvent))]
 [JsonSerializable(typeof(CompactionEvent))]
 public sealed partial class ControlJsonContext : JsonSerializerContext;

@@ -9,23 +9,35 @@ using RpcRequestId = StreamJsonRpc.RequestId;
 namespace AcpHost.Control;
 
 /// <summary>
-/// StreamJsonRpc's newline-delimited framing (LF written, a trailing CR dropped, blank lines skipped) with the two
-/// things the control wire promises on top (protocol/README.md, "Control endpoint"): no line longer than the cap is
-/// buffered (StreamJsonRpc's own reader would wait for its end however long it grows), and a bad line is answered with
-/// the JSON-RPC error the relay gives for it (<c>-32700</c>, <c>-32600</c>) and the connection goes on, where
-/// StreamJsonRpc would close it. Lines are checked by the relay's classifier before StreamJsonRpc decodes them. A client
-/// takes every notification here, whatever its method (StreamJsonRpc has no catch-all handler, and the client must see
-/// events a newer host adds).
+/// StreamJsonRpc's newline-delimited framing (LF written, as on stdio, a trailing CR dropped, blank lines skipped) with
+/// the two things the control wire promises on top (protocol/README.md, "Control endpoint"): no line longer than the cap
+/// is buffered (StreamJsonRpc's own reader would wait for its end however long it grows), and a bad message is answered
+/// with the JSON-RPC error for it and the connection goes on, where StreamJsonRpc would close it: lines are checked by the
+/// relay's classifier, and on the endpoint by <see cref="ControlMessageCheck"/>, before StreamJsonRpc decodes them, and
+/// a message its formatter still cannot read is answered too. A client takes every notification here, whatever its
+/// method (StreamJsonRpc has no catch-all handler, and the client must see events a newer host adds).
 /// </summary>
-internal sealed class ControlLineHandler(
-    IDuplexPipe pipe,
-    IJsonRpcMessageTextFormatter formatter,
-    long maxLineBytes,
-    bool answerBadInput,
-    Func<string, JsonElement, ValueTask>? onNotification)
-    : NewLineDelimitedMessageHandler(pipe, formatter)
+internal sealed class ControlLineHandler : NewLineDelimitedMessageHandler
 {
+    private readonly long _maxLineBytes;
+    private readonly bool _answerBadInput;
+    private readonly Func<string, JsonElement, ValueTask>? _onNotification;
     private bool _skippingOversized;
+
+    /// <param name="pipe">The connection.</param>
+    /// <param name="formatter">StreamJsonRpc's formatter.</param>
+    /// <param name="maxLineBytes">The longest line read.</param>
+    /// <param name="answerBadInput">Answer bad messages with their error (the endpoint) or ignore them (a client).</param>
+    /// <param name="onNotification">Given every notification received, in order, instead of a registered handler.</param>
+    public ControlLineHandler(IDuplexPipe pipe, IJsonRpcMessageTextFormatter formatter, long maxLineBytes, bool answerBadInput, Func<string, JsonElement, ValueTask>? onNotification)
+        : base(pipe, formatter)
+    {
+        // StreamJsonRpc writes CR LF by default; the control wire, as the protocol everywhere, ends lines in LF alone.
+        NewLine = NewLineStyle.Lf;
+        _maxLineBytes = maxLineBytes;
+        _answerBadInput = answerBadInput;
+        _onNotification = onNotification;
+    }
 
     /// <inheritdoc/>
     protected override async ValueTask<JsonRpcMessage?> ReadCoreAsync(CancellationToken cancellationToken)
@@ -45,7 +57,7 @@ internal sealed class ControlLineHandler(
                     return null;
                 }
 
-                if (buffer.Length > maxLineBytes)
+                if (buffer.Length > _maxLineBytes)
                 {
                     // Drop what came so far and everything up to the next LF; answer once, as the relay does.
                     reader.AdvanceTo(buffer.End);
@@ -100,20 +112,35 @@ internal sealed class ControlLineHandler(
             return null;
         }
 
-        if (onNotification is not null && info.Kind == MessageKind.Notification)
+        if (_onNotification is not null && info.Kind == MessageKind.Notification)
         {
             // Every notification, of whatever method, in order; the read waits while the taker is full (backpressure).
-            await onNotification(info.Method!, Params(line)).ConfigureAwait(false);
+            await _onNotification(info.Method!, Params(line)).ConfigureAwait(false);
             return null;
         }
 
-        return Formatter.Deserialize(line);
+        if (_answerBadInput && ControlMessageCheck.Problem(info, line) is { } problem)
+        {
+            await AnswerAsync(info.Kind == MessageKind.Request ? info.Id : null, problem.Code, problem.Message, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        try
+        {
+            return Formatter.Deserialize(line);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or ArgumentException or FormatException)
+        {
+            // Whatever else StreamJsonRpc cannot read would end the connection: it costs this message only.
+            await AnswerAsync(info.Kind == MessageKind.Request ? info.Id : null, JsonRpcErrorCodes.InvalidRequest, "Invalid request: " + ex.Message, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
     }
 
     // The params copied out of the line (whose memory the pipe reuses); missing params are Undefined.
     private static JsonElement Params(ReadOnlySequence<byte> line)
     {
-        var reader = new Utf8JsonReader(line);
+        var reader = new Utf8JsonReader(line, JsonDepth.Reader);
         using JsonDocument document = JsonDocument.ParseValue(ref reader);
         return document.RootElement.TryGetProperty("params"u8, out JsonElement value) ? value.Clone() : default;
     }
@@ -123,7 +150,7 @@ internal sealed class ControlLineHandler(
 
     private async ValueTask AnswerAsync(AcpHost.Relay.Protocol.RequestId? id, int code, string message, CancellationToken cancellationToken)
     {
-        if (!answerBadInput)
+        if (!_answerBadInput)
         {
             return;
         }

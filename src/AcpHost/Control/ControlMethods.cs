@@ -20,4 +20,10 @@ public static class ControlMethods
 
     /// <summary>Notification: a session's context fill changed (params: <see cref="UsageEvent"/>).</summary>
     public const string UsageEventName = "event/usage";
+
+    /// <summary>
+    /// Notification: events this subscriber was not given because it lagged too far behind (params: <see cref="DroppedEvent"/>),
+    /// in the place where they would have been. Compactions and forks among them are in the ledgers.
+    /// </summary>
+    public const string DroppedEventName = "event/dropped";
 }

@@ -39,8 +39,7 @@ public sealed partial class ControlRequestHandler(
             served.Register();
             rpc.StartListening();
 
-            // Stopping, or a subscriber dropped for lagging: disposing closes the pipe, so a write stuck on a peer that
-            // reads nothing ends too.
+            // Stopping: disposing closes the pipe, so a write stuck on a peer that reads nothing ends too.
             using (connection.Token.Register(rpc.Dispose))
             {
                 await rpc.Completion.ConfigureAwait(false);
@@ -104,9 +103,14 @@ public sealed partial class ControlRequestHandler(
             throw new LocalRpcException("The agent is gone: " + ex.Message) { ErrorCode = JsonRpcErrorCodes.InternalError };
         }
 
-        return result.Succeeded
-            ? new ControlForkResult { SessionId = result.SessionId!, ParentSessionId = sessionId }
-            : throw AgentRefusal(result.Error!.Value);
+        if (!result.Succeeded)
+        {
+            // Said here as well: whoever asked is another program, and the host's log should tell the same story.
+            ForkRefused(log, sessionId, result.Error!.Value.GetRawText());
+            throw AgentRefusal(result.Error!.Value);
+        }
+
+        return new ControlForkResult { SessionId = result.SessionId!, ParentSessionId = sessionId };
     }
 
     // The agent's own error, passed on with its code, message and data.
@@ -122,9 +126,12 @@ public sealed partial class ControlRequestHandler(
 
     internal ILogger Log => log;
 
+    [LoggerMessage(EventId = 512, Level = LogLevel.Warning, Message = "The agent refused to fork {SessionId} for a control client: {Error}")]
+    private static partial void ForkRefused(ILogger logger, string sessionId, string error);
+
     [LoggerMessage(EventId = 511, Level = LogLevel.Information, Message = "A control client subscribed to events")]
     internal static partial void Subscribed(ILogger logger);
 
-    [LoggerMessage(EventId = 510, Level = LogLevel.Warning, Message = "Dropped a control subscriber that fell behind")]
-    internal static partial void SubscriberDropped(ILogger logger);
+    [LoggerMessage(EventId = 510, Level = LogLevel.Warning, Message = "A control subscriber fell behind: {Count} event(s) were not kept for it (it is told so)")]
+    internal static partial void SubscriberLagged(ILogger logger, int count);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
 using System.Text.Json;
+using AcpHost.Relay.Protocol;
 using Nerdbank.Streams;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;
@@ -57,6 +58,6 @@ public sealed class ControlRpc : JsonRpc
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "No IProgress<T>, IAsyncEnumerable<T> or marshalable object crosses the control wire, so no generic type is closed at run time.")]
     private static SystemTextJsonFormatter CreateFormatter() => new()
     {
-        JsonSerializerOptions = new JsonSerializerOptions { TypeInfoResolver = ControlJsonContext.Default },
+        JsonSerializerOptions = new JsonSerializerOptions { TypeInfoResolver = ControlJsonContext.Default, MaxDepth = JsonDepth.Max },
     };
 }

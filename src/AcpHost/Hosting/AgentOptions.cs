@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace AcpHost.Hosting;
 
@@ -46,4 +47,16 @@ public sealed class AgentOptions
 
     /// <summary>How long a first-use npm install may take. Default 15 minutes.</summary>
     public TimeSpan InstallTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Throws <see cref="OptionsValidationException"/> naming every setting the host cannot use.</summary>
+    public AgentOptions Checked()
+    {
+        var failures = new List<string>();
+        if (!SettingBounds.IsTiming(InstallTimeout, zeroAllowed: false))
+        {
+            failures.Add("Agent:InstallTimeout must be above 0 and at most a day");
+        }
+
+        return failures.Count == 0 ? this : throw new OptionsValidationException(Section, typeof(AgentOptions), failures);
+    }
 }

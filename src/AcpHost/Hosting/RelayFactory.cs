@@ -10,8 +10,8 @@ namespace AcpHost.Hosting;
 
 /// <summary>
 /// Builds the relay the host runs: the process's stdio on one side, the agent on the other, ACP's dialect, the
-/// features' interceptors, agent recovery when restarts are allowed, the message trace when one is asked for, the counters telemetry reads; and
-/// attaches it as the outlet features send through outside an interception.
+/// features' interceptors, agent recovery when restarts are allowed, the message trace when one is asked for, the counters telemetry reads,
+/// the watchdog that holds the host to its shutdown bound; and attaches it as the outlet features send through outside an interception.
 /// </summary>
 internal sealed class RelayFactory(
     StdioStreams stdio,
@@ -22,6 +22,7 @@ internal sealed class RelayFactory(
     IOptions<HostSettings> settings,
     ClientChannel clientChannel,
     RelayCounters counters,
+    ShutdownWatchdog watchdog,
     ILoggerFactory loggerFactory)
 {
     /// <summary>The trace file the settings ask for, or null; the caller disposes it once the relay has ended.</summary>
@@ -40,6 +41,7 @@ internal sealed class RelayFactory(
             Trace = trace,
             Log = loggerFactory.CreateLogger<JsonRpcRelay>(),
             Counters = counters,
+            Ending = watchdog.Arm,
         });
         clientChannel.Attach(relay);
         return relay;

@@ -45,7 +45,7 @@ public static class RelayHost
             // The agent starts first: its own start-up (node, then its native child) is most of the editor's wait for
             // `initialize`, and it needs nothing of the host but configuration. Building the logger and the host
             // (some 40 ms on two cores) then overlaps with it instead of coming before it.
-            IOptions<AgentOptions> agentOptions = Options.Create(AgentOptions.From(configuration));
+            IOptions<AgentOptions> agentOptions = Options.Create(AgentOptions.From(configuration).Checked());
             var installer = new AgentInstaller(agentOptions, Options.Create(new HostSettings { DataDir = dataDir }), loggers.CreateLogger<AgentInstaller>());
             var launcher = new AgentLauncher(new AgentLaunchResolver(agentOptions, installer), new HostState(TimeProvider.System), loggers, relayOptions.ReadSpin);
             await using var startup = new AgentStartup(launcher);
@@ -100,12 +100,16 @@ public static class RelayHost
 
         builder.Services.AddSingleton(stdio);
         builder.Services.AddSingleton<ExitStatus>();
+        builder.Services.AddSingleton<ShutdownDeadline>();
+        builder.Services.AddSingleton<ShutdownWatchdog>();
         builder.Services.AddSingleton(installer);
         builder.Services.AddSingleton(launcher);
         builder.Services.AddSingleton(startup);
         builder.Services.AddOptions<RestartOptions>()
             .Bind(configuration.GetSection(RestartOptions.Section))
-            .Validate(options => options.MaxRestarts >= 0 && options.Window > TimeSpan.Zero && options.Delays.All(d => d >= TimeSpan.Zero), "Agent:Restart settings must not be negative")
+            .Validate(
+                options => options.MaxRestarts >= 0 && SettingBounds.IsTiming(options.Window, zeroAllowed: false) && options.Delays.All(d => SettingBounds.IsTiming(d)),
+                "Agent:Restart settings must not be negative, nor more than a day")
             .ValidateOnStart();
         builder.Services.AddSingleton(services => new RestartPolicy(services.GetRequiredService<IOptions<RestartOptions>>().Value, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ClientChoices>();
@@ -123,7 +127,11 @@ public static class RelayHost
         builder.Services.AddSingleton(launcher.State);
         builder.Services.AddSingleton<HostEventBus>();
         builder.Services.AddSingleton<RelayCounters>();
-        builder.Services.Configure<CompactionOptions>(configuration.GetSection(CompactionOptions.Section));
+        builder.Services.AddOptions<CompactionOptions>()
+            .Bind(configuration.GetSection(CompactionOptions.Section))
+            .Validate(options => SettingBounds.IsTiming(options.PollInterval, zeroAllowed: false), "Compaction:PollInterval must be above 0 and at most a day")
+            .Validate(options => SettingBounds.IsTiming(options.TranscriptWait), "Compaction:TranscriptWait must not be negative, nor more than a day")
+            .ValidateOnStart();
         builder.Services.AddSingleton(new CompactionLedger(dataDir));
         builder.Services.AddSingleton<SessionTurns>();
         builder.Services.AddSingleton<CompactionRecorder>();

@@ -29,10 +29,9 @@ public static class RelaySettings
             failures.Add("Relay:MaxMessageBytes must be between 1 KiB and 1 GiB");
         }
 
-        if (options.ShutdownGrace < TimeSpan.Zero || options.DrainTimeout < TimeSpan.Zero
-            || options.RestartWaitTimeout < TimeSpan.Zero || options.RestoreTimeout < TimeSpan.Zero || options.HostRequestTimeout < TimeSpan.Zero)
+        if (!new[] { options.ShutdownGrace, options.DrainTimeout, options.RestartWaitTimeout, options.RestoreTimeout, options.HostRequestTimeout }.All(t => SettingBounds.IsTiming(t)))
         {
-            failures.Add("Relay timings must not be negative");
+            failures.Add("Relay timings must not be negative, nor more than a day");
         }
 
         if (options.ReadSpinMicroseconds is < 0 or > RelayOptions.MaxReadSpinMicroseconds)

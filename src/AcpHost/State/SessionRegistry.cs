@@ -88,8 +88,9 @@ public sealed class SessionRegistry(HostEventBus? events = null, TimeProvider? t
     }
 
     /// <summary>
-    /// Forgets a session the agent no longer has (lost in a restart): it is no longer live, for <c>acphost ps</c> and the
-    /// control endpoint alike. Reopened by the client, it is recorded again.
+    /// Forgets a session the agent no longer has (lost in a restart, closed or deleted by the client): it is no longer
+    /// live, for <c>acphost ps</c> and the control endpoint alike, nor reopened after a restart. Reopened by the client,
+    /// it is recorded again.
     /// </summary>
     public void Forget(string sessionId) => _sessions.TryRemove(sessionId, out _);
 

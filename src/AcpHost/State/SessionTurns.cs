@@ -62,22 +62,31 @@ public sealed class SessionTurns
     }
 
     /// <summary>
+    /// Raised by <see cref="AgentReplaced"/>: whatever else follows turns (the fork before auto-compact) starts again
+    /// from no turn running.
+    /// </summary>
+    public event Action? Replaced;
+
+    /// <summary>
     /// The agent died and a new one took the sessions back: the host answered every prompt in flight with an error
     /// itself (those answers pass no interceptor), no /compact sent to the old agent will compact, and no v2 turn of the
     /// old agent will report its end. Returns the sessions that were in a turn.
     /// </summary>
     public IReadOnlyCollection<string> AgentReplaced()
     {
+        HashSet<string> interrupted;
         lock (_lock)
         {
-            var interrupted = new HashSet<string>(_prompts.Values, StringComparer.Ordinal);
+            interrupted = new HashSet<string>(_prompts.Values, StringComparer.Ordinal);
             interrupted.UnionWith(_running);
             _prompts.Clear();
             _compactsAwaited.Clear();
             _running.Clear();
             _generation++;
-            return interrupted;
         }
+
+        Replaced?.Invoke();
+        return interrupted;
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using AcpHost.Events;
 using AcpHost.Hosting;
 using AcpHost.Relay.Relay;
+using AcpHost.State;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,7 +16,7 @@ namespace AcpHost.Telemetry;
 /// the caller names nothing of them, and this method is never inlined into it, so with telemetry off the JIT never
 /// compiles a line that would load an OpenTelemetry assembly.
 /// </summary>
-public static class TelemetryRegistration
+public static partial class TelemetryRegistration
 {
     /// <summary>Registers the exporter, the metrics and the subscriber.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -28,12 +29,25 @@ public static class TelemetryRegistration
         // The exporter and the metrics belong to the service, not to the container: the container would dispose them
         // at exit on its own thread, and shutting an exporter down waits for an unreachable collector. The service
         // flushes within the grace and lets go of them off the exit path.
-        services.AddSingleton(sp =>
+        services.AddSingleton<IHostedService>(sp =>
         {
             ExportProblems problems = ExportProblems.Start(sp.GetRequiredService<ILoggerFactory>().CreateLogger<ExportProblems>(), sp.GetRequiredService<TimeProvider>());
+            OtlpExport export;
+            try
+            {
+                export = new OtlpExport(AgentOptions.From(configuration));
+            }
+            catch (Exception ex) when (TelemetrySwitch.IsRefusedSetting(ex))
+            {
+                // The user's OTEL_* settings must never keep the relay from starting: telemetry is off, and says why.
+                problems.Dispose();
+                TelemetryUnavailable(sp.GetRequiredService<ILogger<TelemetryService>>(), ex.GetType().Name, ex.Message);
+                return new TelemetryOff();
+            }
+
             return new TelemetryService(
                 sp.GetRequiredService<HostEventBus>(),
-                new OtlpExport(AgentOptions.From(configuration)),
+                export,
                 new HostMetrics(options.PerSessionMetrics, sp.GetRequiredService<RelayCounters>()),
                 options,
                 sp.GetRequiredService<IOptions<RelayOptions>>(),
@@ -41,8 +55,11 @@ public static class TelemetryRegistration
                 sp.GetRequiredService<ILogger<TelemetryService>>())
             {
                 Problems = problems,
+                Deadline = sp.GetService<ShutdownDeadline>(),
             };
         });
-        services.AddHostedService(sp => sp.GetRequiredService<TelemetryService>());
     }
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Telemetry is off: the OpenTelemetry SDK refused its settings ({Kind}: {Reason}); the relay runs without it")]
+    private static partial void TelemetryUnavailable(ILogger logger, string kind, string reason);
 }

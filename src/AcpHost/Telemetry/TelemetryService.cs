@@ -1,5 +1,6 @@
 using AcpHost.Events;
 using AcpHost.Relay.Relay;
+using AcpHost.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,7 +31,10 @@ public sealed partial class TelemetryService(
     /// <summary>The listener to the SDK's complaints, started before the exporter; let go of with the service.</summary>
     public ExportProblems? Problems { get; init; }
 
-    /// <summary>Times the bus cut the exporter off (it fell more than a queue behind); each may have lost events.</summary>
+    /// <summary>When the host must be gone once it ends: the last flush fits before it.</summary>
+    public ShutdownDeadline? Deadline { get; init; }
+
+    /// <summary>Times the exporter fell more than a queue behind and events were not kept for it (fills never count).</summary>
     public long Gaps => Interlocked.Read(ref _gaps);
 
     /// <inheritdoc/>
@@ -47,8 +51,8 @@ public sealed partial class TelemetryService(
     {
         // The events published so far are read to the end, then the loop ends; the held compactions go out as they are.
         Volatile.Read(ref _subscription)?.Dispose();
-        TimeSpan grace = relayOptions.Value.ShutdownGrace;
-        if (await Task.WhenAny(_loop, Task.Delay(grace, time, cancellationToken)).ConfigureAwait(false) != _loop)
+        TimeSpan grace = Deadline?.Left(relayOptions.Value.ShutdownGrace) ?? relayOptions.Value.ShutdownGrace;
+        if (await Task.WhenAny(_loop, Task.Delay(grace / 2, time, cancellationToken)).ConfigureAwait(false) != _loop)
         {
             await _stop.CancelAsync().ConfigureAwait(false);
         }
@@ -61,7 +65,8 @@ public sealed partial class TelemetryService(
         // The exporter waits for an unreachable collector (OTEL_EXPORTER_OTLP_TIMEOUT, 10 s by default, and retries): the
         // flush is given the grace and no more, off this thread, and whatever it did not send is lost with the process.
         // A collector that failed within the last minute is not waited for at all beyond a moment: the user's editor
-        // should not wait on it to close the host.
+        // should not wait on it to close the host. Either way the flush ends within what the host's shutdown leaves.
+        grace = Deadline?.Left(grace) ?? grace;
         if (Problems?.LastProblemAt is { } failedAt && time.GetUtcNow() - failedAt < TimeSpan.FromMinutes(1))
         {
             grace = TimeSpan.FromMilliseconds(Math.Min(grace.TotalMilliseconds, 500));
@@ -115,6 +120,10 @@ public sealed partial class TelemetryService(
             case ContextFillChanged fill:
                 metrics.Fill(fill);
                 break;
+            case EventsDropped dropped:
+                Interlocked.Increment(ref _gaps);
+                FellBehind(log, dropped.Count);
+                break;
         }
     }
 
@@ -138,10 +147,11 @@ public sealed partial class TelemetryService(
         CancellationToken stop = _stop.Token;
         while (!stop.IsCancellationRequested)
         {
-            HostEventBus.Subscription subscription = Volatile.Read(ref _subscription)!;
             try
             {
-                await ReadAsync(subscription, stop).ConfigureAwait(false);
+                // Ends when StopAsync has completed the subscription and everything published before was read.
+                await ReadAsync(Volatile.Read(ref _subscription)!, stop).ConfigureAwait(false);
+                return;
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -151,18 +161,7 @@ public sealed partial class TelemetryService(
             {
                 // Telemetry must never take the host down: log, and go on with the next event.
                 HandleFailed(log, ex);
-                continue;
             }
-
-            if (!subscription.Dropped.IsCancellationRequested)
-            {
-                return; // Stopped: the subscription was completed by StopAsync.
-            }
-
-            // Cut off for falling behind: count the gap, say so, and listen again.
-            Interlocked.Increment(ref _gaps);
-            CutOff(log, HostEventBus.QueueLength);
-            Volatile.Write(ref _subscription, events.Subscribe());
         }
     }
 
@@ -207,8 +206,8 @@ public sealed partial class TelemetryService(
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Telemetry on: events and metrics exported over OTLP (OTEL_EXPORTER_OTLP_* settings)")]
     private static partial void Started(ILogger logger);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Telemetry fell more than {QueueLength} events behind and was cut off; events may be missing from the export")]
-    private static partial void CutOff(ILogger logger, int queueLength);
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Telemetry fell behind the host's events: {Count} event(s) were not kept for it and are missing from the export")]
+    private static partial void FellBehind(ILogger logger, int count);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Telemetry could not export an event")]
     private static partial void HandleFailed(ILogger logger, Exception exception);

@@ -39,6 +39,15 @@ public static class TelemetrySwitch
         return EndpointVariables.Any(name => !string.IsNullOrWhiteSpace(environment(name)));
     }
 
+    /// <summary>
+    /// Whether <paramref name="exception"/> is the OpenTelemetry SDK refusing the user's <c>OTEL_*</c> settings while an
+    /// exporter is built (a header without '=', an interval of 0, a certificate file that is not there): said to the
+    /// user, never a crash.
+    /// </summary>
+    public static bool IsRefusedSetting(Exception exception) =>
+        exception is ArgumentException or IOException or InvalidOperationException or FormatException or NotSupportedException
+            or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException;
+
     /// <summary>The <c>Telemetry</c> section, bound.</summary>
     public static TelemetryOptions Options(IConfiguration configuration)
     {

@@ -44,9 +44,12 @@ public sealed partial class RawHost : IAsyncDisposable
     }
 
     /// <summary>Starts <c>acphost run --data-dir DATA -- AGENT...</c>.</summary>
-    public static RawHost Start(string dataDir, params string[] agent)
+    public static RawHost Start(string dataDir, params string[] agent) => Start(dataDir, [], agent);
+
+    /// <summary>Starts <c>acphost run --data-dir DATA OPTIONS... -- AGENT...</c>.</summary>
+    public static RawHost Start(string dataDir, string[] options, params string[] agent)
     {
-        ProcessStartInfo info = HostCommand.StartInfo(["run", "--data-dir", dataDir, "--", .. agent], environment: null);
+        ProcessStartInfo info = HostCommand.StartInfo(["run", "--data-dir", dataDir, .. options, "--", .. agent], environment: null);
         return new RawHost(Process.Start(info)!);
     }
 

@@ -137,7 +137,7 @@ public sealed class ControlClientTests : IDisposable
     public async Task StatusAsync_HostNeverAnswers_ThrowsTimeoutException()
     {
         await using var host = FakeControlServer.Start(Run, ControlSamples.Host(4242, _dir), silent: true);
-        await using ControlClient client = await ControlClient.ConnectAsync(host.SocketPath, TimeSpan.FromMilliseconds(200));
+        await using ControlClient client = await ControlClient.ConnectAsync(host.SocketPath, TimeSpan.FromSeconds(1));
 
         var error = await Assert.ThrowsAsync<TimeoutException>(() => client.StatusAsync());
 

@@ -53,7 +53,7 @@ public sealed class ControlEndpointTests : IAsyncDisposable
     private static async Task<JsonElement> AskAsync(Socket socket, StreamReader reader, string request)
     {
         await socket.SendAsync(Encoding.UTF8.GetBytes(request + "\n"));
-        string? line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        string? line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return JsonDocument.Parse(line ?? throw new InvalidOperationException("connection closed")).RootElement.Clone();
     }
 
@@ -109,6 +109,79 @@ public sealed class ControlEndpointTests : IAsyncDisposable
         }
     }
 
+    [Theory(Timeout = Timeout)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"session/fork","params":{"sessionId":42}}""", -32602, 5)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"session/fork","params":{"sessionId":"s","messageId":{}}}""", -32602, 5)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"session/fork","params":["s"]}""", -32602, 5)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"host/status","params":"x"}""", -32600, 5)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"host/status","params":42}""", -32600, 5)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"host/status","params":{"unexpected":1}}""", -32602, 5)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"session/fork","params":{"sessionId":"s","extra":[1]}}""", -32002, 5)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"events/subscribe","params":true}""", -32600, 5)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"result":{}}""", -32600, null)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"error":{"code":1,"message":"x"}}""", -32600, null)]
+    [InlineData("""{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":{}}}""", -32602, null)]
+    [InlineData("""{"jsonrpc":"2.0","method":"$/cancelRequest","params":"x"}""", -32600, null)]
+    [InlineData("""{"jsonrpc":"2.0","method":"$/cancelRequest"}""", -32602, null)]
+    public async Task BadMessage_IsAnsweredWithAnErrorAndTheConnectionServesTheNextRequest(string bad, int code, int? id)
+    {
+        await _endpoint.StartAsync(CancellationToken.None);
+        (Socket socket, StreamReader reader) = await ConnectAsync(_endpoint.SocketPath!);
+        using (socket)
+        {
+            JsonElement error = await AskAsync(socket, reader, bad);
+            JsonElement status = await AskAsync(socket, reader, """{"jsonrpc":"2.0","id":9,"method":"host/status"}""");
+
+            Assert.Equal(code, error.GetProperty("error").GetProperty("code").GetInt32());
+            Assert.Equal(id, error.GetProperty("id").ValueKind == JsonValueKind.Null ? null : error.GetProperty("id").GetInt32());
+            Assert.Equal(9, status.GetProperty("id").GetInt32());
+            Assert.Equal(Environment.ProcessId, status.GetProperty("result").GetProperty("pid").GetInt32());
+        }
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Answers_EndInLfAlone()
+    {
+        await _endpoint.StartAsync(CancellationToken.None);
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(_endpoint.SocketPath!));
+        await socket.SendAsync(Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"host/status\"}\ngarbage\n"));
+
+        var received = new List<byte>();
+        var buffer = new byte[65536];
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (received.Count(b => b == (byte)'\n') < 2)
+        {
+            int read = await socket.ReceiveAsync(buffer, SocketFlags.None, bounded.Token);
+            Assert.True(read > 0, "the connection closed");
+            received.AddRange(buffer.AsSpan(0, read));
+        }
+
+        Assert.DoesNotContain((byte)'\r', received);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Fork_AgentRefuses_TheAgentsErrorGoesBackAsItIsAndIsLogged()
+    {
+        // A live session the agent cannot fork yet (never prompted: no transcript): its -32002 is the agent's, not the
+        // host's "not relayed", which alone carries data.reason.
+        _sessions.Open(new SessionInfo("s-new", "/work", DateTimeOffset.UtcNow, "session/new", null));
+        var outlet = new AcpHost.Tests.Features.Recovery.ScriptedOutlet { Answer = (_, _) => """{"error":{"code":-32002,"message":"Resource not found","data":{"uri":"s-new"}}}""" };
+        var client = new ClientChannel();
+        client.Attach(outlet);
+        var handler = new ControlRequestHandler(Options.Create(new HostSettings { DataDir = _folder }), new HostState(TimeProvider.System), _sessions,
+            new ForkService(_sessions, TimeProvider.System), client, _events, TimeProvider.System, _handlerLog);
+
+        var refusal = await Assert.ThrowsAsync<StreamJsonRpc.LocalRpcException>(() => handler.ForkAsync(new ControlForkParams { SessionId = "s-new" }, CancellationToken.None));
+        var unknown = await Assert.ThrowsAsync<StreamJsonRpc.LocalRpcException>(() => handler.ForkAsync(new ControlForkParams { SessionId = "s-gone" }, CancellationToken.None));
+
+        Assert.Equal((-32002, "Resource not found"), (refusal.ErrorCode, refusal.Message));
+        Assert.Equal("""{"uri":"s-new"}""", ((JsonElement)refusal.ErrorData!).GetRawText());
+        Assert.True(_handlerLog.Contains(LogLevel.Warning, "The agent refused to fork s-new"));
+        Assert.Equal(-32002, unknown.ErrorCode);
+        Assert.Equal("""{"sessionId":"s-gone","reason":"not_relayed"}""", JsonSerializer.Serialize((SessionErrorData)unknown.ErrorData!, ControlJsonContext.Default.SessionErrorData));
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task Subscribe_ReceivesEventsUntilItDisconnects()
     {
@@ -120,32 +193,43 @@ public sealed class ControlEndpointTests : IAsyncDisposable
 
             _sessions.Open(new SessionInfo("s-1", "/w", DateTimeOffset.UtcNow, "session/new", null));
             await WaitUntilAsync(() => { _sessions.RecordUsage("s-1", 42, 100); return Task.FromResult(true); });
-            string? line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            string? line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
             JsonElement usage = JsonDocument.Parse(line!).RootElement;
             Assert.Equal("event/usage", usage.GetProperty("method").GetString());
             Assert.Equal(("s-1", 42L), (usage.GetProperty("params").GetProperty("sessionId").GetString(), usage.GetProperty("params").GetProperty("usedTokens").GetInt64()));
         }
     }
 
-    [Fact(Timeout = Timeout)]
-    public async Task SlowSubscriber_IsDroppedAndPublishingNeverBlocks()
+    [Fact(Timeout = 60_000)]
+    public async Task SlowSubscriber_AfterAFloodOfFills_StillGetsTheForkThatFollowedAndPublishingNeverBlocks()
     {
         await _endpoint.StartAsync(CancellationToken.None);
         (Socket socket, StreamReader reader) = await ConnectAsync(_endpoint.SocketPath!);
         using (socket)
         {
             await AskAsync(socket, reader, """{"jsonrpc":"2.0","id":1,"method":"events/subscribe"}""");
-            var big = new ContextFillChanged { SessionId = new string('x', 4000), UsedTokens = 1, At = DateTimeOffset.UnixEpoch };
 
-            // Nobody reads: the socket buffers fill, then the subscriber's queue, then it is cut off.
+            // Nobody reads while 50,000 fills come (big ones, so the socket's buffers fill): they are kept one per
+            // session, and the fork after them is not lost (it used to cut the subscriber off after 1,024).
             var clock = Stopwatch.StartNew();
-            for (int i = 0; i < 20_000; i++)
+            for (int i = 0; i < 50_000; i++)
             {
-                _events.Publish(big);
+                _events.Publish(new ContextFillChanged { SessionId = new string('x', 4000) + (i % 2), UsedTokens = i, At = DateTimeOffset.UnixEpoch });
             }
 
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"publishing took {clock.Elapsed}");
-            await WaitUntilAsync(() => Task.FromResult(_handlerLog.Contains(LogLevel.Warning, "Dropped a control subscriber")));
+            _events.Publish(new SessionForked { SessionId = "child", ParentSessionId = "parent", Reason = ForkReasons.Command, At = DateTimeOffset.UnixEpoch });
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"publishing took {clock.Elapsed}");
+
+            string? line;
+            do
+            {
+                line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            while (line is not null && !line.Contains("\"event/fork\"", StringComparison.Ordinal));
+
+            Assert.NotNull(line);
+            Assert.Equal("child", JsonDocument.Parse(line).RootElement.GetProperty("params").GetProperty("sessionId").GetString());
+            Assert.False(_handlerLog.Contains(LogLevel.Warning, "fell behind"));
         }
     }
 
@@ -162,8 +246,58 @@ public sealed class ControlEndpointTests : IAsyncDisposable
 
         await _endpoint.StartAsync(CancellationToken.None);
 
-        Assert.False(File.Exists(stale));
+        // Looked at off the start, which waits on no other host.
+        await Conditions.UntilAsync(() => !File.Exists(stale), TimeSpan.FromSeconds(30), "the stale socket removed");
         Assert.True(File.Exists(_endpoint.SocketPath));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Start_SocketOfAStoppedHostWithAFullBacklog_DoesNotHoldTheStartAndIsKept()
+    {
+        // What a stopped host (SIGSTOP) leaves: its process is there, its socket listens, nobody accepts, and the
+        // backlog is full, so a blocking connect waits for ever. The endpoint's start must not wait on it.
+        string folder = Path.Combine(_folder, "rt", "acphost");
+        Directory.CreateDirectory(folder);
+        using Process stopped = Process.Start(new ProcessStartInfo("sleep", "600"))!;
+        string stuck = Path.Combine(folder, stopped.Id + ".sock");
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(stuck));
+        listener.Listen(1);
+        var queued = new List<Socket>();
+        try
+        {
+            while (true)
+            {
+                var waiting = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { Blocking = false };
+                queued.Add(waiting);
+                try
+                {
+                    waiting.Connect(new UnixDomainSocketEndPoint(stuck));
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
+                {
+                    break; // the backlog is full
+                }
+            }
+
+            Task starting = _endpoint.StartAsync(CancellationToken.None);
+            await Conditions.UntilAsync(() => starting.IsCompleted, TimeSpan.FromSeconds(30), "the endpoint's start");
+            await starting;
+            await Conditions.UntilAsync(() => _log.Contains(LogLevel.Information, "Control endpoint listening"), TimeSpan.FromSeconds(30), "the endpoint listening");
+            (Socket socket, StreamReader reader) = await ConnectAsync(_endpoint.SocketPath!);
+            using (socket)
+            {
+                Assert.Equal(9, (await AskAsync(socket, reader, """{"jsonrpc":"2.0","id":9,"method":"host/status"}""")).GetProperty("id").GetInt32());
+            }
+
+            // A host that is only stopped is not stale: its socket stays for when it runs again.
+            Assert.True(File.Exists(stuck));
+        }
+        finally
+        {
+            queued.ForEach(socket => socket.Dispose());
+            stopped.Kill();
+        }
     }
 
     [Fact(Timeout = Timeout)]

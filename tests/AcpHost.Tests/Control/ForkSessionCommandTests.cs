@@ -95,14 +95,29 @@ public sealed class ForkSessionCommandTests : IDisposable
 
         Assert.Equal(1, exitCode);
         Assert.Equal("", stdout);
-        Assert.Equal("acphost: the fork of s-root failed: Internal error: cannot fork while a prompt is running\n", stderr);
+        Assert.Equal("acphost: the fork of s-root failed: Internal error: cannot fork while a prompt is running (error -32603)\n", stderr);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Invoke_AgentRefusesWithResourceNotFound_SaysTheAgentsReasonNotThatNoHostRelaysIt()
+    {
+        // A live session never prompted has no transcript yet: the agent answers session/fork with -32002, the code a
+        // host uses for a session it does not relay. Only the host's own refusal (data.reason) means "not relayed".
+        await using var host = FakeControlServer.Start(Run, ControlSamples.Host(4242, _dataDir, [new() { SessionId = "s-new", Cwd = "/work" }]));
+        host.ForkError = """{"code":-32002,"message":"Resource not found","data":{"uri":"s-new"}}""";
+
+        (int exitCode, string stdout, string stderr) = await RunAsync("s-new");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("", stdout);
+        Assert.Equal("acphost: the fork of s-new failed: Resource not found (error -32002)\n", stderr);
     }
 
     [Fact(Timeout = Timeout)]
     public async Task Invoke_SessionGoneBeforeTheFork_ExitsTwo()
     {
         await using var host = FakeControlServer.Start(Run, ControlSamples.Host(4242, _dataDir));
-        host.ForkError = """{"code":-32002,"message":"Session s-root is not relayed by this host","data":{"sessionId":"s-root"}}""";
+        host.ForkError = """{"code":-32002,"message":"Session s-root is not relayed by this host","data":{"sessionId":"s-root","reason":"not_relayed"}}""";
 
         (int exitCode, _, string stderr) = await RunAsync("s-root");
 

@@ -61,6 +61,22 @@ public sealed class WatchCommandTests : IDisposable
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Invoke_HostSaysEventsWereDropped_WatchSaysSoInBothViews()
+    {
+        await using var host = FakeControlServer.Start(Run, ControlSamples.Host(4242, _dataDir));
+        Task<int> watching = StartAsync("--session", "s-root");
+        await host.WaitForSubscribersAsync();
+
+        await host.PublishAsync(ControlMethods.DroppedEventName, """{"count":1234,"at":"2026-03-01T10:01:02Z"}""");
+        string line = Assert.Single(await _output.WaitForLinesAsync(1));
+        await _stop.CancelAsync();
+        await watching;
+
+        Assert.Equal($"{Clock(At)} dropped     1,234 event(s) were not sent: this watcher fell behind (compactions and forks are in the ledgers: acphost compactions, acphost sessions)", line);
+        Assert.Equal("""{"event":"dropped","count":1234,"at":"2026-03-01T10:01:02Z"}""", EventLine.Format(ControlMethods.DroppedEventName, JsonDocument.Parse("""{"count":1234,"at":"2026-03-01T10:01:02Z"}""").RootElement, null, asJson: true));
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Invoke_HostSendsEventsThenCancel_PrintsALinePerEventFlushedAndExitsZero()
     {
         await using var host = FakeControlServer.Start(Run, ControlSamples.Host(4242, _dataDir));

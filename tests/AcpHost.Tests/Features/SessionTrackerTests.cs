@@ -67,4 +67,31 @@ public class SessionTrackerTests
         Assert.Equal(990001, registry.Find("s")?.UsedTokens);
         Assert.Equal(1000000, registry.Find("s")?.ContextWindow);
     }
+
+    [Theory(Timeout = Timeout)]
+    [InlineData("session/close")]
+    [InlineData("session/delete")]
+    public async Task Tracker_ClientClosesOrDeletesASession_ItIsForgottenOnceTheAgentSaysYes(string method)
+    {
+        var registry = new SessionRegistry();
+        var log = new ListLogger<SessionTracker>();
+        await using var harness = new RelayHarness([new SessionTracker(registry, TimeProvider.System, log)]);
+        foreach ((string client, string agent) in new[]
+        {
+            ("""{"jsonrpc":"2.0","id":1,"method":"session/new","params":{"cwd":"/w","mcpServers":[]}}""", """{"jsonrpc":"2.0","id":1,"result":{"sessionId":"kept"}}"""),
+            ("""{"jsonrpc":"2.0","id":2,"method":"session/new","params":{"cwd":"/w","mcpServers":[]}}""", """{"jsonrpc":"2.0","id":2,"result":{"sessionId":"gone"}}"""),
+            ("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"" + method + "\",\"params\":{\"sessionId\":\"kept\"}}", """{"jsonrpc":"2.0","id":3,"error":{"code":-32603,"message":"busy"}}"""),
+            ("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"" + method + "\",\"params\":{\"sessionId\":\"gone\"}}", """{"jsonrpc":"2.0","id":4,"result":{}}"""),
+        })
+        {
+            await harness.ClientSayAsync(client);
+            await harness.Agent.ReadFromRelay.NextAsync();
+            await harness.Agent.SayAsync(agent);
+            await harness.ToClient.NextAsync();
+        }
+
+        // What ps lists and a restart resumes: the session the agent refused to close stays, the closed one is gone.
+        Assert.Equal(["kept"], registry.All.Select(session => session.SessionId));
+        Assert.True(log.Contains(LogLevel.Information, "Session gone"));
+    }
 }

@@ -38,7 +38,8 @@ public class RelaySettingsTests
     [InlineData("Relay:ReadSpinMicroseconds", "-1", "Relay:ReadSpinMicroseconds must be between 0 (off) and 1000")]
     [InlineData("Relay:ReadSpinMicroseconds", "1001", "Relay:ReadSpinMicroseconds must be between 0 (off) and 1000")]
     [InlineData("Relay:MaxMessageBytes", "1000", "Relay:MaxMessageBytes must be between 1 KiB and 1 GiB")]
-    [InlineData("Relay:RestoreTimeout", "-00:00:01", "Relay timings must not be negative")]
+    [InlineData("Relay:RestoreTimeout", "-00:00:01", "Relay timings must not be negative, nor more than a day")]
+    [InlineData("Relay:ShutdownGrace", "10675199.02:48:05", "Relay timings must not be negative, nor more than a day")]
     public async Task From_OutOfRange_ThrowsNamingTheSetting(string key, string value, string message)
     {
         var error = Assert.Throws<OptionsValidationException>(() => RelaySettings.From(Config((key, value))));

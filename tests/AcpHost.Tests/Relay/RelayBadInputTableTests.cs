@@ -273,7 +273,7 @@ public class RelayBadInputTableTests
         Assert.Equal(Alive, await harness.Agent.ReadFromRelay.NextAsync());
         Assert.True(harness.Log.Contains(LogLevel.Warning, "Dropped a client $/cancel_request"));
         await harness.Agent.SayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + hostId + "\",\"result\":{\"sessionId\":\"f\"}}");
-        Assert.True((await hostCall.WaitAsync(TimeSpan.FromSeconds(5))).IsSuccess);
+        Assert.True((await hostCall.WaitAsync(TimeSpan.FromSeconds(30))).IsSuccess);
     }
 
     [Fact(Timeout = Timeout)]
@@ -338,7 +338,7 @@ public class RelayBadInputTableTests
         Assert.Equal(RelayEnd.ClientClosed, outcome.End);
         Assert.Equal(1, outcome.UnansweredRequests);
         Assert.True(log.Contains(LogLevel.Information, "Client stopped reading"));
-        Assert.True(await agent.ReadFromRelay.WaitForEndAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(await agent.ReadFromRelay.WaitForEndAsync(TimeSpan.FromSeconds(30)));
         await clientIn.Writer.CompleteAsync();
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AcpHost.Acp;
 using AcpHost.Relay.Relay;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Logging;
@@ -69,6 +70,47 @@ public class RelayBadInputTests
         Assert.Equal(-32600, error.GetProperty("error").GetProperty("code").GetInt32());
         Assert.Contains("too large", error.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal("""{"jsonrpc":"2.0","method":"small"}""", await harness.Agent.ReadFromRelay.NextAsync());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task ClientLine_OverTheAgentsLineLimit_GetsTooLargeWithItsIdAndTheAgentNeverSeesIt()
+    {
+        // Longer than the agent reads (its SDK ends its input on such a line) but within the relay's own limit: the
+        // request is answered with its id and the agent gets nothing of it.
+        var dialect = new RelayDialect { Cancel = AcpDialect.Instance.Cancel, AgentMaxLineBytes = 4096 };
+        await using var harness = new RelayHarness(dialect: dialect);
+
+        await harness.ClientSayAsync($$$"""{"jsonrpc":"2.0","id":7,"method":"session/prompt","params":{"pad":"{{{new string('a', 10_000)}}}"}}""");
+        await harness.ClientSayAsync($$$"""{"jsonrpc":"2.0","method":"x","params":"{{{new string('b', 4100)}}}"}""");
+        await harness.ClientSayAsync("""{"jsonrpc":"2.0","method":"small"}""");
+
+        JsonElement error = Parse(await harness.ToClient.NextAsync());
+        Assert.Equal(7, error.GetProperty("id").GetInt32());
+        Assert.Equal(-32600, error.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Contains("too large", error.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, Parse(await harness.ToClient.NextAsync()).GetProperty("id").ValueKind);
+        Assert.Equal("""{"jsonrpc":"2.0","method":"small"}""", await harness.Agent.ReadFromRelay.NextAsync());
+        Assert.Equal(0, harness.Relay.Pending.Count);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task HostRequest_OverTheAgentsLineLimit_FailsWithoutReachingTheAgent()
+    {
+        var dialect = new RelayDialect { AgentMaxLineBytes = 4096 };
+        await using var harness = new RelayHarness(dialect: dialect);
+
+        await Assert.ThrowsAsync<AgentUnavailableException>(() =>
+            harness.Relay.RequestAgentAsync("session/fork", System.Text.Encoding.UTF8.GetBytes($$$"""{"cwd":"{{{new string('c', 5000)}}}"}"""), CancellationToken.None));
+        await harness.ClientSayAsync("""{"jsonrpc":"2.0","method":"small"}""");
+
+        Assert.Equal("""{"jsonrpc":"2.0","method":"small"}""", await harness.Agent.ReadFromRelay.NextAsync());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task AcpDialect_AgentLineLimit_IsTheAgentSdksThirtyTwoMebibytes()
+    {
+        Assert.Equal(32L * 1024 * 1024, AcpDialect.Instance.AgentMaxLineBytes);
+        await Task.CompletedTask;
     }
 
     [Fact(Timeout = Timeout)]

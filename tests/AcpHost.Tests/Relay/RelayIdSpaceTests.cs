@@ -38,7 +38,7 @@ public class RelayIdSpaceTests
 
         Assert.Equal("""{"jsonrpc":"2.0","id":1,"result":{"sessionId":"s2"}}""", await harness.ToClient.NextAsync());
         Assert.Equal("""{"jsonrpc":"2.0","id":"acphost:1","result":{"stopReason":"end_turn"}}""", await harness.ToClient.NextAsync());
-        AgentResponse forked = await hostCall.WaitAsync(TimeSpan.FromSeconds(5));
+        AgentResponse forked = await hostCall.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(forked.IsSuccess);
         Assert.Equal("fork-1", forked.Result!.Value.GetProperty("sessionId").GetString());
 
@@ -92,7 +92,7 @@ public class RelayIdSpaceTests
 
         await harness.Agent.SayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"error\":{\"code\":-32002,\"message\":\"Session not found\",\"data\":{\"sessionId\":\"nope\"}}}");
 
-        AgentResponse response = await call.WaitAsync(TimeSpan.FromSeconds(5));
+        AgentResponse response = await call.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.False(response.IsSuccess);
         Assert.Equal(-32002, response.Error!.Value.GetProperty("code").GetInt32());
     }

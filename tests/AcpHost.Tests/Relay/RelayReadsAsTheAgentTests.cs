@@ -39,7 +39,7 @@ public class RelayReadsAsTheAgentTests
         Assert.Equal(Alive, await harness.Agent.ReadFromRelay.NextAsync());
         Assert.True(harness.Log.Contains(LogLevel.Warning, "Dropped a client $/cancel_request"));
         await harness.Agent.SayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + hostId + "\",\"result\":{\"sessionId\":\"f\"}}");
-        Assert.True((await hostCall.WaitAsync(TimeSpan.FromSeconds(5))).IsSuccess);
+        Assert.True((await hostCall.WaitAsync(TimeSpan.FromSeconds(30))).IsSuccess);
     }
 
     [Fact(Timeout = Timeout)]

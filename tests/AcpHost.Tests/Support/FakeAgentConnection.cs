@@ -62,8 +62,12 @@ internal sealed class FakeAgentConnection : IAgentConnection
         _exited.TrySetResult(new AgentExit(code, stderr, KilledByHost: false));
     }
 
+    /// <summary>The grace the relay gave this agent to exit, and when it asked (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+    public (TimeSpan Grace, long At)? ShutdownAsked { get; private set; }
+
     public async Task<AgentExit> ShutdownAsync(TimeSpan grace)
     {
+        ShutdownAsked ??= (grace, System.Diagnostics.Stopwatch.GetTimestamp());
         if (ExitWhenInputCloses && await ReadFromRelay.WaitForEndAsync(grace))
         {
             await _toRelay.Writer.CompleteAsync();

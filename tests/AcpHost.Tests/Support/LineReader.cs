@@ -7,7 +7,9 @@ namespace AcpHost.Tests.Support;
 /// <summary>Reads LF-terminated lines from a pipe, as a peer of the relay would, with a timeout on every wait.</summary>
 internal sealed class LineReader(PipeReader reader)
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
+    // Generous: a line that is due arrives in microseconds on a quiet machine, and a loaded one (other builds, a busy
+    // loop beside the suite) must not fail a test that waits for it; only a bug waits this long.
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     private bool _ended;
 

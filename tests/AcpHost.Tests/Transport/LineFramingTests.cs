@@ -20,7 +20,7 @@ public class LineFramingTests
         }
 
         await pipe.Writer.CompleteAsync();
-        Assert.Equal(PumpEnd.InputEnded, await pump.WaitAsync(TimeSpan.FromSeconds(8)));
+        Assert.Equal(PumpEnd.InputEnded, await pump.WaitAsync(TimeSpan.FromSeconds(30)));
         return handler;
     }
 

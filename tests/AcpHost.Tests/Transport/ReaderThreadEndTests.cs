@@ -23,7 +23,7 @@ public class ReaderThreadEndTests
         writer.DisposeLocalCopyOfClientHandle();
         await writer.DisposeAsync();
 
-        await ((IInputEnd)reader).Ended.WaitAsync(TimeSpan.FromSeconds(5));
+        await ((IInputEnd)reader).Ended.WaitAsync(TimeSpan.FromSeconds(30));
         ReadResult first = await reader.ReadAsync();
         Assert.False(first.IsCompleted);
         await reader.CompleteAsync();

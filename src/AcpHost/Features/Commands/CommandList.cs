@@ -57,7 +57,7 @@ public sealed class CommandList(ClientProfile profile, AgentCommandNames agentNa
 
     private byte[]? MergeIntoUpdate(ReadOnlyMemory<byte> line)
     {
-        JsonNode? message = JsonNode.Parse(line.Span);
+        JsonNode? message = JsonTree.Parse(line.Span);
         if (message?["params"] is not JsonObject parameters
             || parameters["sessionId"] is not JsonValue sessionValue || !sessionValue.TryGetValue(out string? sessionId)
             || parameters["update"] is not JsonObject update
@@ -83,7 +83,7 @@ public sealed class CommandList(ClientProfile profile, AgentCommandNames agentNa
             return null;
         }
 
-        JsonNode? message = JsonNode.Parse(context.Line.Span);
+        JsonNode? message = JsonTree.Parse(context.Line.Span);
         if (!profile.IsV2 || message?["result"] is not JsonObject result)
         {
             return null;

@@ -35,7 +35,7 @@ internal static class CompactionNotices
     /// <summary>The agent's update with the facts added under <c>params.update._meta.acphost</c>; all else kept.</summary>
     public static byte[] WithAcphostMeta(ReadOnlyMemory<byte> line, CompactionRecord record)
     {
-        JsonNode message = JsonNode.Parse(line.Span)!;
+        JsonNode message = JsonTree.Parse(line.Span)!;
         JsonObject update = message["params"]!["update"]!.AsObject();
         if (update["_meta"] is not JsonObject meta)
         {

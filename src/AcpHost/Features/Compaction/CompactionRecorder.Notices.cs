@@ -45,13 +45,41 @@ public sealed partial class CompactionRecorder
     {
         Task told = _telling.AddOrUpdate(
             record.SessionId,
-            _ => Task.Run(() => TellAsync(record)),
-            (_, before) => before.ContinueWith(_ => TellAsync(record), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap());
+            _ => Task.Run(() => TellContainedAsync(record)),
+            (_, before) => before.ContinueWith(_ => TellContainedAsync(record), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap());
         _ = told.ContinueWith(_ => _telling.TryRemove(KeyValuePair.Create(record.SessionId, told)), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
-    /// <summary>Waits (bounded) for the tellings under way: at shutdown, what was recorded is still told.</summary>
-    private Task ToldAsync(TimeSpan bound) => Task.WhenAll(_telling.Values).WaitAsync(bound);
+    private async Task TellContainedAsync(CompactionRecord record)
+    {
+        try
+        {
+            await TellAsync(record, _notifying.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_notifying.IsCancellationRequested)
+        {
+            // The host is ending and the client is not reading: the record is in the ledger, the notice is not owed.
+        }
+        catch (Exception ex)
+        {
+            // One record that cannot be told must not stop the telling of the session's later ones.
+            RecordFailed(_log, ex, record.Id, record.SessionId);
+        }
+    }
+
+    /// <summary>Waits (bounded) for the tellings under way: at shutdown, what was recorded is still told. False when some were not done in time.</summary>
+    private async Task<bool> ToldAsync(TimeSpan bound)
+    {
+        try
+        {
+            await Task.WhenAll(_telling.Values).WaitAsync(bound).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>
     /// Tells the client of a new record: the user's notice (naming the fork that kept what the compaction flattened,
@@ -59,7 +87,7 @@ public sealed partial class CompactionRecorder
     /// happened in go on. The notice comes first so that, by the time a client sees <c>_acphost/compaction</c>, the
     /// notice is out or waits for the session's next turn.
     /// </summary>
-    private async Task TellAsync(CompactionRecord record)
+    private async Task TellAsync(CompactionRecord record, CancellationToken cancellationToken)
     {
         try
         {
@@ -71,12 +99,12 @@ public sealed partial class CompactionRecorder
                 FlattenedSpecifics? flattened = record.Flattened
                     ?? await _flattened.WaitAsync(record.SessionId, record.BoundaryUuid, record.PreTokens, FlattenedWait).ConfigureAwait(false);
                 HostNotice notice = CompactionNoticeText.For(record with { Flattened = flattened }, fork, _sessions.Find(record.SessionId)?.Cwd);
-                await _notices.PostAsync(notice, CancellationToken.None).ConfigureAwait(false);
+                await _notices.PostAsync(notice, cancellationToken).ConfigureAwait(false);
             }
 
             if (_outlet is { } outlet)
             {
-                await outlet.NotifyClientAsync(CompactionMethods.Notification, CompactionNotices.Payload(record), CancellationToken.None).ConfigureAwait(false);
+                await outlet.NotifyClientAsync(CompactionMethods.Notification, CompactionNotices.Payload(record), cancellationToken).ConfigureAwait(false);
             }
         }
         finally

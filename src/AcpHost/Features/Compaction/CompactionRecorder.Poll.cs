@@ -61,6 +61,6 @@ public sealed partial class CompactionRecorder
             await ReadTranscriptAsync(sessionId, _stopping.Token).ConfigureAwait(false);
         }
 
-        Enqueue(_tracker.Expire());
+        await EnqueueAsync(_tracker.Expire(), _stopping.Token).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Threading.Channels;
 using AcpHost.Acp;
 using AcpHost.Events;
 using AcpHost.Relay.Diagnostics;
@@ -19,8 +18,10 @@ namespace AcpHost.Features.Compaction;
 /// Catches every compaction of every relayed session, whatever the client: it reads the live signals off
 /// <c>session/update</c>, follows the sessions' transcripts for the counts the wire lacks, and for each compaction
 /// writes one ledger record, one log line and one <c>_acphost/compaction</c> notification to the client. Recording
-/// happens on a background loop, so the agent's messages are never held up by a disk write. The loops start in
-/// <see cref="StartAsync"/> and end in <see cref="StopAsync"/>, after the relay's own service has stopped.
+/// happens on a background loop, in batches (one ledger write and fsync for all the records that are waiting), so the
+/// agent's messages are not held up by a disk write; only when more records wait than the queue holds does the agent's
+/// next signal wait for room: a record may be late, never lost. The loops start in <see cref="StartAsync"/> and end in
+/// <see cref="StopAsync"/>, after the relay's own service has stopped.
 /// </summary>
 public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedService, IAsyncDisposable
 {
@@ -41,15 +42,14 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
     // Sessions whose turn ended since the last poll: a set, not a queue, so a thousand turns between two polls hold
     // one entry, and adding a session already due allocates nothing.
     private readonly ConcurrentDictionary<string, byte> _sweeps = new(StringComparer.Ordinal);
-    private readonly Channel<TrackerAction> _toRecord = Channel.CreateBounded<TrackerAction>(new BoundedChannelOptions(1024) { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ShutdownDeadline? _deadline;
     private readonly SemaphoreSlim _transcriptGate = new(1, 1);
     private Task _recording = Task.CompletedTask;
     private Task _polling = Task.CompletedTask;
     private int _started;
     private readonly HostEventBus? _events;
     private readonly LogGate _unusable = new(20, TimeSpan.FromSeconds(10));
-    private readonly LogGate _queueFull = new(20, TimeSpan.FromSeconds(10));
     private volatile IRelayOutlet? _outlet;
     private int _disposed;
 
@@ -63,12 +63,14 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
     /// <param name="turns">Which sessions are in a turn; shared with the agent recovery, which voids them (its own when null).</param>
     /// <param name="notices">Where each compaction is told to the user, if anywhere.</param>
     /// <param name="history">The sessions' forks, to name the one that kept what a compaction flattened.</param>
+    /// <param name="deadline">When the host must be gone once it ends: the final flush fits before it.</param>
     public CompactionRecorder(
         SessionRegistry sessions, CompactionLedger ledger, IOptions<CompactionOptions> options, TimeProvider time, ILogger<CompactionRecorder> log,
-        HostEventBus? events = null, SessionTurns? turns = null, INotices? notices = null, SessionHistory? history = null)
+        HostEventBus? events = null, SessionTurns? turns = null, INotices? notices = null, SessionHistory? history = null, ShutdownDeadline? deadline = null)
     {
         _notices = notices;
         _history = history;
+        _deadline = deadline;
         _turns = turns ?? new SessionTurns();
         _events = events;
         ArgumentNullException.ThrowIfNull(sessions);
@@ -80,7 +82,8 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         _time = time;
         _tracker = new CompactionTracker(time, _options.TranscriptWait, _turns);
         _claudeConfigDir = TranscriptPaths.ConfigDir(_options.ClaudeConfigDir);
-        _flattened = new FlattenedWatch((sessionId, boundary, flattened) => Enqueue(_tracker.ObserveFlattened(sessionId, boundary, flattened)), _options.PollInterval, time, log);
+        // Found on the watch's loop: the update is queued like any record (a full queue parks it there, not the loop).
+        _flattened = new FlattenedWatch((sessionId, boundary, flattened) => _ = EnqueueAsync(_tracker.ObserveFlattened(sessionId, boundary, flattened), _stopping.Token).AsTask(), _options.PollInterval, time, log);
         _sessions.SessionOpened += StartFollowing;
     }
 
@@ -128,7 +131,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
             return InterceptResult.Forward;
         }
 
-        Enqueue(_tracker.Observe(signal, WindowOf(sessionId)));
+        await EnqueueAsync(_tracker.Observe(signal, WindowOf(sessionId)), cancellationToken).ConfigureAwait(false);
         WakePoll();
         _flattened.Expect(sessionId);
         ExpectNotice(sessionId, signal);
@@ -186,18 +189,56 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         await _polling.ConfigureAwait(false);
         await _flattened.DisposeAsync().ConfigureAwait(false);
 
-        // Last look at every transcript, then record whatever ended and is still waiting.
-        foreach (string sessionId in _tails.Keys)
+        // Last look at every transcript, then record whatever ended and is still waiting. All of it within the time the
+        // host's shutdown leaves (at most FinalFlushTimeout): half for the loop to finish, the rest for what it could
+        // not take (the loop stuck notifying a client that reads nothing), which goes to the ledger without it.
+        TimeSpan budget = _deadline?.Left(FinalFlushTimeout) ?? FinalFlushTimeout;
+        using (var bounded = new CancellationTokenSource(budget / 2))
         {
-            await ReadTranscriptAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                foreach (string sessionId in _tails.Keys)
+                {
+                    await ReadTranscriptAsync(sessionId, bounded.Token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (bounded.IsCancellationRequested)
+            {
+                // Out of time: what the tracker holds is still flushed below.
+            }
+
+            await EnqueueAsync(_tracker.Flush(), bounded.Token).ConfigureAwait(false);
+            _toRecord.Writer.TryComplete();
+            try
+            {
+                await _recording.WaitAsync(bounded.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (bounded.IsCancellationRequested)
+            {
+                RecordLoopStuck(_log, budget / 2);
+                await _notifying.CancelAsync().ConfigureAwait(false);
+            }
         }
 
-        Enqueue(_tracker.Flush());
-        _toRecord.Writer.TryComplete();
-        await _recording.WaitAsync(FinalFlushTimeout).ConfigureAwait(false);
-        await ToldAsync(FinalFlushTimeout).ConfigureAwait(false);
-        _stopping.Dispose();
-        _transcriptGate.Dispose();
+        using (var bounded = new CancellationTokenSource(_deadline?.Left(FinalFlushTimeout) ?? FinalFlushTimeout))
+        {
+            await WriteLeftoversAsync(bounded.Token).ConfigureAwait(false);
+        }
+
+        // What was recorded is still told (its notices run off the record loop) within the time left; a client that
+        // reads nothing gives up the rest.
+        bool told = await ToldAsync(_deadline?.Left(FinalFlushTimeout) ?? FinalFlushTimeout).ConfigureAwait(false);
+        if (!told)
+        {
+            await _notifying.CancelAsync().ConfigureAwait(false);
+        }
+
+        if (_recording.IsCompleted && told)
+        {
+            _stopping.Dispose();
+            _notifying.Dispose();
+            _transcriptGate.Dispose();
+        }
     }
 
     private void StartFollowing(SessionInfo session)
@@ -287,92 +328,13 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
             _transcriptGate.Release();
         }
 
-        Enqueue(actions);
-    }
-
-    /// <summary>
-    /// Hands records to the record loop without waiting: this runs on the relay's pumps, which a slow disk or a flood
-    /// of signals must never hold up. A record that finds the queue full is logged and dropped.
-    /// </summary>
-    private void Enqueue(IReadOnlyList<TrackerAction> actions)
-    {
-        foreach (TrackerAction action in actions)
-        {
-            if (!_toRecord.Writer.TryWrite(action))
-            {
-                GatedLog.Write(_log, _queueFull, "compaction record dropped", action.Record.Id, static (log, id) => RecordDropped(log, id));
-            }
-        }
+        await EnqueueAsync(actions, cancellationToken).ConfigureAwait(false);
     }
 
     private long? WindowOf(string sessionId) => _sessions.Find(sessionId)?.ContextWindow;
 
-    private async Task RecordLoopAsync()
-    {
-        await foreach (TrackerAction action in _toRecord.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            try
-            {
-                await RecordAsync(action).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                // One record that cannot be made must not stop the recording of every later one.
-                RecordFailed(_log, ex, action.Record.Id, action.Record.SessionId);
-            }
-        }
-    }
-
-    private async Task RecordAsync(TrackerAction action)
-    {
-        try
-        {
-            await _ledger.AppendAsync(action.Record, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException)
-        {
-            LedgerWriteFailed(_log, ex, action.Record.Id, _ledger.FilePath);
-        }
-
-        _events?.Publish(action.Record.ToEvent(isUpdate: !action.IsNew));
-        if (!action.IsNew)
-        {
-            CompactionEnriched(_log, action.Record.Id, action.Record.PostTokens, action.Record.DurationMs, action.Record.BoundaryUuid);
-            return;
-        }
-
-        CompactionRecord record = action.Record;
-        _sessions.RecordCompaction(record.SessionId);
-        CompactBoundary(_log, record.Trigger ?? "unknown", record.PreTokens, record.PostTokens, record.SessionId, record.DurationMs, record.ContextWindow, record.Source, record.Id);
-        if (record.PreTokens is null)
-        {
-            CountsMissing(_log, record.SessionId, _options.TranscriptWait);
-        }
-
-        Tell(record);
-    }
-
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information,
-        Message = "Compact boundary: trigger={Trigger} preTokens={PreTokens} postTokens={PostTokens} session={SessionId} durationMs={DurationMs} contextWindow={ContextWindow} source={Source} id={CompactionId}")]
-    private static partial void CompactBoundary(ILogger logger, string trigger, long? preTokens, long? postTokens, string sessionId, long? durationMs, long? contextWindow, string source, string compactionId);
-
-    [LoggerMessage(EventId = 301, Level = LogLevel.Debug, Message = "Compaction {CompactionId} enriched: postTokens={PostTokens} durationMs={DurationMs} boundary={BoundaryUuid}")]
-    private static partial void CompactionEnriched(ILogger logger, string compactionId, long? postTokens, long? durationMs, string? boundaryUuid);
-
-    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "A compaction of session {SessionId} ended without token counts and its transcript did not show them within {Wait}; recorded without preTokens")]
-    private static partial void CountsMissing(ILogger logger, string sessionId, TimeSpan wait);
-
-    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Could not write compaction {CompactionId} to the ledger {Path}")]
-    private static partial void LedgerWriteFailed(ILogger logger, Exception exception, string compactionId, string path);
-
     [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Ignored a compaction signal with an empty sessionId; the agent's message went on unchanged")]
     private static partial void SignalWithoutSession(ILogger logger);
-
-    [LoggerMessage(EventId = 306, Level = LogLevel.Error, Message = "Could not record compaction {CompactionId} of session {SessionId}; recording goes on with the next")]
-    private static partial void RecordFailed(ILogger logger, Exception exception, string compactionId, string sessionId);
-
-    [LoggerMessage(EventId = 307, Level = LogLevel.Warning, Message = "Dropped compaction record {CompactionId}: the record queue is full (the ledger is not keeping up)")]
-    private static partial void RecordDropped(ILogger logger, string compactionId);
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Cannot read transcript {Path}: {Reason}")]
     private static partial void TranscriptUnreadable(ILogger logger, string path, string reason);

@@ -34,6 +34,10 @@ public sealed partial class ClosedForks(SessionRegistry sessions, SessionGate ga
 
     // Each closed fork, with its session/close (done or in flight), which a reopen waits for.
     private readonly ConcurrentDictionary<string, Task> _closed = new(StringComparer.Ordinal);
+
+    // Forks being reopened: a reopen that fails leaves its fork known as closed (the next message tries again), unless
+    // the client took the fork over meanwhile.
+    private readonly ConcurrentDictionary<string, byte> _reopening = new(StringComparer.Ordinal);
     private volatile bool _agentCloses;
 
     /// <inheritdoc/>
@@ -106,6 +110,7 @@ public sealed partial class ClosedForks(SessionRegistry sessions, SessionGate ga
         if (TakeOver.Contains(method))
         {
             _closed.TryRemove(sessionId, out _);
+            _reopening.TryRemove(sessionId, out _);
             return false;
         }
 
@@ -114,6 +119,7 @@ public sealed partial class ClosedForks(SessionRegistry sessions, SessionGate ga
             return false;
         }
 
+        _reopening[sessionId] = 0;
         IDisposable hold = gate.Hold(sessionId);
         _ = ReopenAsync(sessionId, method, closing, outlet, hold);
         return true;
@@ -127,10 +133,12 @@ public sealed partial class ClosedForks(SessionRegistry sessions, SessionGate ga
             SessionInfo? session = sessions.Find(sessionId);
             if (session is null)
             {
+                _reopening.TryRemove(sessionId, out _);
                 return;
             }
 
             Reopening(log, sessionId, method);
+            bool reopened = false;
             byte[] parameters = JsonRpcWriter.ToBytes(writer =>
             {
                 writer.WriteStartObject();
@@ -141,7 +149,8 @@ public sealed partial class ClosedForks(SessionRegistry sessions, SessionGate ga
             {
                 using var bounded = new CancellationTokenSource(gate.HoldTimeout);
                 AgentResponse response = await outlet.RequestAgentAsync(AcpMethods.SessionResume, parameters, bounded.Token).ConfigureAwait(false);
-                if (!response.IsSuccess)
+                reopened = response.IsSuccess;
+                if (!reopened)
                 {
                     ReopenFailed(log, sessionId, response.Error?.GetRawText() ?? "");
                 }
@@ -149,6 +158,14 @@ public sealed partial class ClosedForks(SessionRegistry sessions, SessionGate ga
             catch (Exception ex) when (ex is AgentUnavailableException or OperationCanceledException)
             {
                 ReopenFailed(log, sessionId, ex.Message);
+            }
+
+            // Still closed on the agent after a failed reopen: known as such before the held messages go on, so the next
+            // one tries again (forgetting it left every later message to the agent's -32002). Not if the client took
+            // the fork over meanwhile.
+            if (_reopening.TryRemove(sessionId, out _) && !reopened)
+            {
+                _closed[sessionId] = Task.CompletedTask;
             }
         }
     }
@@ -169,6 +186,6 @@ public sealed partial class ClosedForks(SessionRegistry sessions, SessionGate ga
     [LoggerMessage(EventId = 422, Level = LogLevel.Information, Message = "Reopening fork {SessionId} on the agent for the client's {Method}")]
     private static partial void Reopening(ILogger logger, string sessionId, string method);
 
-    [LoggerMessage(EventId = 423, Level = LogLevel.Warning, Message = "Could not reopen fork {SessionId} on the agent: {Error}; the client's message goes on and gets the agent's answer")]
+    [LoggerMessage(EventId = 423, Level = LogLevel.Warning, Message = "Could not reopen fork {SessionId} on the agent: {Error}; the client's message goes on and gets the agent's answer, and the next one tries the reopen again")]
     private static partial void ReopenFailed(ILogger logger, string sessionId, string error);
 }

@@ -15,7 +15,10 @@ namespace AcpHost.Features.Fork;
 /// sends a fork's first updates (its command list) right after its <c>session/fork</c> response, while the host is
 /// still handling that response; so while a fork is in flight, <c>session/update</c>s of sessions the host does not
 /// know yet are held (bounded, at most <see cref="EarlyUpdateWait"/>) and let go right after the announcement. A fork
-/// the client asked for is announced just before its response goes to the client.
+/// the client asked for is announced just before its response goes to the client. A session the client opens itself
+/// meanwhile is no fork: the history a <c>session/load</c> (or <c>session/resume</c>) replays is not held while that
+/// request runs, and whatever was held of a session opened by <c>session/new</c>, <c>load</c> or <c>resume</c> goes on
+/// just before its response, so the client gets them in the order the agent sent them.
 /// </summary>
 /// <remarks>Registered after every other interceptor of <c>session/update</c>: what it holds back has been through them.</remarks>
 public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<ForkAnnouncer> log, HostEventBus? events = null) : IMessageInterceptor
@@ -36,12 +39,17 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
     // the fork's first update between the two, and that update must still wait for the announcement.
     private readonly ConcurrentDictionary<string, byte> _unannounced = new(StringComparer.Ordinal);
 
+    // The client's session/load and session/resume requests in flight, by id, with the session each opens: its replayed
+    // history is the client's own session's, never a fork's. An entry leaves with its response.
+    private readonly ConcurrentDictionary<RequestId, string> _opening = new();
+
     /// <inheritdoc/>
-    public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.SessionUpdate, AcpMethods.SessionFork];
+    public IReadOnlyCollection<string> Methods { get; } =
+        [AcpMethods.SessionUpdate, AcpMethods.SessionFork, AcpMethods.SessionNew, AcpMethods.SessionLoad, AcpMethods.SessionResume];
 
     /// <inheritdoc/>
     public bool Wants(string method, ReadOnlyMemory<byte> line) =>
-        method == AcpMethods.SessionFork || ForkInFlight || _early.Any;
+        method is AcpMethods.SessionFork or AcpMethods.SessionNew or AcpMethods.SessionLoad or AcpMethods.SessionResume || ForkInFlight || _early.Any;
 
     // Counters, not the dictionary's IsEmpty (which takes every lock when empty): Wants runs for every update.
     private bool ForkInFlight => Volatile.Read(ref _hostForks) > 0 || Volatile.Read(ref _clientForkCount) > 0;
@@ -81,6 +89,12 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
     public async ValueTask<InterceptResult> InterceptAsync(InterceptContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.Method is AcpMethods.SessionNew or AcpMethods.SessionLoad or AcpMethods.SessionResume)
+        {
+            await OpeningAsync(context).ConfigureAwait(false);
+            return InterceptResult.Forward;
+        }
+
         if (context.Method == AcpMethods.SessionFork)
         {
             if (context.Info.Id is not { } id)
@@ -120,7 +134,7 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
         bool? held = _early.Enqueue(sessionId, context.Line);
         if (held is null)
         {
-            if (!ForkInFlight || (sessions.Find(sessionId) is not null && !_unannounced.ContainsKey(sessionId)))
+            if (!ForkInFlight || (sessions.Find(sessionId) is not null && !_unannounced.ContainsKey(sessionId)) || _opening.Values.Contains(sessionId, StringComparer.Ordinal))
             {
                 return InterceptResult.Forward;
             }
@@ -139,6 +153,40 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
         }
 
         return InterceptResult.Consume;
+    }
+
+    /// <summary>
+    /// A session the client opens itself: a load or resume is noted while it runs (its history passes unheld), and the
+    /// response of any of them first lets go whatever was held of its session, so that it comes after those updates.
+    /// </summary>
+    private async Task OpeningAsync(InterceptContext context)
+    {
+        if (context.Info.Id is not { } id)
+        {
+            return;
+        }
+
+        if (context.Direction == Direction.FromClient && context.Info.Kind == MessageKind.Request)
+        {
+            if (context.Method != AcpMethods.SessionNew
+                && JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.RequestEnvelopeSessionParams)?.Params?.SessionId is { } opened)
+            {
+                _opening[id] = opened;
+            }
+
+            return;
+        }
+
+        if (context.Direction == Direction.FromAgent && context.Info.Kind == MessageKind.Response)
+        {
+            string? sessionId = _opening.TryRemove(id, out string? opened)
+                ? opened
+                : JsonSerializer.Deserialize(context.Line.Span, AcpJsonContext.Default.ResponseEnvelopeSessionResult)?.Result?.SessionId;
+            if (sessionId is not null && _early.IsHeld(sessionId))
+            {
+                await LetGoAsync(sessionId, context.Outlet).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task AnnounceAsync(SessionInfo session, IRelayOutlet outlet, CancellationToken cancellationToken)

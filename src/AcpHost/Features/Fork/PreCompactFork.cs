@@ -27,13 +27,22 @@ public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
     private readonly ILogger<PreCompactFork> _log;
     private readonly PreCompactPolicy? _policy;
     private readonly INotices? _notices;
+    private readonly SessionTurns? _sharedTurns;
 
     // Prompts in flight, by the client's id, to know which session a response ends a turn of. Bounded by the client's
     // requests in flight; an entry leaves with its response.
     private readonly ConcurrentDictionary<RequestId, string> _turns = new();
 
-    /// <summary>Creates the interceptor; it does nothing unless the setting is on. Each fork it makes is told to the user through <paramref name="notices"/>.</summary>
-    public PreCompactFork(ForkService forks, SessionRegistry sessions, SessionGate gate, ClientChannel client, IOptions<ForkOptions> options, ILogger<PreCompactFork> log, INotices? notices = null)
+    /// <summary>Creates the interceptor; it does nothing unless the setting is on.</summary>
+    /// <param name="forks">Makes the forks.</param>
+    /// <param name="sessions">The relayed sessions and their fill.</param>
+    /// <param name="gate">Holds a session's messages while it is forked.</param>
+    /// <param name="client">The relay, for forks that start outside an interception.</param>
+    /// <param name="options">The mark.</param>
+    /// <param name="log">The log.</param>
+    /// <param name="notices">Where each fork it makes is told to the user, if anywhere.</param>
+    /// <param name="turns">The host's turns, which the agent recovery voids when a new agent takes over.</param>
+    public PreCompactFork(ForkService forks, SessionRegistry sessions, SessionGate gate, ClientChannel client, IOptions<ForkOptions> options, ILogger<PreCompactFork> log, INotices? notices = null, SessionTurns? turns = null)
     {
         _notices = notices;
         ArgumentNullException.ThrowIfNull(sessions);
@@ -48,6 +57,11 @@ public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
             _policy = new PreCompactPolicy(percent);
             sessions.UsageChanged += OnUsage;
             sessions.SessionOpened += OnOpened;
+            if (turns is not null)
+            {
+                _sharedTurns = turns;
+                turns.Replaced += OnAgentReplaced;
+            }
         }
     }
 
@@ -92,6 +106,17 @@ public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
     {
         _sessions.UsageChanged -= OnUsage;
         _sessions.SessionOpened -= OnOpened;
+        if (_sharedTurns is not null)
+        {
+            _sharedTurns.Replaced -= OnAgentReplaced;
+        }
+    }
+
+    // The old agent's prompts were answered by the host itself, past every interceptor: no turn of theirs will end here.
+    private void OnAgentReplaced()
+    {
+        _turns.Clear();
+        _policy?.AgentReplaced();
     }
 
     private void OnUsage(SessionInfo session)

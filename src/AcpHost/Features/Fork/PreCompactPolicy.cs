@@ -94,6 +94,27 @@ public sealed class PreCompactPolicy(double percent)
         }
     }
 
+    /// <summary>
+    /// A new agent took the sessions over: no turn runs any more (the old agent's prompts were answered by the host, and
+    /// no turn end will be seen for them). A crossing that waited for such a turn to end is armed again, so the next
+    /// fill at the mark forks at once.
+    /// </summary>
+    public void AgentReplaced()
+    {
+        lock (_lock)
+        {
+            foreach (State state in _sessions.Values)
+            {
+                state.Turns = 0;
+                if (state.Due)
+                {
+                    state.Due = false;
+                    state.Armed = true;
+                }
+            }
+        }
+    }
+
     /// <summary>Keeps a session from being forked until its fill drops below the mark.</summary>
     public void Disarm(string sessionId)
     {

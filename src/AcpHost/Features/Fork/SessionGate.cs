@@ -94,7 +94,9 @@ public sealed partial class SessionGate : IMessageInterceptor
                 break;
         }
 
-        return ValueTask.FromResult(InterceptResult.Consume);
+        // Held, not consumed: a request waiting here is in flight as much as one the agent has, and is answered like
+        // one if the relay ends before it is let go.
+        return ValueTask.FromResult(InterceptResult.Hold);
     }
 
     private static string? SessionOf(ReadOnlySpan<byte> line)

@@ -198,7 +198,7 @@ public sealed partial class TurnEndHold(NoticeDesk desk, ClientProfile profile, 
     /// <summary>The <c>state</c> of a v2 <c>state_update</c>, or null for any other update.</summary>
     private static string? ForegroundState(ReadOnlySpan<byte> line)
     {
-        var reader = new Utf8JsonReader(line);
+        var reader = new Utf8JsonReader(line, JsonDepth.Reader);
         using JsonDocument document = JsonDocument.ParseValue(ref reader);
         return document.RootElement.TryGetProperty("params"u8, out JsonElement parameters) && parameters.ValueKind == JsonValueKind.Object
             && parameters.TryGetProperty("update"u8, out JsonElement update) && update.ValueKind == JsonValueKind.Object

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using AcpHost.Relay.Protocol;
 using AcpHost.Storage.Transcripts;
 using Microsoft.Win32.SafeHandles;
 
@@ -217,7 +218,7 @@ internal static class TranscriptFileScanner
     {
         try
         {
-            var reader = new Utf8JsonReader(line);
+            var reader = new Utf8JsonReader(line, JsonDepth.Reader);
             while (reader.Read())
             {
             }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AcpHost.Acp;
+using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Features.Recovery;
 
@@ -40,7 +41,7 @@ internal sealed class AgentSessionState
     {
         if (choice.Method == AcpMethods.SessionSetMode)
         {
-            var reader = new Utf8JsonReader(choice.Params.Span);
+            var reader = new Utf8JsonReader(choice.Params.Span, JsonDepth.Reader);
             using JsonDocument parameters = JsonDocument.ParseValue(ref reader);
             if (parameters.RootElement.TryGetProperty("modeId"u8, out JsonElement mode) && mode.ValueKind == JsonValueKind.String)
             {

@@ -86,7 +86,7 @@ public sealed class ChoiceRecorder(ClientChoices choices) : IMessageInterceptor
     /// <summary>The agent's own change of a session's mode, as the <c>session/set_mode</c> that would make it.</summary>
     internal static (string SessionId, ClientChoice Choice)? ModeChange(ReadOnlySpan<byte> line)
     {
-        var reader = new Utf8JsonReader(line);
+        var reader = new Utf8JsonReader(line, JsonDepth.Reader);
         using JsonDocument document = JsonDocument.ParseValue(ref reader);
         if (!document.RootElement.TryGetProperty("params"u8, out JsonElement parameters) || parameters.ValueKind != JsonValueKind.Object
             || !parameters.TryGetProperty("sessionId"u8, out JsonElement session) || session.ValueKind != JsonValueKind.String
@@ -111,7 +111,7 @@ public sealed class ChoiceRecorder(ClientChoices choices) : IMessageInterceptor
     /// <summary>The session and choice a request makes, or null for one that names no session (or no option).</summary>
     internal static (string? SessionId, ClientChoice Choice)? Read(string method, ReadOnlySpan<byte> line)
     {
-        var reader = new Utf8JsonReader(line);
+        var reader = new Utf8JsonReader(line, JsonDepth.Reader);
         using JsonDocument document = JsonDocument.ParseValue(ref reader);
         if (!document.RootElement.TryGetProperty("params"u8, out JsonElement parameters) || parameters.ValueKind != JsonValueKind.Object)
         {

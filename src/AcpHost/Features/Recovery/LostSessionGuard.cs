@@ -68,7 +68,7 @@ public sealed partial class LostSessionGuard(LostSessions lost, ILogger<LostSess
 
     private static string? SessionIdOf(ReadOnlySpan<byte> line)
     {
-        var reader = new Utf8JsonReader(line);
+        var reader = new Utf8JsonReader(line, JsonDepth.Reader);
         using JsonDocument document = JsonDocument.ParseValue(ref reader);
         return document.RootElement.TryGetProperty("params"u8, out JsonElement parameters) && parameters.ValueKind == JsonValueKind.Object
             && parameters.TryGetProperty("sessionId"u8, out JsonElement session) && session.ValueKind == JsonValueKind.String

@@ -73,41 +73,81 @@ public sealed partial class SessionRestorer(
         return ValueTask.FromResult(replayed ? InterceptResult.Consume : InterceptResult.Forward);
     }
 
-    /// <summary>Restores the new agent; see the class summary.</summary>
+    /// <summary>
+    /// Restores the new agent; see the class summary. The announcement always comes, also when the restore runs out of
+    /// time (<paramref name="cancellationToken"/>, <c>Relay:RestoreTimeout</c>) or the new agent goes: every session not
+    /// taken back by then is listed as lost, with that reason for its next use.
+    /// </summary>
     public async Task RestoreAsync(IRelayOutlet relay, AgentRestart restart, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(relay);
         ArgumentNullException.ThrowIfNull(restart);
         IReadOnlyCollection<string> interrupted = turns?.AgentReplaced() ?? [];
-        await _telling.EndInterruptedTurnsAsync(relay, interrupted, restart, cancellationToken).ConfigureAwait(false);
+        using (var ending = new CancellationTokenSource(NoticeTimeout))
+        {
+            // The turns the dead agent left running end first (ACP v2 waits for their idle state), within their own bound:
+            // a client that reads nothing must not use up the restore's time.
+            try
+            {
+                await _telling.EndInterruptedTurnsAsync(relay, interrupted, restart, ending.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ending.IsCancellationRequested)
+            {
+                TurnEndsNotSent(log, restart.Attempt, interrupted.Count);
+            }
+        }
+
         List<string> resumed = [];
         Dictionary<string, string> lost = new(StringComparer.Ordinal);
-        if (_initializeParams is { } initializeParams)
+
+        // A session lost in an earlier restart is no longer in the registry: the client was told once.
+        // A fork the host closed stays closed on the new agent too: it is reopened when it is used, like before.
+        var pending = new Queue<SessionInfo>(sessions.All.Where(s => closedForks?.IsClosed(s.SessionId) != true).OrderBy(s => s.OpenedAt));
+        void Lose(SessionInfo session, string why)
         {
-            AgentResponse initialized = await relay.RequestAgentAsync(AcpMethods.Initialize, initializeParams, cancellationToken).ConfigureAwait(false);
-            string? method = initialized.Result is { } result ? ReopenMethod(result) : null;
-            string unopenable = initialized.IsSuccess
-                ? "the agent offers neither session/resume nor session/load"
-                : $"the new agent answered initialize with {Describe(initialized.Error)}";
-            await choices.AuthenticateAsync(relay, cancellationToken).ConfigureAwait(false);
+            lost[session.SessionId] = why;
+            sessions.Forget(session.SessionId);
+            lostSessions.Add(session.SessionId, $"Session {session.SessionId} was lost when the agent restarted (attempt {restart.Attempt}, "
+                + $"the previous agent exited with code {restart.PreviousExit.ExitCode}): {why}. Start a new session or fork another one.");
+        }
 
-            // A session lost in an earlier restart is no longer in the registry: the client was told once.
-            // A fork the host closed stays closed on the new agent too: it is reopened when it is used, like before.
-            foreach (SessionInfo session in sessions.All.Where(s => closedForks?.IsClosed(s.SessionId) != true).OrderBy(s => s.OpenedAt))
+        try
+        {
+            if (_initializeParams is { } initializeParams)
             {
-                string? why = method is null
-                    ? unopenable
-                    : await ReopenAsync(relay, method, session, cancellationToken).ConfigureAwait(false);
-                if (why is null)
-                {
-                    resumed.Add(session.SessionId);
-                    continue;
-                }
+                AgentResponse initialized = await relay.RequestAgentAsync(AcpMethods.Initialize, initializeParams, cancellationToken).ConfigureAwait(false);
+                string? method = initialized.Result is { } result ? ReopenMethod(result) : null;
+                string unopenable = initialized.IsSuccess
+                    ? "the agent offers neither session/resume nor session/load"
+                    : $"the new agent answered initialize with {Describe(initialized.Error)}";
+                await choices.AuthenticateAsync(relay, cancellationToken).ConfigureAwait(false);
 
-                lost[session.SessionId] = why;
-                sessions.Forget(session.SessionId);
-                lostSessions.Add(session.SessionId, $"Session {session.SessionId} was lost when the agent restarted (attempt {restart.Attempt}, "
-                    + $"the previous agent exited with code {restart.PreviousExit.ExitCode}): {why}. Start a new session or fork another one.");
+                while (pending.TryPeek(out SessionInfo? session))
+                {
+                    string? why = method is null
+                        ? unopenable
+                        : await ReopenAsync(relay, method, session, cancellationToken).ConfigureAwait(false);
+                    pending.Dequeue();
+                    if (why is null)
+                    {
+                        resumed.Add(session.SessionId);
+                        continue;
+                    }
+
+                    Lose(session, why);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or AgentUnavailableException)
+        {
+            // Out of time, or the new agent went too: what was not taken back is lost, and the client is still told.
+            string why = ex is OperationCanceledException
+                ? "the restore did not finish in time (Relay:RestoreTimeout)"
+                : "the new agent was not there to take it back: " + ex.Message;
+            RestoreCut(log, restart.Attempt, pending.Count, why);
+            while (pending.TryDequeue(out SessionInfo? session))
+            {
+                Lose(session, why);
             }
         }
 
@@ -128,12 +168,18 @@ public sealed partial class SessionRestorer(
             SessionsLost = lost.Count,
             LostSessionIds = [.. lost.Keys],
         };
+
+        // Its own bound: the restore's may be spent, and the notice is owed all the same.
+        using var notifying = new CancellationTokenSource(NoticeTimeout);
         await relay.NotifyClientAsync(
             AcpMethods.HostAgentRestarted,
             JsonSerializer.SerializeToUtf8Bytes(notification, AcpJsonContext.Default.AgentRestartedNotification),
-            cancellationToken).ConfigureAwait(false);
-        await _telling.TellAsync(restart, resumed, lost, interrupted, cancellationToken).ConfigureAwait(false);
+            notifying.Token).ConfigureAwait(false);
+        await _telling.TellAsync(restart, resumed, lost, interrupted, notifying.Token).ConfigureAwait(false);
     }
+
+    // How long the announcement may wait for a client that is not reading.
+    private static readonly TimeSpan NoticeTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>Reopens one session and gives it its choices back; null when it is back, else why it is not.</summary>
     private async Task<string?> ReopenAsync(IRelayOutlet relay, string method, SessionInfo session, CancellationToken cancellationToken)
@@ -209,7 +255,7 @@ public sealed partial class SessionRestorer(
 
     private static byte[]? ParamsOf(ReadOnlySpan<byte> line)
     {
-        var reader = new Utf8JsonReader(line);
+        var reader = new Utf8JsonReader(line, JsonDepth.Reader);
         using JsonDocument document = JsonDocument.ParseValue(ref reader);
         return document.RootElement.TryGetProperty("params"u8, out JsonElement parameters)
             ? JsonSerializer.SerializeToUtf8Bytes(parameters, AcpJsonContext.Default.JsonElement)
@@ -218,6 +264,12 @@ public sealed partial class SessionRestorer(
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Agent restarted (attempt {Attempt}, the previous one exited with code {ExitCode}): {Resumed} session(s) resumed, {Lost} lost")]
     private static partial void AgentRestarted(ILogger logger, int attempt, int exitCode, int resumed, int lost);
+
+    [LoggerMessage(EventId = 606, Level = LogLevel.Warning, Message = "The restore after restart {Attempt} was cut short ({Reason}): {Count} session(s) not taken back are listed as lost")]
+    private static partial void RestoreCut(ILogger logger, int attempt, int count, string reason);
+
+    [LoggerMessage(EventId = 607, Level = LogLevel.Warning, Message = "After restart {Attempt} the client did not take the end of {Count} interrupted turn(s) in time; the restore goes on")]
+    private static partial void TurnEndsNotSent(ILogger logger, int attempt, int count);
 
     [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "The restarted agent did not take session {SessionId} back ({Method}): {Error}")]
     private static partial void SessionLost(ILogger logger, string sessionId, string method, string error);

@@ -41,7 +41,7 @@ public sealed partial class ForkTitles(SessionHistory history, ILogger<ForkTitle
     internal static byte[]? Annotate(ReadOnlySpan<byte> answer, IReadOnlyDictionary<string, SessionRecord> sessions)
     {
         ArgumentNullException.ThrowIfNull(sessions);
-        JsonNode? message = JsonNode.Parse(answer);
+        JsonNode? message = JsonTree.Parse(answer);
         if (message?["result"] is not JsonObject result || result["sessions"] is not JsonArray listed)
         {
             return null;

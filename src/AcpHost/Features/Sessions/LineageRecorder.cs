@@ -13,7 +13,8 @@ namespace AcpHost.Features.Sessions;
 /// a sweep every <see cref="SweepInterval"/>, so what <c>acphost sessions</c> shows while hosts run is never more than
 /// <see cref="MaxStaleness"/> behind (and exact once the host exits). (Forks are announced by the
 /// the fork announcer, on the relay's own path, so the announcement comes first.) Disk writes happen on a
-/// background loop, never on the relay's.
+/// background loop, never on the relay's. What waits to be written is one entry per session, its latest state (a burst
+/// of sessions or changes is coalesced, never dropped), and the loop writes all that waits in one append.
 /// </summary>
 public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
 {
@@ -32,9 +33,15 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
     private readonly SessionLedger _ledger;
     private readonly TimeProvider _time;
     private readonly ILogger<LineageRecorder> _log;
-    private readonly Channel<(SessionInfo Session, bool Opened)> _toWrite = Channel.CreateBounded<(SessionInfo Session, bool Opened)>(new BoundedChannelOptions(4096) { SingleReader = true });
+    // Each session waiting to be written, as last seen, and whether it opened since its last line (its lineage is then
+    // looked up): bounded by the sessions, whatever the rate of changes.
+    private readonly ConcurrentDictionary<string, (SessionInfo Session, bool Opened)> _toWrite = new(StringComparer.Ordinal);
+
+    // One pending wake is enough: the loop writes everything that waits each time it runs.
+    private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastWritten = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _unwritten = new(StringComparer.Ordinal);
+    private readonly ShutdownDeadline? _deadline;
     private Task _writing = Task.CompletedTask;
     private ITimer? _sweep;
     private int _sweepArmed;
@@ -42,8 +49,14 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
     private int _disposed;
 
     /// <summary>Creates the recorder, following the registry; its writing loop and sweep start with <see cref="StartAsync"/>.</summary>
-    public LineageRecorder(SessionRegistry sessions, SessionLedger ledger, TimeProvider time, ILogger<LineageRecorder> log)
+    /// <param name="sessions">The relayed sessions.</param>
+    /// <param name="ledger">Where they are written.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="log">The log.</param>
+    /// <param name="deadline">When the host must be gone once it ends: the last write fits before it.</param>
+    public LineageRecorder(SessionRegistry sessions, SessionLedger ledger, TimeProvider time, ILogger<LineageRecorder> log, ShutdownDeadline? deadline = null)
     {
+        _deadline = deadline;
         ArgumentNullException.ThrowIfNull(sessions);
         _sessions = sessions;
         _ledger = ledger;
@@ -105,8 +118,16 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
             }
         }
 
-        _toWrite.Writer.TryComplete();
-        await _writing.WaitAsync(FinalFlushTimeout).ConfigureAwait(false);
+        _wake.Writer.TryComplete();
+        TimeSpan budget = _deadline?.Left(FinalFlushTimeout) ?? FinalFlushTimeout;
+        try
+        {
+            await _writing.WaitAsync(budget).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LastWriteLate(_log, budget);
+        }
     }
 
     private void OnOpened(SessionInfo session) => Enqueue(session, opened: true);
@@ -171,30 +192,63 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
     {
         _lastWritten[session.SessionId] = _time.GetUtcNow();
         _unwritten.TryRemove(session.SessionId, out _);
-        if (!_toWrite.Writer.TryWrite((session, opened)))
-        {
-            LineageDropped(_log, session.SessionId);
-        }
+        _toWrite.AddOrUpdate(session.SessionId, (session, opened), (_, waiting) => (session, opened || waiting.Opened));
+        _wake.Writer.TryWrite(0);
     }
 
     private async Task WriteLoopAsync()
     {
-        await foreach ((SessionInfo written, bool opened) in _toWrite.Reader.ReadAllAsync().ConfigureAwait(false))
+        while (await _wake.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            try
+            _wake.Reader.TryRead(out _);
+            await WriteWaitingAsync().ConfigureAwait(false);
+        }
+
+        // Stopping: what was queued since the last wake.
+        await WriteWaitingAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Writes every session that waits, in one append; one the ledger refuses is left out, alone, and logged.</summary>
+    private async Task WriteWaitingAsync()
+    {
+        var records = new List<SessionRecord>();
+        foreach (string sessionId in _toWrite.Keys)
+        {
+            if (_toWrite.TryRemove(sessionId, out (SessionInfo Session, bool Opened) waiting))
             {
-                SessionInfo session = opened ? KnownLineage(written) : written;
-                await _ledger.AppendAsync(session.ToRecord(), CancellationToken.None).ConfigureAwait(false);
+                records.Add((waiting.Opened ? KnownLineage(waiting.Session) : waiting.Session).ToRecord());
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException)
+        }
+
+        await AppendAsync(records).ConfigureAwait(false);
+    }
+
+    private async Task AppendAsync(List<SessionRecord> records)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _ledger.AppendAsync(records, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ArgumentException) when (records.Count > 1)
+        {
+            // One session the ledger refuses (an agent that named it "") must not take the others with it.
+            foreach (SessionRecord record in records)
             {
-                LedgerWriteFailed(_log, ex, written.SessionId);
+                await AppendAsync([record]).ConfigureAwait(false);
             }
-            catch (Exception ex)
-            {
-                // One session the ledger refuses (an agent that named it "") must not stop the recording of every other.
-                RecordFailed(_log, ex, written.SessionId);
-            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException)
+        {
+            LedgerWriteFailed(_log, ex, records[0].SessionId, records.Count);
+        }
+        catch (Exception ex)
+        {
+            RecordFailed(_log, ex, records[0].SessionId);
         }
     }
 
@@ -229,12 +283,12 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
     [LoggerMessage(EventId = 214, Level = LogLevel.Error, Message = "Could not record session {SessionId}; recording goes on with the next")]
     private static partial void RecordFailed(ILogger logger, Exception exception, string sessionId);
 
-    [LoggerMessage(EventId = 211, Level = LogLevel.Error, Message = "Could not write session {SessionId} to the session ledger")]
-    private static partial void LedgerWriteFailed(ILogger logger, Exception exception, string sessionId);
+    [LoggerMessage(EventId = 211, Level = LogLevel.Error, Message = "Could not write session {SessionId} (and {Count} in all) to the session ledger")]
+    private static partial void LedgerWriteFailed(ILogger logger, Exception exception, string sessionId, int count);
+
+    [LoggerMessage(EventId = 216, Level = LogLevel.Warning, Message = "The session ledger's last write did not finish within {Budget}; the host ends without waiting for it")]
+    private static partial void LastWriteLate(ILogger logger, TimeSpan budget);
 
     [LoggerMessage(EventId = 213, Level = LogLevel.Warning, Message = "Could not read the session ledger for the lineage of {SessionId}")]
     private static partial void LedgerReadFailed(ILogger logger, Exception exception, string sessionId);
-
-    [LoggerMessage(EventId = 212, Level = LogLevel.Warning, Message = "Too many session changes queued; the lineage of {SessionId} was not written this time")]
-    private static partial void LineageDropped(ILogger logger, string sessionId);
 }

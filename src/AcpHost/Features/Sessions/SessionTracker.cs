@@ -11,9 +11,10 @@ namespace AcpHost.Features.Sessions;
 
 /// <summary>
 /// Learns the sessions from the traffic and says at Information what happens to them: which agent answered
-/// <c>initialize</c>, every session created, loaded, resumed or forked (with its working directory), and each
-/// session's context fill from its <c>usage_update</c>s; and what the client negotiated (<see cref="ClientProfile"/>).
-/// Observes only; every message goes on unchanged.
+/// <c>initialize</c>, every session created, loaded, resumed or forked (with its working directory), each session's
+/// context fill from its <c>usage_update</c>s, and a session the client closed or deleted, which is forgotten (no
+/// longer live for <c>acphost ps</c>, not reopened after a restart); and what the client negotiated
+/// (<see cref="ClientProfile"/>). Observes only; every message goes on unchanged.
 /// </summary>
 public sealed partial class SessionTracker(SessionRegistry registry, TimeProvider time, ILogger<SessionTracker> log, HostState? host = null, ClientProfile? profile = null)
     : IMessageInterceptor
@@ -24,7 +25,10 @@ public sealed partial class SessionTracker(SessionRegistry registry, TimeProvide
 
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Methods { get; } =
-        [AcpMethods.Initialize, AcpMethods.SessionNew, AcpMethods.SessionLoad, AcpMethods.SessionResume, AcpMethods.SessionFork, AcpMethods.SessionUpdate];
+    [
+        AcpMethods.Initialize, AcpMethods.SessionNew, AcpMethods.SessionLoad, AcpMethods.SessionResume, AcpMethods.SessionFork, AcpMethods.SessionUpdate,
+        AcpMethods.SessionClose, AcpMethods.SessionDelete,
+    ];
 
     /// <inheritdoc/>
     /// <remarks>Usage comes in <c>usage_update</c>, never in a chunk of text.</remarks>
@@ -102,6 +106,18 @@ public sealed partial class SessionTracker(SessionRegistry registry, TimeProvide
             return;
         }
 
+        if (method is AcpMethods.SessionClose or AcpMethods.SessionDelete)
+        {
+            // The agent let go of it: it is no longer live here, and a restarted agent must not be made to reopen it.
+            if (request.SessionId is { } closed && registry.Find(closed) is not null)
+            {
+                registry.Forget(closed);
+                SessionGone(log, closed, method);
+            }
+
+            return;
+        }
+
         string sessionId = response?.Result?.SessionId ?? request.SessionId ?? "(unknown)";
         string cwd = request.Cwd ?? "(no cwd)";
         if (response?.Result is not null && request.Cwd is not null && sessionId != "(unknown)")
@@ -149,6 +165,9 @@ public sealed partial class SessionTracker(SessionRegistry registry, TimeProvide
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Session opened: {SessionId} by {Method} (cwd {Cwd})")]
     private static partial void SessionOpened(ILogger logger, string sessionId, string method, string cwd);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Information, Message = "Session gone: {SessionId} ({Method} answered)")]
+    private static partial void SessionGone(ILogger logger, string sessionId, string method);
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "{Method} failed at the agent: {Code} {Message}")]
     private static partial void RequestFailed(ILogger logger, string method, int code, string message);

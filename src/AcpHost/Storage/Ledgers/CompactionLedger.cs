@@ -31,8 +31,11 @@ public sealed class CompactionLedger
     /// <summary>The ledger file.</summary>
     public string FilePath => _store.FilePath;
 
-    /// <inheritdoc cref="JsonLinesLedger{T}.AppendAsync"/>
+    /// <inheritdoc cref="JsonLinesLedger{T}.AppendAsync(T, CancellationToken)"/>
     public Task AppendAsync(CompactionRecord record, CancellationToken cancellationToken) => _store.AppendAsync(record, cancellationToken);
+
+    /// <inheritdoc cref="JsonLinesLedger{T}.AppendAsync(IReadOnlyList{T}, CancellationToken)"/>
+    public Task AppendAsync(IReadOnlyList<CompactionRecord> records, CancellationToken cancellationToken) => _store.AppendAsync(records, cancellationToken);
 
     /// <summary>Every compaction in this ledger; see <see cref="Read(string)"/>.</summary>
     public IReadOnlyList<CompactionRecord> ReadAll() => _store.Read().Records;

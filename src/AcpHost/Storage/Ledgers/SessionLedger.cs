@@ -45,8 +45,11 @@ public sealed class SessionLedger
     /// <summary>The ledger file.</summary>
     public string FilePath => _store.FilePath;
 
-    /// <inheritdoc cref="JsonLinesLedger{T}.AppendAsync"/>
+    /// <inheritdoc cref="JsonLinesLedger{T}.AppendAsync(T, CancellationToken)"/>
     public Task AppendAsync(SessionRecord record, CancellationToken cancellationToken) => _store.AppendAsync(record, cancellationToken);
+
+    /// <inheritdoc cref="JsonLinesLedger{T}.AppendAsync(IReadOnlyList{T}, CancellationToken)"/>
+    public Task AppendAsync(IReadOnlyList<SessionRecord> records, CancellationToken cancellationToken) => _store.AppendAsync(records, cancellationToken);
 
     /// <summary>Every session in this ledger; see <see cref="Read(string)"/>.</summary>
     public IReadOnlyList<SessionRecord> ReadAll() => _store.Read().Records;

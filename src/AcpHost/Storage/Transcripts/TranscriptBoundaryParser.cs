@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Storage.Transcripts;
 
@@ -23,7 +24,7 @@ public static class TranscriptBoundaryParser
 
         try
         {
-            var reader = new Utf8JsonReader(line);
+            var reader = new Utf8JsonReader(line, JsonDepth.Reader);
             using JsonDocument document = JsonDocument.ParseValue(ref reader);
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || Text(root, "type"u8) != "system" || Text(root, "subtype"u8) != "compact_boundary")

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Storage.Transcripts;
 
@@ -35,7 +36,7 @@ internal static class TranscriptUsageParser
     {
         request = default;
         calls?.Reset();
-        var reader = new Utf8JsonReader(line);
+        var reader = new Utf8JsonReader(line, JsonDepth.Reader);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();

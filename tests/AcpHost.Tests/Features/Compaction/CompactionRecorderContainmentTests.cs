@@ -55,4 +55,32 @@ public sealed class CompactionRecorderContainmentTests : IAsyncDisposable
 
         Assert.Equal("s-1", Assert.Single(ledger.ReadAll()).SessionId);
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task CompactionSignals_ABurstOfElevenHundred_EveryOneReachesTheLedger()
+    {
+        const int Burst = 1_100;
+        var ledger = new CompactionLedger(Path.Combine(_folder, "data"));
+        var options = Options.Create(new CompactionOptions { ClaudeConfigDir = Path.Combine(_folder, "claude") });
+        var log = new ListLogger<CompactionRecorder>();
+        var recorder = new CompactionRecorder(new SessionRegistry(), ledger, options, TimeProvider.System, log);
+        await recorder.StartAsync(CancellationToken.None);
+        await using var harness = new RelayHarness([recorder]);
+        Task<List<string>> client = harness.ToClient.ReadToEndAsync(TimeSpan.FromSeconds(60));
+        await using (recorder)
+        {
+            // Faster than one fsync per record: the recorder's queue fills, and the agent must wait rather than lose one.
+            for (int i = 0; i < Burst; i++)
+            {
+                await harness.Agent.SayAsync(Signal("s-" + i, "t-" + i, 900_000 + i));
+            }
+
+            await Conditions.UntilAsync(() => ledger.ReadAll().Count == Burst || log.Entries.Any(e => e.Message.Contains("Dropped", StringComparison.Ordinal)), TimeSpan.FromSeconds(90), "every record written or one dropped");
+        }
+
+        Assert.DoesNotContain(log.Entries, e => e.Message.Contains("Dropped", StringComparison.Ordinal));
+        Assert.Equal(Burst, ledger.ReadAll().Select(r => r.SessionId).Distinct().Count());
+        await harness.ClientCloseAsync();
+        Assert.Equal(Burst, (await client).Count(line => line.Contains("\"_acphost/compaction\"", StringComparison.Ordinal)));
+    }
 }

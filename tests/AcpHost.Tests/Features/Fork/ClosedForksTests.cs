@@ -22,6 +22,17 @@ public sealed class ClosedForksTests
         return await rig.AgentReadsHostRequestAsync("session/close");
     }
 
+    /// <summary>A rig where /fork on "parent" made "child", which the host closed on the agent; the client read the fork's messages.</summary>
+    private static async Task<ForkRig> ClosedChildAsync()
+    {
+        var rig = new ForkRig();
+        await rig.InitializeAsync();
+        await rig.OpenSessionAsync();
+        await rig.AgentAnswersAsync(await SlashForkAsync(rig, "child"), "{}");
+        await rig.ClientReadsAsync(3);
+        return rig;
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task SlashFork_AgentOffersClose_ForkIsClosedBeforeThePromptIsAnswered()
     {
@@ -42,12 +53,8 @@ public sealed class ClosedForksTests
     [Fact(Timeout = Timeout)]
     public async Task Prompt_ToAClosedFork_ReopensItOnceThenRelaysEveryMessageInOrder()
     {
-        await using var rig = new ForkRig();
+        await using ForkRig rig = await ClosedChildAsync();
         RelayHarness harness = rig.Harness;
-        await rig.InitializeAsync();
-        await rig.OpenSessionAsync();
-        await rig.AgentAnswersAsync(await SlashForkAsync(rig, "child"), "{}");
-        await rig.ClientReadsAsync(3);
 
         const string setMode = """{"jsonrpc":"2.0","id":20,"method":"session/set_mode","params":{"sessionId":"child","modeId":"plan"}}""";
         await harness.ClientSayAsync(Prompt(21, "child"));
@@ -73,6 +80,70 @@ public sealed class ClosedForksTests
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Prompt_ReopenFails_TheForkStaysKnownAsClosedAndTheNextMessageTriesAgain()
+    {
+        await using ForkRig rig = await ClosedChildAsync();
+        RelayHarness harness = rig.Harness;
+
+        // The agent cannot resume it this time: the prompt goes on and gets the agent's own answer.
+        await harness.ClientSayAsync(Prompt(60, "child"));
+        JsonElement failed = await rig.AgentReadsHostRequestAsync("session/resume");
+        await harness.Agent.SayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + failed.GetProperty("id").GetString() + "\",\"error\":{\"code\":-32603,\"message\":\"busy\"}}");
+        Assert.Equal(Prompt(60, "child"), await harness.Agent.ReadFromRelay.NextAsync());
+        Assert.True(rig.ClosedForks.IsClosed("child"));
+
+        // The next message tries the reopen again, and this time it works.
+        await harness.ClientSayAsync(Prompt(61, "child"));
+        JsonElement retried = await rig.AgentReadsHostRequestAsync("session/resume");
+        await rig.AgentAnswersAsync(retried, "{}");
+        Assert.Equal(Prompt(61, "child"), await harness.Agent.ReadFromRelay.NextAsync());
+        Assert.False(rig.ClosedForks.IsClosed("child"));
+    }
+
+    [Theory(Timeout = Timeout)]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Prompt_HeldWhileTheForkIsReopened_IsAnsweredWhenTheRelayEnds(bool endOfInput)
+    {
+        await using ForkRig rig = await ClosedChildAsync();
+        RelayHarness harness = rig.Harness;
+
+        // The agent sits on the reopen; the prompt waits for it; then the client leaves (or the host is stopped).
+        await harness.ClientSayAsync(Prompt(80, "child"));
+        await rig.AgentReadsHostRequestAsync("session/resume");
+        if (endOfInput)
+        {
+            await harness.ClientCloseAsync();
+        }
+        else
+        {
+            harness.Stop();
+        }
+
+        List<string> rest = await harness.ToClient.ReadToEndAsync(TimeSpan.FromSeconds(30));
+        JsonElement answer = Assert.Single(rest.Select(ForkRig.Parse), m => m.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.Number && id.GetInt32() == 80);
+        Assert.Equal(-32603, answer.GetProperty("error").GetProperty("code").GetInt32());
+        await harness.OutcomeAsync();
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Resume_ByTheClientWhileAReopenFails_TheClientOwnsTheForkAfterAll()
+    {
+        await using ForkRig rig = await ClosedChildAsync();
+        RelayHarness harness = rig.Harness;
+
+        await harness.ClientSayAsync(Prompt(70, "child"));
+        JsonElement reopen = await rig.AgentReadsHostRequestAsync("session/resume");
+        const string resume = """{"jsonrpc":"2.0","id":71,"method":"session/resume","params":{"sessionId":"child","cwd":"/work","mcpServers":[]}}""";
+        await harness.ClientSayAsync(resume);
+        await harness.Agent.SayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + reopen.GetProperty("id").GetString() + "\",\"error\":{\"code\":-32603,\"message\":\"busy\"}}");
+
+        Assert.Equal(Prompt(70, "child"), await harness.Agent.ReadFromRelay.NextAsync());
+        Assert.Equal(resume, await harness.Agent.ReadFromRelay.NextAsync());
+        Assert.False(rig.ClosedForks.IsClosed("child"));
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Prompt_ArrivesWhileTheCloseIsInFlight_ReopensAfterTheClose()
     {
         await using var rig = new ForkRig();
@@ -94,12 +165,8 @@ public sealed class ClosedForksTests
     [Fact(Timeout = Timeout)]
     public async Task Resume_ByTheClient_HostForgetsTheForkWasClosed()
     {
-        await using var rig = new ForkRig();
+        await using ForkRig rig = await ClosedChildAsync();
         RelayHarness harness = rig.Harness;
-        await rig.InitializeAsync();
-        await rig.OpenSessionAsync();
-        await rig.AgentAnswersAsync(await SlashForkAsync(rig, "child"), "{}");
-        await rig.ClientReadsAsync(3);
 
         const string resume = """{"jsonrpc":"2.0","id":40,"method":"session/resume","params":{"sessionId":"child","cwd":"/work","mcpServers":[]}}""";
         await harness.ClientSayAsync(resume);

@@ -14,6 +14,14 @@ public sealed class ForkAnnouncementTests
     private static string SessionOf(JsonElement message) =>
         message.GetProperty("params").GetProperty("sessionId").GetString()!;
 
+    /// <summary>With "parent" open, the client asks for <c>_acphost/session/fork</c>; returns the host's session/fork at the agent, not yet answered.</summary>
+    private static async Task<JsonElement> HostForkInFlightAsync(ForkRig rig, string id)
+    {
+        await rig.OpenSessionAsync();
+        await rig.Harness.ClientSayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"_acphost/session/fork\",\"params\":{\"sessionId\":\"parent\"}}");
+        return await rig.AgentReadsHostRequestAsync("session/fork");
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task HostFork_AgentSendsTheForksCommandsRightAfterItsResponse_AnnouncementComesFirst()
     {
@@ -66,9 +74,7 @@ public sealed class ForkAnnouncementTests
     {
         await using var rig = new ForkRig();
         RelayHarness harness = rig.Harness;
-        await rig.OpenSessionAsync();
-        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":"f2","method":"_acphost/session/fork","params":{"sessionId":"parent"}}""");
-        JsonElement fork = await rig.AgentReadsHostRequestAsync("session/fork");
+        JsonElement fork = await HostForkInFlightAsync(rig, "f2");
 
         await harness.Agent.SayAsync(Commands("parent"));
 
@@ -82,9 +88,7 @@ public sealed class ForkAnnouncementTests
     {
         await using var rig = new ForkRig();
         RelayHarness harness = rig.Harness;
-        await rig.OpenSessionAsync();
-        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":"f3","method":"_acphost/session/fork","params":{"sessionId":"parent"}}""");
-        JsonElement fork = await rig.AgentReadsHostRequestAsync("session/fork");
+        JsonElement fork = await HostForkInFlightAsync(rig, "f3");
 
         await harness.Agent.SayAsync(Commands("stranger"));
         await harness.Agent.SayAsync("{\"jsonrpc\":\"2.0\",\"id\":\"" + fork.GetProperty("id").GetString() + "\",\"error\":{\"code\":-32603,\"message\":\"no\"}}");
@@ -92,5 +96,46 @@ public sealed class ForkAnnouncementTests
         List<JsonElement> toClient = await rig.ClientReadsAsync(2);
         Assert.Contains(toClient, m => ForkRig.MethodOf(m) == "session/update" && SessionOf(m) == "stranger");
         Assert.Contains(toClient, m => m.TryGetProperty("error", out _));
+    }
+
+    [Theory(Timeout = Timeout)]
+    [InlineData("session/load")]
+    [InlineData("session/resume")]
+    public async Task SessionLoad_WhileAForkIsInFlight_HistoryComesBeforeTheResponse(string method)
+    {
+        await using var rig = new ForkRig();
+        RelayHarness harness = rig.Harness;
+        JsonElement fork = await HostForkInFlightAsync(rig, "f4");
+
+        // A session the host does not know yet is opened by the client while the fork is being made: its replayed
+        // history must reach the client before the response, as the agent sends them, not 30 s later.
+        await harness.ClientSayAsync("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"" + method + "\",\"params\":{\"sessionId\":\"old\",\"cwd\":\"/work\",\"mcpServers\":[]}}");
+        await harness.Agent.ReadFromRelay.NextAsync();
+        string replayed = "{\"jsonrpc\":\"2.0\",\"method\":\"session/update\",\"params\":{\"sessionId\":\"old\",\"update\":{\"sessionUpdate\":\"user_message_chunk\",\"content\":{\"type\":\"text\",\"text\":\"hi\"}}}}";
+        await harness.Agent.SayAsync(replayed);
+        await harness.Agent.SayAsync(replayed);
+        await harness.Agent.SayAsync("""{"jsonrpc":"2.0","id":5,"result":{}}""");
+
+        List<JsonElement> toClient = await rig.ClientReadsAsync(3);
+        Assert.Equal(["session/update", "session/update", null], toClient.Select(ForkRig.MethodOf));
+        Assert.Equal(5, toClient[2].GetProperty("id").GetInt32());
+        await rig.AgentAnswersAsync(fork, """{"sessionId":"child"}""");
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task SessionNew_ItsUpdatesBeforeItsResponseWhileAForkIsInFlight_KeepTheirOrder()
+    {
+        await using var rig = new ForkRig();
+        RelayHarness harness = rig.Harness;
+        JsonElement fork = await HostForkInFlightAsync(rig, "f5");
+
+        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":6,"method":"session/new","params":{"cwd":"/work","mcpServers":[]}}""");
+        await harness.Agent.ReadFromRelay.NextAsync();
+        await harness.Agent.SayAsync(Commands("fresh"));
+        await harness.Agent.SayAsync("""{"jsonrpc":"2.0","id":6,"result":{"sessionId":"fresh"}}""");
+
+        List<JsonElement> toClient = await rig.ClientReadsAsync(2);
+        Assert.Equal(["session/update", null], toClient.Select(ForkRig.MethodOf));
+        await rig.AgentAnswersAsync(fork, """{"sessionId":"child"}""");
     }
 }

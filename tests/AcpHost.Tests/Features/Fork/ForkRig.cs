@@ -29,7 +29,7 @@ internal sealed class ForkRig : IAsyncDisposable
         ForkService forks = Forks;
         Lineage = new LineageRecorder(Sessions, new SessionLedger(_folder), TimeProvider.System, new ListLogger<LineageRecorder>());
         Assert.True(Lineage.StartAsync(CancellationToken.None).IsCompletedSuccessfully, "starting the loop must not wait on it");
-        PreCompact = new PreCompactFork(forks, Sessions, Gate, Client, Options.Create(new ForkOptions { BeforeCompactPercent = forkBeforeCompact }), PreCompactLog, Desk);
+        PreCompact = new PreCompactFork(forks, Sessions, Gate, Client, Options.Create(new ForkOptions { BeforeCompactPercent = forkBeforeCompact }), PreCompactLog, Desk, Turns);
         IMessageInterceptor[] interceptors =
         [
             ClosedForks,
@@ -51,6 +51,9 @@ internal sealed class ForkRig : IAsyncDisposable
 
     /// <summary>Where the features' notices go, when the rig was made with them.</summary>
     public NoticeDesk? Desk { get; }
+
+    /// <summary>The turns as the host shares them: the agent recovery voids them when a new agent takes over.</summary>
+    public SessionTurns Turns { get; } = new();
 
     public ClientChannel Client { get; } = new();
 

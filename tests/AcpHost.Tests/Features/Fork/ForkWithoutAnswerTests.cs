@@ -69,7 +69,7 @@ public sealed class ForkWithoutAnswerTests
         await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":5,"method":"session/prompt","params":{"sessionId":"parent","prompt":[{"type":"text","text":"/fork"}]}}""");
         string forkId = Parse(await harness.Agent.ReadFromRelay.NextAsync()).GetProperty("id").GetString()!;
 
-        JsonElement answer = Parse(await harness.ToClient.NextAsync(TimeSpan.FromSeconds(5)));
+        JsonElement answer = Parse(await harness.ToClient.NextAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(5, answer.GetProperty("id").GetInt32());
         Assert.Equal(-32603, answer.GetProperty("error").GetProperty("code").GetInt32());
 

@@ -78,6 +78,24 @@ public sealed class PreCompactForkTests
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Usage_CrossedIdleAfterTheAgentRestartedMidTurn_ForksAtOnce()
+    {
+        await using var rig = new ForkRig(forkBeforeCompact: 90);
+        RelayHarness harness = rig.Harness;
+        await rig.OpenSessionAsync();
+        await harness.ClientSayAsync(Prompt(15, "parent"));
+        await harness.Agent.ReadFromRelay.NextAsync();
+
+        // The agent dies mid-turn: the host answers the prompt itself (no feature sees that answer), and a new agent
+        // takes the session back. No turn runs now: a crossing of the mark forks at once, not after the next turn,
+        // which would begin with the very compaction the fork is to precede.
+        rig.Turns.AgentReplaced();
+        await harness.Agent.SayAsync(Usage("parent", 990_000));
+
+        await rig.AgentForksAsync("preserved");
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Prompt_WhileTheForkIsInFlight_WaitsForIt_OtherSessionsDoNot()
     {
         await using var rig = new ForkRig(forkBeforeCompact: 90);

@@ -30,12 +30,20 @@ internal sealed class ScriptedOutlet : IRelayOutlet
         return ValueTask.FromResult(true);
     }
 
-    public Task<AgentResponse> RequestAgentAsync(string method, ReadOnlyMemory<byte> paramsJson, CancellationToken cancellationToken)
+    /// <summary>Requests the agent never answers (it hangs on them until the caller gives up).</summary>
+    public Func<string, JsonElement, bool> Hangs { get; set; } = (_, _) => false;
+
+    public async Task<AgentResponse> RequestAgentAsync(string method, ReadOnlyMemory<byte> paramsJson, CancellationToken cancellationToken)
     {
         string parameters = Encoding.UTF8.GetString(paramsJson.Span);
         Requests.Add((method, parameters));
-        string answer = Answer(method, JsonDocument.Parse(parameters).RootElement.Clone());
-        return Task.FromResult(AgentResponse.Parse(Encoding.UTF8.GetBytes(answer)));
+        JsonElement parsed = JsonDocument.Parse(parameters, JsonDepth.Document).RootElement.Clone();
+        if (Hangs(method, parsed))
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        return AgentResponse.Parse(Encoding.UTF8.GetBytes(Answer(method, parsed)));
     }
 
     /// <summary>Records a held client message let go, as it would reach the agent.</summary>

@@ -185,4 +185,71 @@ public class SessionRestorerTests
         Assert.Contains("lost: 1 (lost)", notices[1].GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Empty(turns.AgentReplaced()); // the cut turn was ended and forgotten with the old agent
     }
+
+    [Fact(Timeout = Timeout)]
+    public async Task RestoreAsync_RunsOutOfTime_TheNoticeStillComesListingEverySessionNotTakenBack()
+    {
+        _sessions.Open(new SessionInfo("first", "/w", DateTimeOffset.UnixEpoch, "session/new", null));
+        _sessions.Open(new SessionInfo("hangs", "/w", DateTimeOffset.UnixEpoch.AddSeconds(1), "session/new", null));
+        _sessions.Open(new SessionInfo("never-tried", "/w", DateTimeOffset.UnixEpoch.AddSeconds(2), "session/new", null));
+        using var restoreTimeout = new CancellationTokenSource();
+        var outlet = new ScriptedOutlet
+        {
+            Answer = (method, _) => method == "initialize" ? Resumable : Resumed,
+            Hangs = (method, parameters) =>
+            {
+                bool hangs = method == "session/resume" && parameters.GetProperty("sessionId").GetString() == "hangs";
+                if (hangs)
+                {
+                    restoreTimeout.Cancel(); // the restore's time runs out while the agent sits on this resume
+                }
+
+                return hangs;
+            },
+        };
+        SessionRestorer restorer = Restorer();
+        await SeeInitializeAsync(restorer, outlet);
+
+        await restorer.RestoreAsync(outlet, Restart, restoreTimeout.Token);
+
+        JsonElement restarted = JsonDocument.Parse(Assert.Single(outlet.ToClient)).RootElement;
+        Assert.Equal("_acphost/agent_restarted", restarted.GetProperty("method").GetString());
+        Assert.Equal(1, restarted.GetProperty("params").GetProperty("sessionsResumed").GetInt32());
+        Assert.Equal(["hangs", "never-tried"], restarted.GetProperty("params").GetProperty("lostSessionIds").EnumerateArray().Select(id => id.GetString()));
+        Assert.Contains("did not finish", _lost.ReasonFor("hangs"), StringComparison.Ordinal);
+        Assert.Contains("did not finish", _lost.ReasonFor("never-tried"), StringComparison.Ordinal);
+        Assert.Equal(["first"], _sessions.All.Select(s => s.SessionId));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task RestoreAsync_NewAgentGoneDuringInitialize_TheNoticeStillComesListingTheSessions()
+    {
+        _sessions.Open(new SessionInfo("s1", "/w", DateTimeOffset.UnixEpoch, "session/new", null));
+        var outlet = new GoneOutlet();
+        SessionRestorer restorer = Restorer();
+        await SeeInitializeAsync(restorer, new ScriptedOutlet());
+
+        await restorer.RestoreAsync(outlet, Restart, CancellationToken.None);
+
+        JsonElement restarted = JsonDocument.Parse(Assert.Single(outlet.ToClient)).RootElement.GetProperty("params");
+        Assert.Equal(["s1"], restarted.GetProperty("lostSessionIds").EnumerateArray().Select(id => id.GetString()));
+        Assert.Contains("agent", _lost.ReasonFor("s1"), StringComparison.Ordinal);
+    }
+
+    /// <summary>An outlet whose agent is gone: every request fails as the relay fails it.</summary>
+    private sealed class GoneOutlet : IRelayOutlet
+    {
+        private readonly ScriptedOutlet _client = new();
+
+        public List<string> ToClient => _client.ToClient;
+
+        public ValueTask<bool> SendToClientAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken) => _client.SendToClientAsync(message, cancellationToken);
+
+        public ValueTask<bool> NotifyClientAsync(string method, ReadOnlyMemory<byte> paramsJson, CancellationToken cancellationToken) => _client.NotifyClientAsync(method, paramsJson, cancellationToken);
+
+        public Task<AgentResponse> RequestAgentAsync(string method, ReadOnlyMemory<byte> paramsJson, CancellationToken cancellationToken) =>
+            Task.FromException<AgentResponse>(new AgentUnavailableException("The agent exited (code 1) before answering"));
+
+        public ValueTask<bool> ResumeClientMessageAsync(ReadOnlyMemory<byte> line, IMessageInterceptor heldBy, CancellationToken cancellationToken) => ValueTask.FromResult(true);
+    }
 }

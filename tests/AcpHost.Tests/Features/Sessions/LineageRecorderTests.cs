@@ -30,6 +30,20 @@ public sealed class LineageRecorderTests : IAsyncDisposable
     private SessionRecord? Recorded(string sessionId) =>
         new SessionLedger(_folder).ReadAll().FirstOrDefault(record => record.SessionId == sessionId);
 
+    [Fact(Timeout = 120_000)]
+    public async Task SessionOpened_ABurstFasterThanTheDisk_EverySessionReachesTheLedger()
+    {
+        // More sessions than a queue of one line each held (4,096), opened faster than one fsync each: coalesced and
+        // written in batches, none is dropped.
+        const int Burst = 5_000;
+        for (int i = 0; i < Burst; i++)
+        {
+            _sessions.Open(new SessionInfo("s-" + i, "/work", DateTimeOffset.UtcNow, "session/new", null));
+        }
+
+        await Conditions.UntilAsync(() => new SessionLedger(_folder).ReadAll().Count == Burst, TimeSpan.FromSeconds(90), "every session in the ledger");
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task UsageChanged_RightAfterAWrite_StillReachesTheLedgerWithinTheStalenessBound()
     {
