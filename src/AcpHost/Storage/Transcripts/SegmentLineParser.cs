@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Storage.Transcripts;
 
@@ -29,7 +30,7 @@ internal static class SegmentLineParser
         result.Reset();
         try
         {
-            var reader = new Utf8JsonReader(line);
+            var reader = new Utf8JsonReader(line, JsonDepth.Reader);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return false;
