@@ -82,6 +82,7 @@ public sealed class CompactionHold
         DurationMs = later.DurationMs ?? first.DurationMs,
         ContextWindow = first.ContextWindow ?? later.ContextWindow,
         BoundaryUuid = later.BoundaryUuid ?? first.BoundaryUuid,
+        Flattened = later.Flattened ?? first.Flattened,
         IsUpdate = false,
     };
 }

@@ -139,7 +139,7 @@ public sealed partial class TelemetryService(
     private void ExportCompaction(CompactionRecorded compaction)
     {
         metrics.Compaction(compaction);
-        export.Emit(EventRecords.Compaction(compaction));
+        export.Emit(EventRecords.Compaction(compaction, options.IncludeCwd));
     }
 
     private async Task RunAsync()

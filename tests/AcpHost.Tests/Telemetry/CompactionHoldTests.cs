@@ -34,5 +34,27 @@ public sealed class CompactionHoldTests
         Assert.Null(hold.NextDue);
     }
 
+    [Fact(Timeout = 10_000)]
+    public async Task Take_FlattenedInTheUpdate_TheExportedCompactionCarriesIt()
+    {
+        await Task.Yield();
+        var hold = new CompactionHold();
+        var flattened = new Storage.Ledgers.FlattenedSpecifics
+        {
+            Files = new() { Seen = 1, Dropped = 1, Items = [new() { Name = "a.cs", Uses = 1 }] },
+            Commands = Storage.Ledgers.FlattenedKind.None,
+            Urls = Storage.Ledgers.FlattenedKind.None,
+            ToolErrors = Storage.Ledgers.FlattenedKind.None,
+            Summary = Storage.Ledgers.FlattenedSpecifics.Marked,
+            FromLine = 1,
+            ToLine = 2,
+        };
+        Assert.Null(hold.Take(Compaction("c-3"), Now));
+
+        CompactionRecorded? sent = hold.Take(Compaction("c-3") with { PostTokens = 10, Flattened = flattened, IsUpdate = true }, Now);
+
+        Assert.Same(flattened, sent?.Flattened);
+    }
+
     private static CompactionRecorded Compaction(string id) => new() { Id = id, SessionId = "s", Trigger = "auto", PreTokens = 100, Source = "wire", At = Now };
 }
