@@ -134,6 +134,8 @@ internal sealed class FollowedTranscript
             return;
         }
 
+        // The reader may have been made before the transcript existed: name the file now that it was read.
+        flattened = flattened.Transcript is null ? flattened with { Transcript = _lines.FilePath ?? _locate() } : flattened;
         lock (_results)
         {
             _results.Add((boundary, flattened));
