@@ -65,7 +65,7 @@ public sealed partial record FlattenedSpecifics
 
     /// <summary>
     /// Writes <c>"flattened": {…}</c> as the ledger line has it, or <c>null</c> while unknown: the one JSON shape of it,
-    /// in the ledger, <c>acphost compactions --json</c>, <c>scan --json</c> and the control plane's events alike.
+    /// in the ledger, <c>acphost compactions --json</c> and <c>scan --json</c> alike.
     /// </summary>
     public static void WriteJson(Utf8JsonWriter json, FlattenedSpecifics? flattened)
     {
