@@ -9,7 +9,7 @@ namespace AcpHost.Bench.Soak;
 /// answers the agent's asks, and checks that every answer, note and ask arrives whole and, per session, in order.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The window never allocates a wait handle, so there is nothing to dispose.")]
-internal sealed class SoakClient(SoakWire wire, SoakOptions options)
+internal sealed partial class SoakClient(SoakWire wire, SoakOptions options)
 {
     private const string ReportId = "report";
 
@@ -146,43 +146,6 @@ internal sealed class SoakClient(SoakWire wire, SoakOptions options)
     }
 
     /// <summary>Compares the two ends' counts; every mismatch becomes an error.</summary>
-    public void Reconcile(SoakAgentReport agent)
-    {
-        Expect("echo requests the agent received", Interlocked.Read(ref _echoes), agent.Echoes);
-        Expect("tell notifications the agent received", Interlocked.Read(ref _tells), agent.Tells);
-        Expect("echo requests answered", Interlocked.Read(ref _echoes), Interlocked.Read(ref _results) + Interlocked.Read(ref _cancelledAnswers));
-        Expect("notes the client received", agent.NotesSent, Interlocked.Read(ref _notes));
-        Expect("asks the client received", agent.AsksSent, Interlocked.Read(ref _asksReceived));
-        Expect("asks answered back to the agent", agent.AsksSent, agent.AsksAnswered);
-        Expect("messages out of order at the agent", 0, agent.OutOfOrder);
-        Expect("conversation turns the agent answered", Conversation.Turns, agent.Turns);
-        Expect("conversation chunks the client received", agent.ChunksSent, Conversation.Chunks);
-        Expect("bad payloads or lines at the agent", 0, agent.BadPayloads + agent.BadAnswers);
-    }
-
-    /// <summary>The run's counts, as report lines.</summary>
-    public IEnumerable<string> Summary(SoakAgentReport? agent)
-    {
-        yield return $"messages relayed: {Relayed:N0} ({Interlocked.Read(ref _linesOut):N0} client→agent, {Interlocked.Read(ref _linesIn):N0} agent→client), " +
-            $"{(Interlocked.Read(ref _bytesOut) + Interlocked.Read(ref _bytesIn)) / 1e6:N0} MB";
-        yield return $"client→agent: {_echoes:N0} echo requests, {_tells:N0} tell notifications, {_cancels:N0} cancels, {_asksAnswered:N0} answers to asks";
-        yield return $"conversation: {Conversation.Turns:N0} session/prompt turns answered with end_turn, {Conversation.Chunks:N0} text chunks and a usage_update each";
-        yield return $"agent→client: {_results:N0} results + {_cancelledAnswers:N0} cancelled (-32800) for {_echoes:N0} requests, {_notes:N0} notes, {_asksReceived:N0} asks";
-        if (agent is not null)
-        {
-            yield return $"agent saw: {agent.Echoes:N0} echoes, {agent.Tells:N0} tells, {agent.CancelsMatched:N0} cancels of a request still waiting, " +
-                $"{agent.OutOfOrder:N0} out of order, {agent.BadPayloads + agent.BadAnswers:N0} bad; sent {agent.NotesSent:N0} notes, {agent.AsksSent:N0} asks ({agent.AsksAnswered:N0} answered)";
-        }
-
-        yield return $"errors: {Interlocked.Read(ref _errorCount):N0}";
-        foreach (string error in _errors.Take(20))
-        {
-            yield return $"  {error}";
-        }
-    }
-
-    /// <summary>True when nothing went wrong.</summary>
-    public bool Clean => Interlocked.Read(ref _errorCount) == 0;
 
     private Task OnMessageAsync(JsonElement message, long length)
     {
@@ -304,36 +267,6 @@ internal sealed class SoakClient(SoakWire wire, SoakOptions options)
         {
             _errors.Enqueue(error);
         }
-    }
-
-    private static string Head(JsonElement message)
-    {
-        string text = message.GetRawText();
-        return text.Length > 200 ? text[..200] + "…" : text;
-    }
-
-    private static void Message(Utf8JsonWriter w, long? id, string method, string session, long seq, string payload, (int Reply, int Delay)? echo)
-    {
-        w.WriteStartObject();
-        w.WriteString("jsonrpc", "2.0");
-        if (id is { } value)
-        {
-            w.WriteNumber("id", value);
-        }
-
-        w.WriteString("method", method);
-        w.WriteStartObject("params");
-        w.WriteString("session", session);
-        w.WriteNumber("seq", seq);
-        if (echo is { } e)
-        {
-            w.WriteNumber("reply", e.Reply);
-            w.WriteNumber("delayMs", e.Delay);
-        }
-
-        w.WriteString("payload", payload);
-        w.WriteEndObject();
-        w.WriteEndObject();
     }
 
     private sealed record Sent(string Session, long Seq, int Reply);

@@ -134,6 +134,19 @@ internal static class TranscriptFileScanner
             return;
         }
 
+        // A user line is neither a model's answer nor a boundary: only the segment reader reads it.
+        if (UserLine.Is(line))
+        {
+            if (lastLine && !IsJson(line))
+            {
+                findings.MalformedLines++;
+                return;
+            }
+
+            findings.Segments.Take(line);
+            return;
+        }
+
         if (TranscriptBoundaryParser.MayBeBoundary(line) && TakeBoundary(line, number, findings))
         {
             return;
