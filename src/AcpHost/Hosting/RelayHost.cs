@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
 using AcpHost.Telemetry;
+using AcpHost.Usage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -134,6 +135,9 @@ public static class RelayHost
             .ValidateOnStart();
         builder.Services.AddSingleton(new CompactionLedger(dataDir));
         builder.Services.AddSingleton<SessionTurns>();
+        builder.Services.AddSingleton(UsageSettings.FromConfiguration(configuration));
+        builder.Services.AddSingleton<LiveUsage>();
+        builder.Services.AddSingleton<ITranscriptFollower>(services => services.GetRequiredService<LiveUsage>());
         builder.Services.AddSingleton<CompactionRecorder>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CompactionRecorder>());
         builder.Services.AddOptions<ForkOptions>()

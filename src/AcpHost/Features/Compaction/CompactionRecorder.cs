@@ -38,6 +38,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
     private readonly TimeProvider _time;
     private readonly string _claudeConfigDir;
     private readonly ConcurrentDictionary<string, TranscriptTail> _tails = new(StringComparer.Ordinal);
+    private readonly ITranscriptFollower[] _followers;
     private readonly SessionTurns _turns;
     // Sessions whose turn ended since the last poll: a set, not a queue, so a thousand turns between two polls hold
     // one entry, and adding a session already due allocates nothing.
@@ -64,10 +65,13 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
     /// <param name="notices">Where each compaction is told to the user, if anywhere.</param>
     /// <param name="history">The sessions' forks, to name the one that kept what a compaction flattened.</param>
     /// <param name="deadline">When the host must be gone once it ends: the final flush fits before it.</param>
+    /// <param name="followers">Who else reads each session's new transcript lines, from the same reads (the live usage).</param>
     public CompactionRecorder(
         SessionRegistry sessions, CompactionLedger ledger, IOptions<CompactionOptions> options, TimeProvider time, ILogger<CompactionRecorder> log,
-        HostEventBus? events = null, SessionTurns? turns = null, INotices? notices = null, SessionHistory? history = null, ShutdownDeadline? deadline = null)
+        HostEventBus? events = null, SessionTurns? turns = null, INotices? notices = null, SessionHistory? history = null, ShutdownDeadline? deadline = null,
+        IEnumerable<ITranscriptFollower>? followers = null)
     {
+        _followers = [.. followers ?? []];
         _notices = notices;
         _history = history;
         _deadline = deadline;
@@ -83,6 +87,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         _tracker = new CompactionTracker(time, _options.TranscriptWait, _turns);
         _claudeConfigDir = TranscriptPaths.ConfigDir(_options.ClaudeConfigDir);
         _sessions.SessionOpened += StartFollowing;
+        _turns.WentIdle += TurnEnded;
     }
 
     /// <inheritdoc/>
@@ -181,6 +186,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         }
 
         _sessions.SessionOpened -= StartFollowing;
+        _turns.WentIdle -= TurnEnded;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _polling.ConfigureAwait(false);
 
@@ -230,7 +236,13 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
 
     private void StartFollowing(SessionInfo session)
     {
-        var tail = new TranscriptTail(() => TranscriptPaths.Find(_claudeConfigDir, session.Cwd, session.SessionId));
+        if (_tails.ContainsKey(session.SessionId))
+        {
+            return;
+        }
+
+        ITranscriptLineReader[] readers = [.. _followers.Select(follower => follower.ReaderFor(session)).OfType<ITranscriptLineReader>()];
+        var tail = new TranscriptTail(() => TranscriptPaths.Find(_claudeConfigDir, session.Cwd, session.SessionId), readers);
         if (_tails.TryAdd(session.SessionId, tail))
         {
             tail.Start();
@@ -263,10 +275,16 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         }
         else if (context.Info.Kind == MessageKind.Response && _turns.PromptAnswered(id) is { } sessionId)
         {
-            // A turn ended: look at its transcript for any compaction the wire did not report.
-            _sweeps.TryAdd(sessionId, 0);
-            WakePoll();
+            TurnEnded(sessionId);
         }
+    }
+
+    // A turn ended (ACP v1: its prompt was answered; v2: the agent reported the session idle): look at its transcript
+    // for any compaction the wire did not report, and so for what the turn's model requests used.
+    private void TurnEnded(string sessionId)
+    {
+        _sweeps.TryAdd(sessionId, 0);
+        WakePoll();
     }
 
     // The agent reads a slash command from the first block's first word, as Claude Code does.

@@ -6,7 +6,9 @@ namespace AcpHost.Storage.Transcripts;
 /// Follows one session's transcript, returning the <c>compact_boundary</c> lines appended since the last read. It starts
 /// at the file's end as it was when the session was first seen (older boundaries are history, not news), copes with
 /// the file not existing yet, and with a line being written while it reads (a line without its LF waits for the next
-/// read). Thread-safe: the relay's thread and the poll loop may both read it; reads take turns.
+/// read). Each complete line is also handed to the tail's <see cref="ITranscriptLineReader"/>s, so that whoever else
+/// follows the session (its live usage) needs no second read of the file. Thread-safe: the relay's thread and the poll
+/// loop may both read it; reads take turns.
 /// </summary>
 public sealed class TranscriptTail
 {
@@ -16,6 +18,7 @@ public sealed class TranscriptTail
     private const int MaxPendingLine = 64 * 1024 * 1024;
 
     private readonly Func<string?> _locate;
+    private readonly IReadOnlyList<ITranscriptLineReader> _readers;
     private readonly Lock _lock = new();
     private readonly ArrayBufferWriter<byte> _partial = new();
     private string? _path;
@@ -23,9 +26,12 @@ public sealed class TranscriptTail
     private bool _started;
 
     /// <summary>Creates a tail; <paramref name="locate"/> finds the file (null while it does not exist).</summary>
-    public TranscriptTail(Func<string?> locate)
+    /// <param name="locate">Finds the file.</param>
+    /// <param name="readers">Also given every new line, and told when each read is over.</param>
+    public TranscriptTail(Func<string?> locate, IReadOnlyList<ITranscriptLineReader>? readers = null)
     {
         _locate = locate;
+        _readers = readers ?? [];
     }
 
     /// <summary>The file, once found.</summary>
@@ -48,7 +54,17 @@ public sealed class TranscriptTail
     {
         lock (_lock)
         {
-            return ReadNewCore();
+            try
+            {
+                return ReadNewCore();
+            }
+            finally
+            {
+                foreach (ITranscriptLineReader reader in _readers)
+                {
+                    reader.ReadDone();
+                }
+            }
         }
     }
 
@@ -147,8 +163,13 @@ public sealed class TranscriptTail
         }
     }
 
-    private static void Take(ReadOnlySpan<byte> line, List<TranscriptBoundary> found)
+    private void Take(ReadOnlySpan<byte> line, List<TranscriptBoundary> found)
     {
+        foreach (ITranscriptLineReader reader in _readers)
+        {
+            reader.Take(line);
+        }
+
         if (TranscriptBoundaryParser.TryParse(line) is { } boundary)
         {
             found.Add(boundary);
