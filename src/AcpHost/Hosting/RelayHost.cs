@@ -1,5 +1,6 @@
 using AcpHost.Events;
 using AcpHost.Agent;
+using AcpHost.Features.Cache;
 using AcpHost.Features.Compaction;
 using AcpHost.Control;
 using AcpHost.Features.Commands;
@@ -138,6 +139,7 @@ public static class RelayHost
         builder.Services.AddSingleton(UsageSettings.FromConfiguration(configuration));
         builder.Services.AddSingleton<LiveUsage>();
         builder.Services.AddSingleton<ITranscriptFollower>(services => services.GetRequiredService<LiveUsage>());
+        builder.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<CacheExpiryWatch>(services, CacheExpiryWatch.MinTokensFrom(configuration)));
         builder.Services.AddSingleton<CompactionRecorder>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CompactionRecorder>());
         builder.Services.AddOptions<ForkOptions>()
@@ -180,6 +182,7 @@ public static class RelayHost
         builder.Services.AddSingleton<IMessageInterceptor, ForkMethod>();
         builder.Services.AddSingleton<IMessageInterceptor, PreCompactFork>();
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<CompactionRecorder>());
+        builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<CacheExpiryWatch>());
         builder.Services.AddSingleton<IMessageInterceptor, CommandList>();
         builder.Services.AddSingleton<IMessageInterceptor, ForkTitles>();
         builder.Services.AddSingleton<IMessageInterceptor, TurnEndHold>();
