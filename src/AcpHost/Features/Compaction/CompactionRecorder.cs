@@ -36,9 +36,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
     private readonly ILogger<CompactionRecorder> _log;
     private readonly CompactionTracker _tracker;
     private readonly TimeProvider _time;
-    private readonly string _claudeConfigDir;
-    private readonly ConcurrentDictionary<string, TranscriptTail> _tails = new(StringComparer.Ordinal);
-    private readonly ITranscriptFollower[] _followers;
+    private readonly TranscriptFollowing _following;
     private readonly SessionTurns _turns;
     // Sessions whose turn ended since the last poll: a set, not a queue, so a thousand turns between two polls hold
     // one entry, and adding a session already due allocates nothing.
@@ -71,7 +69,6 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         HostEventBus? events = null, SessionTurns? turns = null, INotices? notices = null, SessionHistory? history = null, ShutdownDeadline? deadline = null,
         IEnumerable<ITranscriptFollower>? followers = null)
     {
-        _followers = [.. followers ?? []];
         _notices = notices;
         _history = history;
         _deadline = deadline;
@@ -85,8 +82,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         _log = log;
         _time = time;
         _tracker = new CompactionTracker(time, _options.TranscriptWait, _turns);
-        _claudeConfigDir = TranscriptPaths.ConfigDir(_options.ClaudeConfigDir);
-        _sessions.SessionOpened += StartFollowing;
+        _following = new TranscriptFollowing(sessions, TranscriptPaths.ConfigDir(_options.ClaudeConfigDir), followers ?? []);
         _turns.WentIdle += TurnEnded;
     }
 
@@ -185,7 +181,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
             _recording = Task.Run(RecordLoopAsync, CancellationToken.None);
         }
 
-        _sessions.SessionOpened -= StartFollowing;
+        _following.Dispose();
         _turns.WentIdle -= TurnEnded;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _polling.ConfigureAwait(false);
@@ -198,7 +194,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         {
             try
             {
-                foreach (string sessionId in _tails.Keys)
+                foreach (string sessionId in _following.SessionIds)
                 {
                     await ReadTranscriptAsync(sessionId, bounded.Token).ConfigureAwait(false);
                 }
@@ -231,21 +227,6 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
             _stopping.Dispose();
             _notifying.Dispose();
             _transcriptGate.Dispose();
-        }
-    }
-
-    private void StartFollowing(SessionInfo session)
-    {
-        if (_tails.ContainsKey(session.SessionId))
-        {
-            return;
-        }
-
-        ITranscriptLineReader[] readers = [.. _followers.Select(follower => follower.ReaderFor(session)).OfType<ITranscriptLineReader>()];
-        var tail = new TranscriptTail(() => TranscriptPaths.Find(_claudeConfigDir, session.Cwd, session.SessionId), readers);
-        if (_tails.TryAdd(session.SessionId, tail))
-        {
-            tail.Start();
         }
     }
 
@@ -295,7 +276,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
 
     private async ValueTask ReadTranscriptAsync(string sessionId, CancellationToken cancellationToken)
     {
-        if (!_tails.TryGetValue(sessionId, out TranscriptTail? tail))
+        if (_following.Of(sessionId) is not { } tail)
         {
             return;
         }
