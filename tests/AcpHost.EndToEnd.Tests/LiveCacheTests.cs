@@ -24,14 +24,9 @@ public class LiveCacheTests(AgentInstall install)
     {
         TimeSpan ttl = TimeSpan.FromSeconds(4);
         await using OtlpReceiver receiver = await OtlpReceiver.StartAsync("http/protobuf");
-        await using RealAgentSession session = await RealAgentSession.StartWithEnvironmentAsync(install, new Dictionary<string, string>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
-            ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
-            ["ACPHOST_Usage__CacheTtl5m"] = ttl.ToString("c"),
-        });
+        Dictionary<string, string> environment = receiver.ExportEnvironment();
+        environment["ACPHOST_Usage__CacheTtl5m"] = ttl.ToString("c");
+        await using RealAgentSession session = await RealAgentSession.StartWithEnvironmentAsync(install, environment);
         session.Api.ReportedInputTokens = Context;
         session.Api.PromptCache = new FakePromptCache(ttl);
         await session.InitializeAsync();

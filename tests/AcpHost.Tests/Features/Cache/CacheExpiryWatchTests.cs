@@ -108,7 +108,7 @@ public sealed class CacheExpiryWatchTests : IDisposable
     public async Task Arm_ClientWithoutNotices_WentColdNoticeAtExpiryForTheNextTurn()
     {
         _profile.ClientInitializing(declaresNotices: false);
-        _watch.Arm(Session, Cache(T0, price: null) with { Price = null });
+        _watch.Arm(Session, Cache(T0) with { Price = null });
 
         _time.Advance(TimeSpan.FromMinutes(5));
         Assert.Empty(_notices.Posted);
