@@ -7,7 +7,7 @@ namespace AcpHost.EndToEnd.Tests;
 
 /// <summary>
 /// A client that closes its end of stdout, or stops reading it: the host notices, shuts down within its bounds, leaves
-/// no agent behind, and its log never waits on the protocol pipe (issue 15, items 3 and 4). The agent is a shell
+/// no agent behind, and its log never waits on the protocol pipe. The agent is a shell
 /// around <c>cat</c>: the protocol needs no real agent here, only one that echoes and writes to stderr.
 /// </summary>
 public class ClientStdoutTests

@@ -9,7 +9,7 @@ namespace AcpHost.EndToEnd.Tests;
 
 /// <summary>
 /// Idle control connections cannot use up the host's file descriptors: past its limit the endpoint refuses them and
-/// the relay goes on answering the editor (issue 15, item 7). The agent is <c>cat</c>, which echoes each line back.
+/// the relay goes on answering the editor. The agent is <c>cat</c>, which echoes each line back.
 /// </summary>
 public class ControlEndpointLimitTests
 {

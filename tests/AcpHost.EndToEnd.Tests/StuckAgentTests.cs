@@ -4,7 +4,7 @@ using AcpHost.EndToEnd.Tests.Support;
 namespace AcpHost.EndToEnd.Tests;
 
 /// <summary>
-/// An agent that stops reading its stdin cannot keep the host alive once the client has gone (issue 15, item 1). The
+/// An agent that stops reading its stdin cannot keep the host alive once the client has gone. The
 /// agent is <c>sleep</c>, which never reads: the host's writes to it fill its pipe and block.
 /// </summary>
 public class StuckAgentTests

@@ -10,7 +10,7 @@ namespace AcpHost.Load.Tests;
 /// The real acphost process between a client and the benchmark's fake agent, running sequential conversation turns
 /// (<c>session/prompt</c>, answered with text chunks, a <c>usage_update</c> and <c>end_turn</c>). Unlike pings and
 /// floods these pass the host's features on every turn, and each turn used to leave the first GC generation a little
-/// fuller until its budget, some 20 MiB, was reached (issue 15). Turns are counted, not timed, so a loaded machine
+/// fuller until its budget, some 20 MiB, was reached. Turns are counted, not timed, so a loaded machine
 /// changes how long the test takes, not what it measures.
 /// </summary>
 public sealed class ConversationLoadTests : IDisposable
@@ -18,7 +18,7 @@ public sealed class ConversationLoadTests : IDisposable
     private const int WarmTurns = 5_000;
     private const int Turns = 40_000;
     // Measured on the Debug build these tests run: the turns' first pass (their code compiled, the first collections)
-    // costs about 3 MiB, then nothing; with the cache-sized first generation of before issue 15 it cost 20 MiB.
+    // costs about 3 MiB, then nothing; with a first generation sized to the CPU cache it cost 20 MiB.
     private const long TurnsLimitKiB = 10 * 1024;
     private const long GrowthLimitKiB = 4 * 1024;
 

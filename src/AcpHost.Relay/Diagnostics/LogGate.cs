@@ -3,7 +3,7 @@ namespace AcpHost.Relay.Diagnostics;
 /// <summary>
 /// Rate-limits one kind of repeated log line: the first <see cref="Burst"/> in each interval pass, the rest are only
 /// counted, and the count is reported with the first line of the next interval. A peer that floods bad input would
-/// otherwise turn every byte it sends into a hundred bytes of log (issue 15: 1 MiB of <c>"G\n"</c> became 80 MiB).
+/// otherwise turn every byte it sends into a hundred bytes of log (1 MiB of <c>"G\n"</c> once became 80 MiB).
 /// </summary>
 public sealed class LogGate
 {

@@ -35,8 +35,8 @@ public static partial class MessageClassifier
             return chunk.Info;
         }
 
-        // No scanner of its own for other lines: a hand-written one for the plain shape (removed 2026-11-26) bought
-        // nothing measurable in scripts/bench.sh (README, "What each micro-optimisation buys").
+        // No scanner of its own for other lines: a hand-written one for the plain shape was tried and bought nothing
+        // measurable in scripts/bench.sh (bench/HISTORY.md, "what each micro-optimisation buys").
         var reader = new Utf8JsonReader(line, ReaderOptions);
         return Classify(ref reader);
     }

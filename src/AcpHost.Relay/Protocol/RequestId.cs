@@ -11,8 +11,8 @@ namespace AcpHost.Relay.Protocol;
 /// </summary>
 /// <remarks>
 /// A string id is held as a string. Packing short string ids into the integer (to save their allocation) was tried and
-/// removed on 2026-11-26: side by side in <c>scripts/bench.sh</c>, whose requests all carry short string ids, it bought
-/// nothing measurable (README, "What each micro-optimisation buys").
+/// removed: side by side in <c>scripts/bench.sh</c>, whose requests all carry short string ids, it bought nothing
+/// measurable (bench/HISTORY.md, "what each micro-optimisation buys").
 /// </remarks>
 public readonly struct RequestId : IEquatable<RequestId>
 {

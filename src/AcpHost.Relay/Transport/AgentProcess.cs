@@ -187,9 +187,9 @@ public sealed partial class AgentProcess : IAgentConnection
         GatedLog.Write(_agentLog, _stderrGate, "agent stderr", line, static (log, text) => LogAgentStderr(log, text));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The agent left {Count} process(es) running after it exited; killed them")]
+    [LoggerMessage(EventId = 140, Level = LogLevel.Warning, Message = "The agent left {Count} process(es) running after it exited; killed them")]
     private static partial void LogOrphansKilled(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{AgentLine}")]
+    [LoggerMessage(EventId = 141, Level = LogLevel.Information, Message = "{AgentLine}")]
     private static partial void LogAgentStderr(ILogger logger, string agentLine);
 }

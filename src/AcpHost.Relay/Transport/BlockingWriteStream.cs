@@ -3,10 +3,9 @@ namespace AcpHost.Relay.Transport;
 /// <summary>
 /// Writes to a stream whose writes block anyway (the console's stdout) on the caller's thread, also when asked
 /// asynchronously. The base <see cref="Stream"/> would queue each asynchronous write to the thread pool and run the
-/// same blocking write there: a hop per flush, which is most of a small request's round trip.
-/// Measured gain (scripts/bench.sh, side by side against writing through the stream itself, 5 runs, 2026-11-26, load
-/// average ~35): ping p50 37.1 against 54.1 µs (medians), relay peak RSS 50.4 against 53.8 MiB (the thread pool's
-/// workers); floods unchanged (the writes there are large).
+/// same blocking write there: a hop per flush, which is most of a small request's round trip. Side by side it lowers
+/// the ping latency and the peak RSS (the thread pool's workers) and leaves the floods alone, whose writes are large
+/// (figures: bench/HISTORY.md, "What each micro-optimisation buys").
 /// </summary>
 /// <remarks>
 /// The caller is the writer of one direction (<see cref="LineWriter"/>), usually the pump on its reader thread; when

@@ -8,7 +8,7 @@ namespace AcpHost.Relay.Transport;
 /// close-on-exec, so a child gets its three stdio pipes and nothing else. .NET opens its own files, sockets and pipes
 /// with <c>O_CLOEXEC</c>, but a host inherits whatever its parent left open without it (an editor, a test runner: in
 /// whole-suite end-to-end runs some hundred descriptors), and without this they passed on to the agent, its tools
-/// and every restart (issue 15, item 7). Called just before each child is started.
+/// and every restart. Called just before each child is started.
 /// </summary>
 public static partial class ChildDescriptors
 {

@@ -5,7 +5,7 @@ namespace AcpHost.Relay.Transport;
 /// <summary>
 /// The reader of a <see cref="ReaderThread"/>'s pipe, which also says when the stream behind it ended. The relay needs
 /// that apart from reading: its pump can be stuck writing to an agent that stopped reading, and the client's end of
-/// input must still start the shutdown (issue 15: the host never exited, the agent was left running).
+/// input must still start the shutdown (otherwise the host never exits and the agent is left running).
 /// </summary>
 internal sealed class EndAwarePipeReader(PipeReader inner, Task ended) : PipeReader, IInputEnd
 {

@@ -8,11 +8,9 @@ namespace AcpHost.Relay.Transport;
 /// sleeps again, a pair of context switches per 64 KiB. A larger buffer lets each read take up to that much at once.
 /// </summary>
 /// <remarks>
-/// Measured gain (scripts/bench.sh --repeat 7, quiet machine, 2026-11-26, against the build before issue 16 in the
-/// same run): without it the large flood ran at 0.56x and the small flood at 0.77x of that build (688 against 1,233
-/// MB/s, 1.40 against 1.82 M msgs/s) while the relay spent no more CPU per message, i.e. it waited on the pipe; with it,
-/// 1.05x and 1.12x (1,398 against 1,333 MB/s, 2.22 against 1.99 M msgs/s). Removed once on figures taken at load 35,
-/// where the effect drowned; restored on these.
+/// Measured on a quiet machine, side by side: without it both floods fall well behind the build before while the relay
+/// spends no more CPU per message, i.e. it waits on the pipe. On a loaded machine the effect drowns (it was removed
+/// once on such figures and restored): judge it on quiet runs only (figures: bench/HISTORY.md, "What each micro-optimisation buys").
 /// Best effort: elsewhere than Linux, on something that is not a pipe (a file, a terminal), or above the system's
 /// <c>/proc/sys/fs/pipe-max-size</c> for an unprivileged user, the call fails and the pipe stays as it was.
 /// </remarks>

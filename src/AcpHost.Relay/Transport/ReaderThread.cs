@@ -12,10 +12,8 @@ namespace AcpHost.Relay.Transport;
 /// base <see cref="Stream"/>'s (a blocking read queued to the thread pool), and the agent's stdout completes its
 /// reads through the socket engine's event thread. Either way every read woke one thread to wake another, which cost
 /// more than the relaying itself for small messages and most of the latency of a request. A blocking read on a
-/// dedicated thread is one wake-up per read, like a C relay's loop.
-/// Measured gain (scripts/bench.sh, side by side against <c>PipeReader.Create(stream)</c>, best of 5, 2026-11-26, load
-/// average ~35): relay CPU per small-flood message 360 ns against 650; small flood 2.15 against 1.03 M msgs/s; large
-/// flood 1,088 against 567 MB/s; ping p50 30.2 against 56.5 µs.
+/// dedicated thread is one wake-up per read, like a C relay's loop: side by side it about halves the relay's CPU per
+/// small message and doubles both floods (figures: bench/HISTORY.md, "What each micro-optimisation buys").
 /// Backpressure is kept: once <see cref="PauseThreshold"/> bytes wait unread in the pipe (the pump is itself waiting
 /// for a slow peer), the thread stops reading and the sender's writes block in the kernel.
 /// </remarks>

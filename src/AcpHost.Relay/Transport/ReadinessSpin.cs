@@ -13,11 +13,10 @@ namespace AcpHost.Relay.Transport;
 /// host is measured on (Firecracker, <c>cpuidle haltpoll</c> with guest polling off) an idle virtual CPU halts. Waking
 /// it again is a trip through the hypervisor, and a relay adds two such wake-ups to every round trip. Most answers
 /// follow their request within a few tens of microseconds, so a thread that keeps its CPU awake that long is woken
-/// by the data itself: side by side in the relay benchmark, the ping latency the host adds fell from +41 µs to
-/// +14.5 µs at p50, and p99 from 96 to 49 µs (scripts/bench.sh, ping lane, 2026-11-21, README "Relay benchmark").
-/// It only shows on an idle machine: on 2026-11-26, with other builds keeping both CPUs busy (load average ~35), no
-/// CPU halted and with/without were within noise (ping p50 30.2 against 35.2 µs, best of 5); kept for the idle case,
-/// which is the user's.
+/// by the data itself: side by side in the relay benchmark's ping lane it cut the latency the host adds to about a
+/// third at p50 and about half at p99. It only shows on an idle machine: with other builds keeping both CPUs busy no CPU
+/// halts, and with and without it are within noise; kept for the idle case, which is the user's (the figures:
+/// bench/HISTORY.md).
 /// </para>
 /// <para>
 /// Why it is cheap: <c>sched_yield</c> between polls hands the CPU to any other runnable thread first (the agent, the

@@ -5,7 +5,7 @@ namespace AcpHost.Relay.Transport;
 /// <summary>
 /// Reads a process's stderr as lines of at most <see cref="MaxLineBytes"/>: the rest of a longer line is counted and
 /// dropped as it arrives, never held. A <c>StreamReader</c> would keep a line without end in memory however long it
-/// grows (issue 15: 256 MiB of stderr without a newline took the host to 2.6 GiB).
+/// grows (256 MiB of stderr without a newline once took the host to 2.6 GiB).
 /// </summary>
 public static class StderrLines
 {

@@ -2,7 +2,7 @@ namespace AcpHost.Relay.Transport;
 
 /// <summary>
 /// The agent's last stderr lines cut to a few KiB for quoting in an error or a log line: the errors of every request
-/// in flight carry them, and a stderr line can be megabytes long (issue 15: one 32 MiB line in six errors cost 867 MiB).
+/// in flight carry them, and a stderr line can be megabytes long (one 32 MiB line quoted in six errors cost 867 MiB).
 /// </summary>
 public static class StderrQuote
 {

@@ -57,6 +57,9 @@ public static class AcpMethods
     /// <summary>Host → client: a session was forked, whoever forked it.</summary>
     public const string HostSessionForked = "_acphost/session_forked";
 
+    /// <summary>Host → client, after every compaction: <see cref="CompactionNotification"/>.</summary>
+    public const string HostCompaction = "_acphost/compaction";
+
     /// <summary>Agent → client: streaming updates of a session.</summary>
     public const string SessionUpdate = "session/update";
 }

@@ -1,10 +1,14 @@
 using System.Text.Json.Serialization;
+using AcpHost.Events;
 
 namespace AcpHost.Acp;
 
 /// <summary>
 /// The params of <c>_acphost/compaction</c>, sent to the client after every compaction, and of
-/// <c>_meta.acphost</c> on the agent's terminal <c>compaction_update</c>.
+/// <c>_meta.acphost</c> on the agent's terminal <c>compaction_update</c>: a <see cref="CompactionRecord"/> as the client
+/// sees it, made from the record by <see cref="From"/>. It leaves out what only the host's own readers use (when and by
+/// which signal the host learned of it, the transcript's boundary uuid): <c>CompactionFieldCoverageTests</c> holds that
+/// list.
 /// </summary>
 public sealed record CompactionNotification
 {
@@ -38,4 +42,20 @@ public sealed record CompactionNotification
     /// <summary>The host's id for the compaction, as in the ledger.</summary>
     [JsonPropertyName("compactionId")]
     public required string CompactionId { get; init; }
+
+    /// <summary>The notification for <paramref name="record"/>.</summary>
+    public static CompactionNotification From(CompactionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return new CompactionNotification
+        {
+            SessionId = record.SessionId,
+            Trigger = record.Trigger,
+            PreTokens = record.PreTokens,
+            PostTokens = record.PostTokens,
+            DurationMs = record.DurationMs,
+            ContextWindow = record.ContextWindow,
+            CompactionId = record.Id,
+        };
+    }
 }

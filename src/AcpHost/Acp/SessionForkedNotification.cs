@@ -1,8 +1,12 @@
 using System.Text.Json.Serialization;
+using AcpHost.Events;
 
 namespace AcpHost.Acp;
 
-/// <summary>The params of <c>_acphost/session_forked</c>, sent to the client for every fork, whoever made it.</summary>
+/// <summary>
+/// The params of <c>_acphost/session_forked</c>, sent to the client for every fork, whoever made it: a
+/// <see cref="SessionForked"/> as the client sees it (without the time: the client is told as it happens).
+/// </summary>
 public sealed record SessionForkedNotification
 {
     /// <summary>The new session.</summary>
@@ -26,4 +30,18 @@ public sealed record SessionForkedNotification
     [JsonPropertyName("contextWindow")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? ContextWindow { get; init; }
+
+    /// <summary>The notification for <paramref name="fork"/>.</summary>
+    public static SessionForkedNotification From(SessionForked fork)
+    {
+        ArgumentNullException.ThrowIfNull(fork);
+        return new SessionForkedNotification
+        {
+            SessionId = fork.SessionId,
+            ParentSessionId = fork.ParentSessionId,
+            Reason = fork.Reason,
+            UsedTokens = fork.UsedTokens,
+            ContextWindow = fork.ContextWindow,
+        };
+    }
 }

@@ -7,7 +7,7 @@ namespace AcpHost.Acp;
 /// The few fields the host reads on every turn of a conversation (a prompt's <c>params.sessionId</c>, a
 /// <c>usage_update</c>'s fill), read with one <see cref="Utf8JsonReader"/> pass and no objects but the session id.
 /// They used to go through the serializer, whose read state costs about a kilobyte a message: with a prompt and a
-/// usage_update per turn that was most of what a turn allocated (issue 15). Values are read as the agent reads them
+/// usage_update per turn that was most of what a turn allocated. Values are read as the agent reads them
 /// with <c>JSON.parse</c>: exact-case keys, the last of duplicate keys wins, escapes decoded, numbers as doubles.
 /// </summary>
 public static class TurnFields

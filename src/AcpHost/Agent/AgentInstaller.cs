@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using AcpHost.Hosting;
+using AcpHost.Settings;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -159,12 +159,12 @@ public sealed partial class AgentInstaller(IOptions<AgentOptions> options, IOpti
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Installing {Spec} into {Folder} (first use; about 400 MB, usually under a minute)")]
+    [LoggerMessage(EventId = 901, Level = LogLevel.Information, Message = "Installing {Spec} into {Folder} (first use; about 400 MB, usually under a minute)")]
     private static partial void LogInstalling(ILogger logger, string spec, string folder);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Installed {Spec} in {Seconds:0.0} s")]
+    [LoggerMessage(EventId = 902, Level = LogLevel.Information, Message = "Installed {Spec} in {Seconds:0.0} s")]
     private static partial void LogInstalled(ILogger logger, string spec, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "npm: {Line}")]
+    [LoggerMessage(EventId = 903, Level = LogLevel.Information, Message = "npm: {Line}")]
     private static partial void LogNpm(ILogger logger, string line);
 }

@@ -1,4 +1,3 @@
-using AcpHost.Hosting;
 using AcpHost.Relay.Transport;
 using Microsoft.Extensions.Options;
 

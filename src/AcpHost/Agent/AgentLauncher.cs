@@ -27,6 +27,6 @@ public sealed partial class AgentLauncher(AgentLaunchResolver resolver, HostStat
         return agent;
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Agent started: pid {Pid}, {Agent}")]
+    [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Agent started: pid {Pid}, {Agent}")]
     private static partial void AgentStarted(ILogger logger, int pid, string agent);
 }

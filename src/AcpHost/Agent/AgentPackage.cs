@@ -15,9 +15,6 @@ public sealed record AgentPackage(string Name, string Version, string InstallRoo
     /// <summary>This version's folder, e.g. <c>agent/agentclientprotocol+claude-agent-acp@0.100.0</c>.</summary>
     public string Folder => Path.Combine(InstallRoot, Name.TrimStart('@').Replace('/', '+') + "@" + Version);
 
-    /// <summary>The folder npm unpacks the package itself into.</summary>
-    public string PackageFolder => Path.Combine(Folder, "node_modules", Name);
-
     /// <summary>The package spec npm installs.</summary>
     public string Spec => Name + "@" + Version;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AcpHost.Hosting;
+using AcpHost.Settings;
 
 namespace AcpHost.Cli;
 

@@ -1,5 +1,6 @@
+using System.Text.Json;
+using AcpHost.Events;
 using AcpHost.Features.Compaction;
-using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
 
@@ -11,8 +12,13 @@ namespace AcpHost.Cli;
 internal static class CompactionJson
 {
     /// <summary>The JSON text (indented) for <paramref name="records"/>.</summary>
-    public static string Write(IReadOnlyList<CompactionRecord> records) => CliJson.Array(records, (json, record) =>
+    public static string Write(IReadOnlyList<CompactionRecord> records) => CliJson.Array(records, WriteFields);
+
+    /// <summary>One record's fields, into an object already started (also <c>watch --json</c>'s compaction line).</summary>
+    public static void WriteFields(Utf8JsonWriter json, CompactionRecord record)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(record);
         json.WriteString("sessionId", record.SessionId);
         json.WriteString("trigger", record.Trigger);
         CliJson.NumberOrNull(json, "preTokens", record.PreTokens);
@@ -22,5 +28,5 @@ internal static class CompactionJson
         json.WriteString("at", record.At.UtcDateTime);
         json.WriteString("source", record.Source);
         json.WriteString("id", record.Id);
-    });
+    }
 }

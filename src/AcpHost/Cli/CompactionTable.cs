@@ -1,7 +1,6 @@
 using System.Globalization;
 using AcpHost.Events;
 using AcpHost.Features.Compaction;
-using AcpHost.Storage.Ledgers;
 using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Cli;
@@ -22,19 +21,9 @@ internal static class CompactionTable
     /// <summary>The table's lines; <paramref name="records"/> must not be empty.</summary>
     public static IEnumerable<string> Lines(IReadOnlyList<CompactionRecord> records)
     {
-        List<string[]> rows = [Headers, .. records.Select(Cells)];
-        int[] widths = new int[Headers.Length];
-        foreach (string[] row in rows)
+        foreach (string line in TextColumns.Lines(Headers, RightAligned, records.Select(Cells)))
         {
-            for (int i = 0; i < row.Length; i++)
-            {
-                widths[i] = Math.Max(widths[i], row[i].Length);
-            }
-        }
-
-        foreach (string[] row in rows)
-        {
-            yield return string.Join("  ", row.Select((cell, i) => RightAligned[i] ? cell.PadLeft(widths[i]) : cell.PadRight(widths[i]))).TrimEnd();
+            yield return line;
         }
 
         yield return Summary(records);

@@ -3,9 +3,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using AcpHost.Features.Compaction;
 using AcpHost.Control;
-using AcpHost.Storage.Ledgers;
+using AcpHost.Events;
 
 namespace AcpHost.Cli;
 
@@ -32,17 +31,17 @@ internal static class EventLine
         switch (method)
         {
             case ControlMethods.CompactionEvent:
-                CompactionEvent compaction = parameters.Deserialize(ControlJsonContext.Default.CompactionEvent) ?? throw Null(method);
+                CompactionRecord compaction = parameters.Deserialize(ControlJsonContext.Default.CompactionRecord) ?? throw Null(method);
                 return !Matches(session, compaction.SessionId) ? null : asJson ? Json(compaction) : Human(compaction);
             case ControlMethods.ForkEventName:
-                ForkEvent fork = parameters.Deserialize(ControlJsonContext.Default.ForkEvent) ?? throw Null(method);
+                SessionForked fork = parameters.Deserialize(ControlJsonContext.Default.SessionForked) ?? throw Null(method);
                 return !Matches(session, fork.SessionId) && !Matches(session, fork.ParentSessionId) ? null : asJson ? Json(fork) : Human(fork);
             case ControlMethods.UsageEventName:
-                UsageEvent usage = parameters.Deserialize(ControlJsonContext.Default.UsageEvent) ?? throw Null(method);
+                ContextFillChanged usage = parameters.Deserialize(ControlJsonContext.Default.ContextFillChanged) ?? throw Null(method);
                 return !Matches(session, usage.SessionId) ? null : asJson ? Json(usage) : Human(usage);
             case ControlMethods.DroppedEventName:
                 // Whatever the filter: the events not sent may have been of the session watched.
-                DroppedEvent dropped = parameters.Deserialize(ControlJsonContext.Default.DroppedEvent) ?? throw Null(method);
+                EventsDropped dropped = parameters.Deserialize(ControlJsonContext.Default.EventsDropped) ?? throw Null(method);
                 return asJson ? Json(dropped) : Human(dropped);
             default:
                 return null;
@@ -53,19 +52,19 @@ internal static class EventLine
 
     private static JsonException Null(string method) => new($"{method} carried null params");
 
-    private static string Human(CompactionEvent record)
+    private static string Human(CompactionRecord record)
     {
         string line = Start(record.At, "compaction") + $"{record.SessionId}  {record.Trigger ?? Unknown}  preTokens {Number(record.PreTokens)} → {Number(record.PostTokens)}";
         return record.DurationMs is { } ms ? line + $" ({Duration(ms)})" : line;
     }
 
-    private static string Human(DroppedEvent dropped) => Start(dropped.At, "dropped") + string.Create(
+    private static string Human(EventsDropped dropped) => Start(dropped.At, "dropped") + string.Create(
         CultureInfo.InvariantCulture,
         $"{dropped.Count:N0} event(s) were not sent: this watcher fell behind (compactions and forks are in the ledgers: acphost compactions, acphost sessions)");
 
-    private static string Human(ForkEvent fork) => Start(fork.At, "fork") + $"{fork.SessionId} from {fork.ParentSessionId} ({fork.Reason})";
+    private static string Human(SessionForked fork) => Start(fork.At, "fork") + $"{fork.SessionId} from {fork.ParentSessionId} ({fork.Reason})";
 
-    private static string Human(UsageEvent usage)
+    private static string Human(ContextFillChanged usage)
     {
         string start = Start(usage.At, "usage") + usage.SessionId + "  ";
         if (usage is not { UsedTokens: { } used, ContextWindow: { } size and > 0 })
@@ -90,21 +89,10 @@ internal static class EventLine
         ? string.Create(CultureInfo.InvariantCulture, $"{milliseconds} ms")
         : string.Create(CultureInfo.InvariantCulture, $"{milliseconds / 1000.0:N1} s");
 
-    // Exactly the ledger record's public fields, as acphost compactions --json prints them (boundaryUuid stays behind).
-    private static string Json(CompactionEvent record) => Json("compaction", json =>
-    {
-        json.WriteString("id", record.Id);
-        json.WriteString("sessionId", record.SessionId);
-        json.WriteString("trigger", record.Trigger);
-        CliJson.NumberOrNull(json, "preTokens", record.PreTokens);
-        CliJson.NumberOrNull(json, "postTokens", record.PostTokens);
-        CliJson.NumberOrNull(json, "durationMs", record.DurationMs);
-        CliJson.NumberOrNull(json, "contextWindow", record.ContextWindow);
-        json.WriteString("at", record.At.UtcDateTime);
-        json.WriteString("source", record.Source);
-    });
+    // Exactly the fields of acphost compactions --json (boundaryUuid stays behind).
+    private static string Json(CompactionRecord record) => Json("compaction", json => CompactionJson.WriteFields(json, record));
 
-    private static string Json(ForkEvent fork) => Json("fork", json =>
+    private static string Json(SessionForked fork) => Json("fork", json =>
     {
         json.WriteString("sessionId", fork.SessionId);
         json.WriteString("parentSessionId", fork.ParentSessionId);
@@ -114,13 +102,13 @@ internal static class EventLine
         json.WriteString("at", fork.At.UtcDateTime);
     });
 
-    private static string Json(DroppedEvent dropped) => Json("dropped", json =>
+    private static string Json(EventsDropped dropped) => Json("dropped", json =>
     {
         json.WriteNumber("count", dropped.Count);
         json.WriteString("at", dropped.At.UtcDateTime);
     });
 
-    private static string Json(UsageEvent usage) => Json("usage", json =>
+    private static string Json(ContextFillChanged usage) => Json("usage", json =>
     {
         json.WriteString("sessionId", usage.SessionId);
         CliJson.NumberOrNull(json, "usedTokens", usage.UsedTokens);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using AcpHost.Control;
+using AcpHost.Events;
 using AcpHost.Features.Sessions;
-using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
 
@@ -36,7 +36,7 @@ internal static class HostBlock
                 continue;
             }
 
-            foreach (string line in SessionTable.Lines(SessionTree.Arrange([.. status.Sessions.Select(Record)])))
+            foreach (string line in SessionTable.Lines(SessionTree.Arrange([.. status.Sessions])))
             {
                 yield return Indent + line;
             }
@@ -61,18 +61,5 @@ internal static class HostBlock
         (_, { } pid) => string.Create(CultureInfo.InvariantCulture, $"{status.Agent ?? Unknown} (pid {pid})"),
         ({ } agent, null) => agent + " (not running)",
         _ => "not started",
-    };
-
-    // A live session has exactly the fields of a ledger record, so the sessions command's tree and table draw it.
-    private static SessionRecord Record(LiveSession session) => new()
-    {
-        SessionId = session.SessionId,
-        ParentSessionId = session.ParentSessionId,
-        ForkReason = session.ForkReason,
-        Cwd = session.Cwd,
-        CreatedAt = session.CreatedAt == default ? null : session.CreatedAt,
-        UsedTokens = session.UsedTokens,
-        ContextWindow = session.ContextWindow,
-        Compactions = session.Compactions,
     };
 }

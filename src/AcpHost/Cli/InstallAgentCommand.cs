@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AcpHost.Agent;
 using AcpHost.Hosting;
+using AcpHost.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

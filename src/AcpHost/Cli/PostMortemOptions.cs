@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AcpHost.Features.PostMortem;
 using AcpHost.Hosting;
+using AcpHost.Settings;
 using AcpHost.Storage.Transcripts;
 using AcpHost.Usage;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using AcpHost.Features.PostMortem;
 using AcpHost.Hosting;
+using AcpHost.Settings;
 
 namespace AcpHost.Cli;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AcpHost.Agent;
 using AcpHost.Events;
 using AcpHost.Features.PostMortem;
 using AcpHost.Hosting;
@@ -31,7 +32,7 @@ internal static class ScanBackfill
         Dictionary<string, string> ledgerIds = ledgers?.Compactions.Where(c => c.BoundaryUuid is not null)
             .GroupBy(c => c.BoundaryUuid!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal) ?? [];
-        var compactions = new List<CompactionRecorded>();
+        var compactions = new List<CompactionRecord>();
         int unkeyed = 0;
         foreach (CompactionRow row in scan.Rows)
         {
@@ -41,7 +42,7 @@ internal static class ScanBackfill
                 continue;
             }
 
-            compactions.Add(new CompactionRecorded
+            compactions.Add(new CompactionRecord
             {
                 Id = ledgerIds.GetValueOrDefault(uuid) ?? uuid,
                 SessionId = row.SessionId,

@@ -1,5 +1,5 @@
+using AcpHost.Events;
 using AcpHost.Features.Sessions;
-using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
 

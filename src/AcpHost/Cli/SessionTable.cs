@@ -1,6 +1,6 @@
 using System.Globalization;
+using AcpHost.Events;
 using AcpHost.Features.Sessions;
-using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
 
@@ -24,19 +24,9 @@ internal static class SessionTable
     public static IEnumerable<string> Lines(IReadOnlyList<(SessionRecord Session, string Branch)> tree)
     {
         var known = tree.Select(node => node.Session.SessionId).ToHashSet(StringComparer.Ordinal);
-        List<string[]> rows = [Headers, .. tree.Select(node => Cells(node.Session, node.Branch, known))];
-        int[] widths = new int[Headers.Length];
-        foreach (string[] row in rows)
+        foreach (string line in TextColumns.Lines(Headers, RightAligned, tree.Select(node => Cells(node.Session, node.Branch, known))))
         {
-            for (int i = 0; i < row.Length; i++)
-            {
-                widths[i] = Math.Max(widths[i], row[i].Length);
-            }
-        }
-
-        foreach (string[] row in rows)
-        {
-            yield return string.Join("  ", row.Select((cell, i) => RightAligned[i] ? cell.PadLeft(widths[i]) : cell.PadRight(widths[i]))).TrimEnd();
+            yield return line;
         }
 
         yield return Summary(tree.Select(node => node.Session).ToList());

@@ -1,6 +1,6 @@
 using System.Globalization;
+using AcpHost.Events;
 using AcpHost.Features.Sessions;
-using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AcpHost.Events;
 using AcpHost.Features.Compaction;
 using AcpHost.Features.Sessions;
 using AcpHost.Hosting;

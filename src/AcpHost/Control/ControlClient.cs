@@ -6,7 +6,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using AcpHost.Relay.Platform;
-using AcpHost.Relay.Transport;
 using StreamJsonRpc;
 
 namespace AcpHost.Control;

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using AcpHost.Events;
 using AcpHost.Features.Sessions;
-using AcpHost.Hosting;
+using AcpHost.Settings;
 using AcpHost.Relay.Diagnostics;
 using AcpHost.Relay.Platform;
 using AcpHost.Relay.Transport;
@@ -109,7 +109,7 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
         }
 
         // Other hosts' sockets are looked at off the start: start-up never waits on another host.
-        _accepting = Task.Run(() => { RemoveStaleSockets(Path.GetDirectoryName(path)!); return AcceptLoopAsync(); }, CancellationToken.None);
+        _accepting = Task.Run(() => { StaleControlSockets.Remove(Path.GetDirectoryName(path)!, _log); return AcceptLoopAsync(); }, CancellationToken.None);
         Listening(_log, path);
         return Task.CompletedTask;
     }
@@ -231,62 +231,6 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
         }
     }
 
-    /// <summary>Removes sockets whose host is gone: its process no longer exists, or nothing answers on it.</summary>
-    private void RemoveStaleSockets(string folder)
-    {
-        IEnumerable<string> sockets;
-        try
-        {
-            sockets = [.. Directory.EnumerateFiles(folder, "*.sock")];
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return;
-        }
-
-        foreach (string socket in sockets)
-        {
-            if (int.TryParse(Path.GetFileNameWithoutExtension(socket), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
-                && pid != Environment.ProcessId
-                && Directory.Exists("/proc/" + pid.ToString(CultureInfo.InvariantCulture))
-                && Answers(socket))
-            {
-                continue;
-            }
-
-            if (pid != Environment.ProcessId)
-            {
-                try
-                {
-                    File.Delete(socket);
-                    StaleSocketRemoved(_log, socket);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // Gone already, or not ours to remove: the CLI skips it either way.
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Whether a host listens on <paramref name="socket"/>. The connect never waits: a host that is stopped (SIGSTOP)
-    /// with a full backlog would hold a blocking one for ever; its kernel says "would block", which means someone listens.
-    /// </summary>
-    private static bool Answers(string socket)
-    {
-        try
-        {
-            using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { Blocking = false };
-            probe.Connect(new UnixDomainSocketEndPoint(socket));
-            return true;
-        }
-        catch (SocketException ex)
-        {
-            return ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress or SocketError.TryAgain;
-        }
-    }
-
     [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Control endpoint listening on {Path}")]
     private static partial void Listening(ILogger logger, string path);
 
@@ -301,7 +245,4 @@ public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 505, Level = LogLevel.Warning, Message = "Could not accept a control connection ({Reason}); trying again in a second, the relay goes on")]
     private static partial void AcceptFailed(ILogger logger, string reason);
-
-    [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "Removed the stale control socket {Path} of a host that is gone")]
-    private static partial void StaleSocketRemoved(ILogger logger, string path);
 }

@@ -38,15 +38,4 @@ public sealed class ControlErrorException : Exception
 
     /// <summary>The error's <c>data</c>, if it had any.</summary>
     public JsonElement? ErrorData { get; }
-
-    /// <summary>Reads a JSON-RPC error object; what is missing or of the wrong type is left out rather than thrown over.</summary>
-    internal static ControlErrorException FromError(JsonElement error, string method)
-    {
-        int code = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("code", out JsonElement c) && c.TryGetInt32(out int number) ? number : 0;
-        string message = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out JsonElement m) && m.ValueKind == JsonValueKind.String
-            ? m.GetString()!
-            : $"{method} failed without a message";
-        JsonElement? data = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("data", out JsonElement d) ? d.Clone() : null;
-        return new ControlErrorException(code, message, data);
-    }
 }

@@ -9,30 +9,10 @@ internal static class ControlEvents
     public static (string Method, object Params)? ToNotification(HostEvent hostEvent) => hostEvent switch
     {
         // The wire sends each compaction once, as first recorded; later counts go to the ledger and `compactions`.
-        CompactionRecorded { IsUpdate: false } c => (ControlMethods.CompactionEvent, new CompactionEvent
-        {
-            Id = c.Id,
-            SessionId = c.SessionId,
-            Trigger = c.Trigger,
-            PreTokens = c.PreTokens,
-            PostTokens = c.PostTokens,
-            DurationMs = c.DurationMs,
-            ContextWindow = c.ContextWindow,
-            At = c.At,
-            Source = c.Source,
-            BoundaryUuid = c.BoundaryUuid,
-        }),
-        SessionForked f => (ControlMethods.ForkEventName, new ForkEvent
-        {
-            SessionId = f.SessionId,
-            ParentSessionId = f.ParentSessionId,
-            Reason = f.Reason,
-            UsedTokens = f.UsedTokens,
-            ContextWindow = f.ContextWindow,
-            At = f.At,
-        }),
-        ContextFillChanged u => (ControlMethods.UsageEventName, new UsageEvent { SessionId = u.SessionId, UsedTokens = u.UsedTokens, ContextWindow = u.ContextWindow, At = u.At }),
-        EventsDropped d => (ControlMethods.DroppedEventName, new DroppedEvent { Count = d.Count, At = d.At }),
+        CompactionRecorded { IsUpdate: false } c => (ControlMethods.CompactionEvent, c.Record),
+        SessionForked f => (ControlMethods.ForkEventName, f),
+        ContextFillChanged u => (ControlMethods.UsageEventName, u),
+        EventsDropped d => (ControlMethods.DroppedEventName, d),
         _ => null,
     };
 }

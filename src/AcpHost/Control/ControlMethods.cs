@@ -15,14 +15,14 @@ public static class ControlMethods
     /// <summary>Notification: a compaction was recorded (params: the ledger record).</summary>
     public const string CompactionEvent = "event/compaction";
 
-    /// <summary>Notification: a session was forked (params: <see cref="ForkEvent"/>).</summary>
+    /// <summary>Notification: a session was forked (params: <see cref="Events.SessionForked"/>).</summary>
     public const string ForkEventName = "event/fork";
 
-    /// <summary>Notification: a session's context fill changed (params: <see cref="UsageEvent"/>).</summary>
+    /// <summary>Notification: a session's context fill changed (params: <see cref="Events.ContextFillChanged"/>).</summary>
     public const string UsageEventName = "event/usage";
 
     /// <summary>
-    /// Notification: events this subscriber was not given because it lagged too far behind (params: <see cref="DroppedEvent"/>),
+    /// Notification: events this subscriber was not given because it lagged too far behind (params: <see cref="Events.EventsDropped"/>),
     /// in the place where they would have been. Compactions and forks among them are in the ledgers.
     /// </summary>
     public const string DroppedEventName = "event/dropped";

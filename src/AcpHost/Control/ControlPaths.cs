@@ -1,6 +1,5 @@
 using System.Globalization;
 using AcpHost.Relay.Platform;
-using AcpHost.Relay.Transport;
 
 namespace AcpHost.Control;
 

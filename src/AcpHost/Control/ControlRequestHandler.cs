@@ -2,7 +2,7 @@ using System.Text.Json;
 using AcpHost.Events;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
-using AcpHost.Hosting;
+using AcpHost.Settings;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
 using AcpHost.State;
@@ -62,17 +62,7 @@ public sealed partial class ControlRequestHandler(
         UptimeSeconds = Math.Round((time.GetUtcNow() - state.StartedAt).TotalSeconds, 1),
         DataDir = settings.Value.DataDir,
         Cwd = Environment.CurrentDirectory,
-        Sessions = [.. sessions.All.OrderBy(s => s.OpenedAt).Select(s => new LiveSession
-        {
-            SessionId = s.SessionId,
-            Cwd = s.Cwd,
-            UsedTokens = s.UsedTokens,
-            ContextWindow = s.ContextWindow,
-            Compactions = s.Compactions,
-            ParentSessionId = s.ParentSessionId,
-            ForkReason = s.ForkReason,
-            CreatedAt = s.OpenedAt,
-        })],
+        Sessions = [.. sessions.All.OrderBy(s => s.OpenedAt).Select(s => s.ToRecord())],
     };
 
     /// <summary>Forks a live session for the control endpoint; a refusal is thrown as the JSON-RPC error to answer with.</summary>

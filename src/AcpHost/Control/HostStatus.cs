@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AcpHost.Events;
 
 namespace AcpHost.Control;
 
@@ -33,7 +34,7 @@ public sealed record HostStatus
     [JsonPropertyName("cwd")]
     public string? Cwd { get; init; }
 
-    /// <summary>The sessions the host relays.</summary>
+    /// <summary>The sessions the host relays, each as the session ledger keeps it.</summary>
     [JsonPropertyName("sessions")]
-    public required IReadOnlyList<LiveSession> Sessions { get; init; }
+    public required IReadOnlyList<SessionRecord> Sessions { get; init; }
 }

@@ -1,5 +1,3 @@
-using AcpHost.Usage;
-
 namespace AcpHost.Events;
 
 /// <summary>

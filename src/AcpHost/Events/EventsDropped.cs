@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AcpHost.Events;
 
 /// <summary>
@@ -7,5 +9,6 @@ namespace AcpHost.Events;
 public sealed record EventsDropped : HostEvent
 {
     /// <summary>How many events were not kept.</summary>
+    [JsonPropertyName("count")]
     public required int Count { get; init; }
 }

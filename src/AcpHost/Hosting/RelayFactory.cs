@@ -2,6 +2,7 @@ using AcpHost.Acp;
 using AcpHost.Agent;
 using AcpHost.Relay.Relay;
 using AcpHost.Relay.Transport;
+using AcpHost.Settings;
 using AcpHost.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -12,6 +12,7 @@ using AcpHost.Storage.Ledgers;
 using Microsoft.Extensions.Options;
 using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
+using AcpHost.Settings;
 using AcpHost.Telemetry;
 using AcpHost.Usage;
 using Microsoft.Extensions.Configuration;
@@ -20,6 +21,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Extensions.Logging;
+using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Hosting;
 

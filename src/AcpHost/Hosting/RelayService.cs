@@ -61,12 +61,12 @@ internal sealed partial class RelayService(
         return outcome.ExitCode;
     }
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Relay ended ({End}); agent exit code {AgentExitCode}, {Unanswered} request(s) answered with errors; host exit code {ExitCode}")]
+    [LoggerMessage(EventId = 800, Level = LogLevel.Information, Message = "Relay ended ({End}); agent exit code {AgentExitCode}, {Unanswered} request(s) answered with errors; host exit code {ExitCode}")]
     private static partial void RelayEnded(ILogger logger, RelayEnd end, int agentExitCode, int unanswered, int exitCode);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Critical, Message = "{Reason}")]
+    [LoggerMessage(EventId = 801, Level = LogLevel.Critical, Message = "{Reason}")]
     private static partial void AgentUnavailable(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Critical, Message = "The host failed")]
+    [LoggerMessage(EventId = 802, Level = LogLevel.Critical, Message = "The host failed")]
     private static partial void HostFailed(ILogger logger, Exception exception);
 }

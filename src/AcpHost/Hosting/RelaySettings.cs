@@ -1,4 +1,5 @@
 using AcpHost.Relay.Relay;
+using AcpHost.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 

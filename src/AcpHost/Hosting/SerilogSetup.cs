@@ -1,3 +1,4 @@
+using AcpHost.Settings;
 using Microsoft.Extensions.Configuration;
 using Serilog;
 using Serilog.Events;

@@ -36,6 +36,6 @@ internal sealed partial class ShutdownWatchdog(ShutdownDeadline deadline, ExitSt
         });
     }
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "The host did not finish ending within its shutdown bound (Relay:ShutdownGrace plus a second); exiting now with code {ExitCode}")]
+    [LoggerMessage(EventId = 803, Level = LogLevel.Warning, Message = "The host did not finish ending within its shutdown bound (Relay:ShutdownGrace plus a second); exiting now with code {ExitCode}")]
     private static partial void Overran(ILogger logger, int exitCode);
 }

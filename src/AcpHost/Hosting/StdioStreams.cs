@@ -43,7 +43,7 @@ public sealed class StdioStreams
     }
 
     /// <summary>
-    /// Fd 1 as a plain unbuffered file stream, not the console's stream, for two reasons (issue 15, items 3 and 4).
+    /// Fd 1 as a plain unbuffered file stream, not the console's stream, for two reasons.
     /// The console's stream ignores EPIPE, so a client that closed its end of stdout was never noticed. And it writes
     /// under a lock on <c>Console.Out</c>, the very writer the stderr log goes through: while the client did not read,
     /// the blocked write held that lock and every log line waited on the protocol pipe.

@@ -1,3 +1,4 @@
+using AcpHost.Events;
 using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.State;

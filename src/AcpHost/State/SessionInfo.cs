@@ -1,3 +1,5 @@
+using AcpHost.Events;
+
 namespace AcpHost.State;
 
 /// <summary>What the host knows about one session it relays.</summary>
@@ -30,7 +32,7 @@ public sealed record SessionInfo(string SessionId, string Cwd, DateTimeOffset Op
     public long? ContextWindow { get; init; }
 
     /// <summary>The session as the session ledger keeps it.</summary>
-    public Storage.Ledgers.SessionRecord ToRecord() => new()
+    public Events.SessionRecord ToRecord() => new()
     {
         SessionId = SessionId,
         ParentSessionId = ParentSessionId,

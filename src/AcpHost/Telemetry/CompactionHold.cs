@@ -30,18 +30,18 @@ public sealed class CompactionHold
     public CompactionRecorded? Take(CompactionRecorded compaction, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(compaction);
-        if (_sent.Contains(compaction.Id))
+        if (_sent.Contains(compaction.Record.Id))
         {
             return null;
         }
 
-        CompactionRecorded merged = _held.Remove(compaction.Id, out var held) ? Merge(held.Compaction, compaction) : compaction;
-        if (merged.PostTokens is not null)
+        CompactionRecorded merged = _held.Remove(compaction.Record.Id, out var held) ? Merge(held.Compaction, compaction) : compaction;
+        if (merged.Record.PostTokens is not null)
         {
             return Sent(merged);
         }
 
-        _held[compaction.Id] = (merged, held.Until == default ? now + MaxHold : held.Until);
+        _held[compaction.Record.Id] = (merged, held.Until == default ? now + MaxHold : held.Until);
         return null;
     }
 
@@ -63,8 +63,8 @@ public sealed class CompactionHold
 
     private CompactionRecorded Sent(CompactionRecorded compaction)
     {
-        _sent.Add(compaction.Id);
-        _sentOrder.Enqueue(compaction.Id);
+        _sent.Add(compaction.Record.Id);
+        _sentOrder.Enqueue(compaction.Record.Id);
         if (_sentOrder.Count > RememberedIds)
         {
             _sent.Remove(_sentOrder.Dequeue());
@@ -74,14 +74,6 @@ public sealed class CompactionHold
     }
 
     // The first record's time and source stand (when it happened, who saw it first); later counts fill what it lacked.
-    private static CompactionRecorded Merge(CompactionRecorded first, CompactionRecorded later) => first with
-    {
-        Trigger = later.Trigger ?? first.Trigger,
-        PreTokens = first.PreTokens ?? later.PreTokens,
-        PostTokens = later.PostTokens ?? first.PostTokens,
-        DurationMs = later.DurationMs ?? first.DurationMs,
-        ContextWindow = first.ContextWindow ?? later.ContextWindow,
-        BoundaryUuid = later.BoundaryUuid ?? first.BoundaryUuid,
-        IsUpdate = false,
-    };
+    private static CompactionRecorded Merge(CompactionRecorded first, CompactionRecorded later) =>
+        first with { Record = first.Record.Enrich(later.Record), IsUpdate = false };
 }

@@ -2,18 +2,17 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using AcpHost.Events;
-using AcpHost.Usage;
 
 namespace AcpHost.Telemetry;
 
 /// <summary>
-/// Turns the host's typed events into the records exported for them: one per fact, named and attributed as the README
-/// lists (<c>session.id</c> on each). Unknown numbers are left out rather than sent as zero.
+/// Turns the host's typed events into the records exported for them: one per fact, named and attributed as
+/// docs/telemetry.md lists (<c>session.id</c> on each). Unknown numbers are left out rather than sent as zero.
 /// </summary>
 public static class EventRecords
 {
     /// <summary>A compaction (merged with its later counts, see <see cref="CompactionHold"/>).</summary>
-    public static TelemetryRecord Compaction(CompactionRecorded compaction)
+    public static TelemetryRecord Compaction(CompactionRecord compaction)
     {
         ArgumentNullException.ThrowIfNull(compaction);
         var attributes = Start(TelemetryNames.CompactionEvent, compaction.At, compaction.SessionId);

@@ -52,7 +52,7 @@ public sealed class HostMetrics : IDisposable
     }
 
     /// <summary>Counts one compaction, once (the record exported for it).</summary>
-    public void Compaction(CompactionRecorded compaction)
+    public void Compaction(CompactionRecord compaction)
     {
         ArgumentNullException.ThrowIfNull(compaction);
         var trigger = new KeyValuePair<string, object?>(TelemetryNames.Trigger, compaction.Trigger ?? "unknown");

@@ -1,4 +1,4 @@
-using AcpHost.Hosting;
+using AcpHost.Agent;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;

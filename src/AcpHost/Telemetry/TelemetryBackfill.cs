@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
 using AcpHost.Events;
-using AcpHost.Hosting;
+using AcpHost.Agent;
 using AcpHost.Relay.Platform;
-using AcpHost.Relay.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AcpHost.Telemetry;
@@ -23,17 +22,17 @@ public static class TelemetryBackfill
     public static string StateFile(string dataDir) => Path.Combine(dataDir, "telemetry", "backfilled.txt");
 
     /// <summary>Sends the compactions not sent before. Never inlined: the caller must not load OpenTelemetry.</summary>
-    /// <param name="compactions">Keyed by <see cref="CompactionRecorded.Id"/> and <see cref="CompactionRecorded.BoundaryUuid"/>.</param>
+    /// <param name="compactions">Keyed by <see cref="CompactionRecord.Id"/> and <see cref="CompactionRecord.BoundaryUuid"/>.</param>
     /// <param name="dataDir">Where the state file lives.</param>
     /// <param name="agent">The agent settings for the resource.</param>
     /// <param name="flushTimeout">How long each batch may take to reach the collector.</param>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static BackfillResult Send(IEnumerable<CompactionRecorded> compactions, string dataDir, AgentOptions? agent, TimeSpan flushTimeout)
+    public static BackfillResult Send(IEnumerable<CompactionRecord> compactions, string dataDir, AgentOptions? agent, TimeSpan flushTimeout)
     {
         ArgumentNullException.ThrowIfNull(compactions);
         string state = StateFile(dataDir);
         var sent = File.Exists(state) ? File.ReadLines(state).ToHashSet(StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
-        List<CompactionRecorded> pending = [.. compactions.Where(c => !sent.Contains(c.Id) && (c.BoundaryUuid is null || !sent.Contains(c.BoundaryUuid)))];
+        List<CompactionRecord> pending = [.. compactions.Where(c => !sent.Contains(c.Id) && (c.BoundaryUuid is null || !sent.Contains(c.BoundaryUuid)))];
         int skipped = compactions.Count() - pending.Count;
         if (pending.Count == 0)
         {
@@ -44,9 +43,9 @@ public static class TelemetryBackfill
         using ExportProblems problems = ExportProblems.Start(NullLogger.Instance);
         using var export = new OtlpExport(agent, withMetrics: false);
         int delivered = 0;
-        foreach (CompactionRecorded[] batch in pending.Chunk(Batch))
+        foreach (CompactionRecord[] batch in pending.Chunk(Batch))
         {
-            foreach (CompactionRecorded compaction in batch)
+            foreach (CompactionRecord compaction in batch)
             {
                 export.Emit(EventRecords.Compaction(compaction));
             }
@@ -65,7 +64,7 @@ public static class TelemetryBackfill
 
     private static string? FirstLine(string? text) => text?.Split('\n', 2)[0].Trim();
 
-    private static void Remember(string state, CompactionRecorded[] batch)
+    private static void Remember(string state, CompactionRecord[] batch)
     {
         IEnumerable<string> keys = batch.SelectMany(c => c.BoundaryUuid is null ? [c.Id] : new[] { c.Id, c.BoundaryUuid });
         using FileStream file = OwnFiles.OpenNoFollow(state, FileAccess.Write, append: true);

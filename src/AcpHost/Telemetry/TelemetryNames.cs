@@ -3,7 +3,7 @@ namespace AcpHost.Telemetry;
 /// <summary>
 /// Every name the host exports, in one place. Attributes that mean what Claude Code's own telemetry means use its
 /// names (<c>session.id</c>, <c>trigger</c>, <c>pre_tokens</c>, <c>post_tokens</c>, <c>duration_ms</c>), so the two
-/// streams join on <c>session.id</c>; the README maps the rest.
+/// streams join on <c>session.id</c>; docs/telemetry.md maps the rest.
 /// </summary>
 public static class TelemetryNames
 {

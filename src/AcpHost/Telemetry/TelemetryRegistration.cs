@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using AcpHost.Events;
-using AcpHost.Hosting;
+using AcpHost.Agent;
 using AcpHost.Relay.Relay;
 using AcpHost.State;
 using Microsoft.Extensions.Configuration;

@@ -1,5 +1,5 @@
 using System.Reflection;
-using AcpHost.Hosting;
+using AcpHost.Agent;
 
 namespace AcpHost.Telemetry;
 

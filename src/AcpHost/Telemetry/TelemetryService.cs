@@ -26,16 +26,12 @@ public sealed partial class TelemetryService(
     private readonly CancellationTokenSource _stop = new();
     private HostEventBus.Subscription? _subscription;
     private Task _loop = Task.CompletedTask;
-    private long _gaps;
 
     /// <summary>The listener to the SDK's complaints, started before the exporter; let go of with the service.</summary>
     public ExportProblems? Problems { get; init; }
 
     /// <summary>When the host must be gone once it ends: the last flush fits before it.</summary>
     public ShutdownDeadline? Deadline { get; init; }
-
-    /// <summary>Times the exporter fell more than a queue behind and events were not kept for it (fills never count).</summary>
-    public long Gaps => Interlocked.Read(ref _gaps);
 
     /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken)
@@ -125,7 +121,6 @@ public sealed partial class TelemetryService(
                 metrics.Fill(fill);
                 break;
             case EventsDropped dropped:
-                Interlocked.Increment(ref _gaps);
                 FellBehind(log, dropped.Count);
                 break;
         }
@@ -142,8 +137,8 @@ public sealed partial class TelemetryService(
 
     private void ExportCompaction(CompactionRecorded compaction)
     {
-        metrics.Compaction(compaction);
-        export.Emit(EventRecords.Compaction(compaction));
+        metrics.Compaction(compaction.Record);
+        export.Emit(EventRecords.Compaction(compaction.Record));
     }
 
     private async Task RunAsync()

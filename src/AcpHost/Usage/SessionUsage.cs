@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AcpHost.Storage.Transcripts;
+using AcpHost.Events;
 
 namespace AcpHost.Usage;
 

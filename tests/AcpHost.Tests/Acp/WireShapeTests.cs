@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using AcpHost.Acp;
+using AcpHost.Events;
 using AcpHost.Features.Compaction;
 using AcpHost.Storage.Ledgers;
 

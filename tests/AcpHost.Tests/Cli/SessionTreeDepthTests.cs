@@ -1,5 +1,5 @@
 using AcpHost.Cli;
-using AcpHost.Storage.Ledgers;
+using AcpHost.Events;
 
 namespace AcpHost.Tests.Cli;
 

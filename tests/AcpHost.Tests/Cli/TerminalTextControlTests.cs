@@ -7,8 +7,7 @@ using AcpHost.Tests.Support;
 namespace AcpHost.Tests.Cli;
 
 /// <summary>
-/// <c>ps</c> and <c>watch</c> show what a host reports (session ids, cwds) with control characters escaped
-/// (issue 15, item 20).
+/// <c>ps</c> and <c>watch</c> show what a host reports (session ids, cwds) with control characters escaped.
 /// </summary>
 public sealed class TerminalTextControlTests : IDisposable
 {

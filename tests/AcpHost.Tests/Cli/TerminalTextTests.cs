@@ -10,7 +10,7 @@ namespace AcpHost.Tests.Cli;
 
 /// <summary>
 /// What people read in a terminal never carries the control characters a transcript or ledger holds (ESC, BEL, …):
-/// they are shown escaped, so a hostile path cannot drive the terminal (issue 15, item 20).
+/// they are shown escaped, so a hostile path cannot drive the terminal.
 /// </summary>
 public sealed class TerminalTextTests : IDisposable
 {

@@ -1,4 +1,5 @@
 using AcpHost.Control;
+using AcpHost.Events;
 
 namespace AcpHost.Tests.Control;
 
@@ -11,7 +12,7 @@ internal static class ControlSamples
     public static readonly Func<string, string?> NoRuntimeDir = _ => null;
 
     /// <summary>A host with a root session and a fork of it.</summary>
-    public static HostStatus Host(int pid, string dataDir, params LiveSession[] sessions) => new()
+    public static HostStatus Host(int pid, string dataDir, params SessionRecord[] sessions) => new()
     {
         Pid = pid,
         AgentPid = pid + 8,
@@ -23,7 +24,7 @@ internal static class ControlSamples
         Sessions = sessions.Length > 0 ? sessions : Family(),
     };
 
-    public static LiveSession[] Family() =>
+    public static SessionRecord[] Family() =>
     [
         new() { SessionId = "s-root", Cwd = "/work/app", UsedTokens = 150_000, ContextWindow = 200_000, Compactions = 2, CreatedAt = T0 },
         new() { SessionId = "s-fork-a", Cwd = "/work/app", ParentSessionId = "s-root", ForkReason = "pre-compact", CreatedAt = T0.AddHours(1) },

@@ -5,7 +5,6 @@ using AcpHost.Cli;
 using AcpHost.Events;
 using AcpHost.Features.Compaction;
 using AcpHost.Control;
-using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Tests.Control;
 
@@ -40,7 +39,7 @@ public sealed class WatchCommandTests : IDisposable
 
     private static async Task PublishSampleEventsAsync(FakeControlServer host)
     {
-        var compaction = new CompactionEvent
+        var compaction = new CompactionRecord
         {
             Id = "cmp-1",
             SessionId = "s-root",
@@ -53,11 +52,11 @@ public sealed class WatchCommandTests : IDisposable
             Source = CompactionSources.ToolCall,
             BoundaryUuid = "b-1",
         };
-        await host.PublishAsync(ControlMethods.CompactionEvent, JsonSerializer.Serialize(compaction, ControlJsonContext.Default.CompactionEvent));
-        var fork = new ForkEvent { SessionId = "s-child", ParentSessionId = "s-root", Reason = "pre-compact", UsedTokens = 800_000, ContextWindow = 1_000_000, At = At.AddSeconds(1) };
-        await host.PublishAsync(ControlMethods.ForkEventName, JsonSerializer.Serialize(fork, ControlJsonContext.Default.ForkEvent));
-        var usage = new UsageEvent { SessionId = "s-other", UsedTokens = 512_000, ContextWindow = 1_000_000, At = At.AddSeconds(2) };
-        await host.PublishAsync(ControlMethods.UsageEventName, JsonSerializer.Serialize(usage, ControlJsonContext.Default.UsageEvent));
+        await host.PublishAsync(ControlMethods.CompactionEvent, JsonSerializer.Serialize(compaction, ControlJsonContext.Default.CompactionRecord));
+        var fork = new SessionForked { SessionId = "s-child", ParentSessionId = "s-root", Reason = "pre-compact", UsedTokens = 800_000, ContextWindow = 1_000_000, At = At.AddSeconds(1) };
+        await host.PublishAsync(ControlMethods.ForkEventName, JsonSerializer.Serialize(fork, ControlJsonContext.Default.SessionForked));
+        var usage = new ContextFillChanged { SessionId = "s-other", UsedTokens = 512_000, ContextWindow = 1_000_000, At = At.AddSeconds(2) };
+        await host.PublishAsync(ControlMethods.UsageEventName, JsonSerializer.Serialize(usage, ControlJsonContext.Default.ContextFillChanged));
     }
 
     [Fact(Timeout = Timeout)]
@@ -115,7 +114,7 @@ public sealed class WatchCommandTests : IDisposable
 
         Assert.Equal(0, await watching);
         Assert.Equal(
-            """{"event":"compaction","id":"cmp-1","sessionId":"s-root","trigger":"auto","preTokens":990012,"postTokens":2560,"durationMs":40,"contextWindow":1000000,"at":"2026-03-01T10:01:02Z","source":"tool_call"}""",
+            """{"event":"compaction","sessionId":"s-root","trigger":"auto","preTokens":990012,"postTokens":2560,"durationMs":40,"contextWindow":1000000,"at":"2026-03-01T10:01:02Z","source":"tool_call","id":"cmp-1"}""",
             lines[0]);
         Assert.Equal(
             """{"event":"fork","sessionId":"s-child","parentSessionId":"s-root","reason":"pre-compact","usedTokens":800000,"contextWindow":1000000,"at":"2026-03-01T10:01:03Z"}""",
@@ -132,8 +131,8 @@ public sealed class WatchCommandTests : IDisposable
         Task<int> watching = StartAsync();
         await host.WaitForSubscribersAsync();
 
-        var idle = new CompactionEvent { Id = "cmp-2", SessionId = "s-idle", Trigger = "idle", PreTokens = 210_000, PostTokens = 3_100, At = At, Source = CompactionSources.CompactionUpdate };
-        await host.PublishAsync(ControlMethods.CompactionEvent, JsonSerializer.Serialize(idle, ControlJsonContext.Default.CompactionEvent));
+        var idle = new CompactionRecord { Id = "cmp-2", SessionId = "s-idle", Trigger = "idle", PreTokens = 210_000, PostTokens = 3_100, At = At, Source = CompactionSources.CompactionUpdate };
+        await host.PublishAsync(ControlMethods.CompactionEvent, JsonSerializer.Serialize(idle, ControlJsonContext.Default.CompactionRecord));
         string[] lines = await _output.WaitForLinesAsync(1);
         await _stop.CancelAsync();
 

@@ -37,7 +37,7 @@ public class HostEventBusTests
             bus.Publish(Fill("s-" + (i % 3), i));
         }
 
-        var compaction = new CompactionRecorded { Id = "cmp-1", SessionId = "s-1", Source = CompactionSources.ToolCall, IsUpdate = false, At = At };
+        var compaction = CompactionRecorded.Of(new CompactionRecord { Id = "cmp-1", SessionId = "s-1", Source = CompactionSources.ToolCall, At = At }, isUpdate: false);
         bus.Publish(compaction);
 
         Assert.True(await subscription.Reader.WaitToReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using AcpHost.Events;
 using AcpHost.Features.Compaction;
 using AcpHost.Storage.Ledgers;
 

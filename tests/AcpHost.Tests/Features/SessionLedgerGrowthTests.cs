@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using AcpHost.Events;
 using AcpHost.Features.Sessions;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;

@@ -1,5 +1,5 @@
 using AcpHost.Agent;
-using AcpHost.Hosting;
+using AcpHost.Settings;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-using AcpHost.Hosting;
+using AcpHost.Settings;
 
 namespace AcpHost.Tests.Hosting;
 

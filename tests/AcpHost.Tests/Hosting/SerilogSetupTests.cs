@@ -1,5 +1,6 @@
 using AcpHost.Hosting;
 using AcpHost.Relay.Platform;
+using AcpHost.Settings;
 using Microsoft.Extensions.Configuration;
 using Serilog.Core;
 

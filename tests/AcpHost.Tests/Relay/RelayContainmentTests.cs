@@ -8,7 +8,7 @@ namespace AcpHost.Tests.Relay;
 
 /// <summary>
 /// Lines that are valid but hostile, and floods of bad ones: each is contained to itself and costs a bounded amount of
-/// log and memory; the relay goes on (issue 15, items 5, 13 and 14).
+/// log and memory; the relay goes on.
 /// </summary>
 public class RelayContainmentTests
 {

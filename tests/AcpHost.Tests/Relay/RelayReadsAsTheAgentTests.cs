@@ -8,7 +8,7 @@ namespace AcpHost.Tests.Relay;
 /// <summary>
 /// The relay reads every line as the agent's <c>JSON.parse</c> will (exact-case keys, last duplicate wins, escapes
 /// decoded, numbers as doubles): a line the two would read differently must never let the client reach what the host
-/// protects (issue 15, items 8 and 10).
+/// protects.
 /// </summary>
 public class RelayReadsAsTheAgentTests
 {

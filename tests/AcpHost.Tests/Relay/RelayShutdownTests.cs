@@ -7,7 +7,7 @@ using AcpHost.Tests.Support;
 
 namespace AcpHost.Tests.Relay;
 
-/// <summary>The client's end of input is seen even while the relay is stuck writing to an agent that stopped reading (issue 15, item 1).</summary>
+/// <summary>The client's end of input is seen even while the relay is stuck writing to an agent that stopped reading.</summary>
 public class RelayShutdownTests
 {
     private const int Timeout = 20_000;

@@ -2,7 +2,7 @@ using AcpHost.Events;
 using AcpHost.Control;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
-using AcpHost.Hosting;
+using AcpHost.Settings;
 using AcpHost.Relay.Platform;
 using AcpHost.Relay.Transport;
 using AcpHost.State;
@@ -15,8 +15,7 @@ namespace AcpHost.Tests.Security;
 
 /// <summary>
 /// Another local user cannot stand in for this user's hosts: the CLI ignores socket folders and sockets it could
-/// have made, refuses a peer of another uid, and the host refuses a runtime folder that is not its user's
-/// (issue 15, items 15 and 16).
+/// have made, refuses a peer of another uid, and the host refuses a runtime folder that is not its user's.
 /// </summary>
 public sealed class ControlPlaneSpoofingTests : IDisposable
 {

@@ -4,6 +4,7 @@ using AcpHost.Hosting;
 using AcpHost.Relay.Platform;
 using AcpHost.Relay.Relay;
 using AcpHost.Relay.Transport;
+using AcpHost.Settings;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Configuration;
@@ -12,7 +13,7 @@ namespace AcpHost.Tests.Security;
 
 /// <summary>
 /// The host's own files are never reached through a symlink, folders of another user are refused rather than
-/// chmod-ed, and logs are kept to their owner (issue 15, items 16 and 17).
+/// chmod-ed, and logs are kept to their owner.
 /// </summary>
 public sealed class OwnFilesTests : IDisposable
 {

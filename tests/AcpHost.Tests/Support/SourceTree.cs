@@ -55,7 +55,8 @@ internal sealed partial class SourceTree
         var found = new HashSet<string>(StringComparer.Ordinal);
         foreach (string used in file.Usings.Where(u => u.StartsWith("AcpHost.", StringComparison.Ordinal)))
         {
-            found.Add(used);
+            // `using static AcpHost.Features.Fork.ForkService;` names the namespace of the type.
+            found.Add(_typesByNamespace.ContainsKey(used) ? used : Resolve(null, used) ?? used);
         }
 
         foreach (Match name in QualifiedName().Matches(file.Code))

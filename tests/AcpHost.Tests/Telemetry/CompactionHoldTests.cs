@@ -16,12 +16,12 @@ public sealed class CompactionHoldTests
         Assert.Empty(hold.Due(Now + CompactionHold.MaxHold - TimeSpan.FromSeconds(1)));
 
         CompactionRecorded due = Assert.Single(hold.Due(Now + CompactionHold.MaxHold));
-        Assert.Equal("c-1", due.Id);
-        Assert.Null(due.PostTokens);
+        Assert.Equal("c-1", due.Record.Id);
+        Assert.Null(due.Record.PostTokens);
         Assert.Null(hold.NextDue);
 
         // Its counts arriving after it left export nothing more.
-        Assert.Null(hold.Take(Compaction("c-1") with { PostTokens = 5, IsUpdate = true }, Now + CompactionHold.MaxHold));
+        Assert.Null(hold.Take(Compaction("c-1", postTokens: 5, isUpdate: true), Now + CompactionHold.MaxHold));
     }
 
     [Fact(Timeout = 10_000)]
@@ -29,10 +29,12 @@ public sealed class CompactionHoldTests
     {
         await Task.Yield();
         var hold = new CompactionHold();
-        Assert.NotNull(hold.Take(Compaction("c-2") with { PostTokens = 10 }, Now));
-        Assert.Null(hold.Take(Compaction("c-2") with { PostTokens = 10 }, Now));
+        Assert.NotNull(hold.Take(Compaction("c-2", postTokens: 10), Now));
+        Assert.Null(hold.Take(Compaction("c-2", postTokens: 10), Now));
         Assert.Null(hold.NextDue);
     }
 
-    private static CompactionRecorded Compaction(string id) => new() { Id = id, SessionId = "s", Trigger = "auto", PreTokens = 100, Source = "wire", At = Now };
+    private static CompactionRecorded Compaction(string id, long? postTokens = null, bool isUpdate = false) => CompactionRecorded.Of(
+        new CompactionRecord { Id = id, SessionId = "s", Trigger = "auto", PreTokens = 100, PostTokens = postTokens, Source = "wire", At = Now },
+        isUpdate);
 }

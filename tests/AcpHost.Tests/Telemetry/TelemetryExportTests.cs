@@ -64,8 +64,8 @@ public sealed class TelemetryExportTests
     {
         await Task.Yield();
         using var rig = new TelemetryRig();
-        rig.Service.Handle(Compaction("cmp-2", "manual", pre: 50_000, post: null) with { DurationMs = null, BoundaryUuid = null });
-        rig.Service.Handle(Compaction("cmp-2", "manual", pre: 50_000, post: 3_000) with { IsUpdate = true, BoundaryUuid = "b-2", At = At.AddSeconds(2) });
+        rig.Service.Handle(CompactionRecorded.Of(Compaction("cmp-2", "manual", pre: 50_000, post: null).Record with { DurationMs = null, BoundaryUuid = null }, isUpdate: false));
+        rig.Service.Handle(CompactionRecorded.Of(Compaction("cmp-2", "manual", pre: 50_000, post: 3_000).Record with { BoundaryUuid = "b-2", At = At.AddSeconds(2) }, isUpdate: true));
 
         Dictionary<string, object?> attributes = TelemetryRig.Attributes(Assert.Single(rig.Records(TelemetryNames.CompactionEvent)));
         Assert.Equal(3_000L, attributes["post_tokens"]);
@@ -221,7 +221,7 @@ public sealed class TelemetryExportTests
         Assert.Equal(7, bytes["agent_to_client"]);
     }
 
-    private static CompactionRecorded Compaction(string id, string trigger, long pre, long? post) => new()
+    private static CompactionRecorded Compaction(string id, string trigger, long pre, long? post) => CompactionRecorded.Of(new CompactionRecord
     {
         Id = id,
         SessionId = "s-1",
@@ -232,5 +232,5 @@ public sealed class TelemetryExportTests
         ContextWindow = 200_000,
         Source = "tool_call",
         At = At,
-    };
+    }, isUpdate: false);
 }

@@ -1,5 +1,5 @@
 using AcpHost.Events;
-using AcpHost.Hosting;
+using AcpHost.Agent;
 using AcpHost.Relay.Relay;
 using AcpHost.Telemetry;
 using AcpHost.Tests.Support;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AcpHost.Tests.Transport;
 
-/// <summary>An agent's stderr costs the host a bounded amount of memory and log, however it is written (issue 15, item 12).</summary>
+/// <summary>An agent's stderr costs the host a bounded amount of memory and log, however it is written.</summary>
 [Collection(RealChildProcessCollection.Name)]
 public class AgentStderrTests
 {

@@ -4,7 +4,7 @@ using AcpHost.Relay.Transport;
 
 namespace AcpHost.Tests.Transport;
 
-/// <summary>The end of a reader thread's input is told apart from reading it (issue 15, item 1).</summary>
+/// <summary>The end of a reader thread's input is told apart from reading it.</summary>
 public class ReaderThreadEndTests
 {
     private const int Timeout = 20_000;

@@ -1,6 +1,5 @@
 using System.Text;
 using AcpHost.Events;
-using AcpHost.State;
 using AcpHost.Storage.Transcripts;
 using AcpHost.Usage;
 using static AcpHost.Tests.Usage.UsageLines;
@@ -28,8 +27,7 @@ public sealed class LiveUsageTests : IDisposable
         _events = _bus.Subscribe();
         _usage = new LiveUsage(UsageSettings.Default, _bus);
         _usage.CacheChanged += (sessionId, cache) => _changes.Add((sessionId, cache));
-        var session = new SessionInfo(Session, "/work/app", T0, "session/new", null);
-        _tail = new TranscriptTail(() => FilePath, [_usage.ReaderFor(session)!]);
+        _tail = new TranscriptTail(() => FilePath, [_usage.ReaderFor(Session, T0)!]);
         _tail.Start();
     }
 
@@ -114,9 +112,8 @@ public sealed class LiveUsageTests : IDisposable
     public async Task Read_TwoReaders_EachGetsEveryLineOnceFromOneRead()
     {
         var other = new LineCounter();
-        var session = new SessionInfo("s-two", "/work/app", T0, "session/new", null);
         string path = Path.Combine(_folder, "s-two.jsonl");
-        var tail = new TranscriptTail(() => path, [_usage.ReaderFor(session)!, other]);
+        var tail = new TranscriptTail(() => path, [_usage.ReaderFor("s-two", T0)!, other]);
         tail.Start();
         File.AppendAllText(path, Request("s-two", T0.AddSeconds(1), "a1") + "\n" + Request("s-two", T0.AddSeconds(2), "a2"));
 

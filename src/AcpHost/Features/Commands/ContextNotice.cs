@@ -1,6 +1,7 @@
 using System.Text;
 using AcpHost.Acp;
-using AcpHost.Storage.Ledgers;
+using AcpHost.Events;
+using AcpHost.Usage;
 
 namespace AcpHost.Features.Commands;
 

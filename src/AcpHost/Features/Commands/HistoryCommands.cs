@@ -4,6 +4,7 @@ using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
 using AcpHost.State;
 using Microsoft.Extensions.Logging;
+using AcpHost.Usage;
 
 namespace AcpHost.Features.Commands;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using AcpHost.Acp;
-using AcpHost.Storage.Ledgers;
+using AcpHost.Events;
 
 namespace AcpHost.Features.Commands;
 

@@ -1,5 +1,5 @@
+using AcpHost.Events;
 using AcpHost.State;
-using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Features.Commands;
 

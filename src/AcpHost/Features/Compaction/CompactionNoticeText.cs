@@ -1,5 +1,5 @@
 using AcpHost.Acp;
-using AcpHost.Storage.Ledgers;
+using AcpHost.Events;
 
 namespace AcpHost.Features.Compaction;
 

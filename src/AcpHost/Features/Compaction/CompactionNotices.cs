@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AcpHost.Acp;
+using AcpHost.Events;
 using AcpHost.Relay.Protocol;
-using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Features.Compaction;
 
@@ -12,25 +12,9 @@ namespace AcpHost.Features.Compaction;
 /// </summary>
 internal static class CompactionNotices
 {
-    /// <summary>The notification for a record.</summary>
-    public static CompactionNotification From(CompactionRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return new CompactionNotification
-        {
-            SessionId = record.SessionId,
-            Trigger = record.Trigger,
-            PreTokens = record.PreTokens,
-            PostTokens = record.PostTokens,
-            DurationMs = record.DurationMs,
-            ContextWindow = record.ContextWindow,
-            CompactionId = record.Id,
-        };
-    }
-
     /// <summary>The params of <c>_acphost/compaction</c> for a record, serialised.</summary>
     public static byte[] Payload(CompactionRecord record) =>
-        JsonSerializer.SerializeToUtf8Bytes(From(record), AcpJsonContext.Default.CompactionNotification);
+        JsonSerializer.SerializeToUtf8Bytes(CompactionNotification.From(record), AcpJsonContext.Default.CompactionNotification);
 
     /// <summary>The agent's update with the facts added under <c>params.update._meta.acphost</c>; all else kept.</summary>
     public static byte[] WithAcphostMeta(ReadOnlyMemory<byte> line, CompactionRecord record)
@@ -42,7 +26,7 @@ internal static class CompactionNotices
             update["_meta"] = meta = [];
         }
 
-        meta["acphost"] = JsonSerializer.SerializeToNode(From(record), AcpJsonContext.Default.CompactionNotification);
+        meta["acphost"] = JsonSerializer.SerializeToNode(CompactionNotification.From(record), AcpJsonContext.Default.CompactionNotification);
         return JsonRpcWriter.ToBytes(writer => message.WriteTo(writer));
     }
 }

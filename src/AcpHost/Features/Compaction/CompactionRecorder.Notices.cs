@@ -1,6 +1,6 @@
 using AcpHost.Acp;
+using AcpHost.Events;
 using AcpHost.State;
-using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Features.Compaction;
 
@@ -43,7 +43,7 @@ public sealed partial class CompactionRecorder
 
             if (_outlet is { } outlet)
             {
-                await outlet.NotifyClientAsync(CompactionMethods.Notification, CompactionNotices.Payload(record), cancellationToken).ConfigureAwait(false);
+                await outlet.NotifyClientAsync(AcpMethods.HostCompaction, CompactionNotices.Payload(record), cancellationToken).ConfigureAwait(false);
             }
         }
         finally

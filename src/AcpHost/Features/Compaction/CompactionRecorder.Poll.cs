@@ -9,7 +9,7 @@ namespace AcpHost.Features.Compaction;
 /// <remarks>
 /// Between those times no timer runs. A poll ticking on an idle host woke the thread pool four times a second, whose
 /// workers then spun before sleeping again: about 12 ms of CPU a second (1 % of a core, measured idle with
-/// <c>cat</c> as the agent, 2026-11-26) that running the agent directly does not cost, and a laptop kept awake.
+/// <c>cat</c> as the agent) that running the agent directly does not cost, and a laptop kept awake.
 /// </remarks>
 public sealed partial class CompactionRecorder
 {

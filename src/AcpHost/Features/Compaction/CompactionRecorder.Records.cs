@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using AcpHost.Events;
 using AcpHost.Relay.Diagnostics;
 using AcpHost.Relay.Relay;
 using AcpHost.Storage.Ledgers;
@@ -137,7 +138,7 @@ public sealed partial class CompactionRecorder
 
     private async Task AnnounceAsync(TrackerAction action)
     {
-        _events?.Publish(action.Record.ToEvent(isUpdate: !action.IsNew));
+        _events?.Publish(CompactionRecorded.Of(action.Record, isUpdate: !action.IsNew));
         if (!action.IsNew)
         {
             CompactionEnriched(_log, action.Record.Id, action.Record.PostTokens, action.Record.DurationMs, action.Record.BoundaryUuid);

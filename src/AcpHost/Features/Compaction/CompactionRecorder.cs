@@ -240,7 +240,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         if (context.Direction == Direction.FromClient && context.Info.Kind == MessageKind.Request)
         {
             // Only a line that mentions /compact has its prompt's text decoded; for the others the session id is enough,
-            // read without the serializer, which would allocate about a kilobyte per turn (issue 15).
+            // read without the serializer, which would allocate about a kilobyte per turn.
             ReadOnlySpan<byte> line = context.Line.Span;
             if (line.IndexOf("/compact"u8) >= 0)
             {

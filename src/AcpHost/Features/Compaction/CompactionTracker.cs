@@ -1,6 +1,5 @@
 using AcpHost.Events;
 using AcpHost.State;
-using AcpHost.Storage.Ledgers;
 using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Features.Compaction;

@@ -1,4 +1,4 @@
-using AcpHost.Storage.Ledgers;
+using AcpHost.Events;
 
 namespace AcpHost.Features.Compaction;
 

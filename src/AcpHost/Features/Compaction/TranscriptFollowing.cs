@@ -47,7 +47,7 @@ internal sealed class TranscriptFollowing : IDisposable
             return;
         }
 
-        ITranscriptLineReader[] readers = [.. _followers.Select(follower => follower.ReaderFor(session)).OfType<ITranscriptLineReader>()];
+        ITranscriptLineReader[] readers = [.. _followers.Select(follower => follower.ReaderFor(session.SessionId, session.OpenedAt)).OfType<ITranscriptLineReader>()];
         var tail = new TranscriptTail(() => TranscriptPaths.Find(_claudeConfigDir, session.Cwd, session.SessionId), readers);
         if (_tails.TryAdd(session.SessionId, tail))
         {

@@ -43,9 +43,6 @@ public sealed partial class ClosedForks(SessionRegistry sessions, SessionGate ga
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.Initialize];
 
-    /// <summary>True when the agent said it takes <c>session/close</c>.</summary>
-    public bool AgentCloses => _agentCloses;
-
     /// <summary>True when the host closed the session on the agent and nobody has opened it since.</summary>
     public bool IsClosed(string sessionId) => _closed.ContainsKey(sessionId);
 

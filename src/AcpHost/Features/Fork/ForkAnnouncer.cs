@@ -198,25 +198,18 @@ public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fork
 
         string reason = session.ForkReason ?? ForkReasons.Client;
         SessionForked(log, session.SessionId, parent, reason, session.Cwd);
-        var notification = new SessionForkedNotification
+        var fork = new SessionForked
         {
             SessionId = session.SessionId,
             ParentSessionId = parent,
             Reason = reason,
             UsedTokens = session.UsedTokens ?? sessions.Find(parent)?.UsedTokens,
             ContextWindow = session.ContextWindow ?? sessions.Find(parent)?.ContextWindow,
-        };
-        byte[] payload = JsonSerializer.SerializeToUtf8Bytes(notification, AcpJsonContext.Default.SessionForkedNotification);
-        await outlet.NotifyClientAsync(AcpMethods.HostSessionForked, payload, cancellationToken).ConfigureAwait(false);
-        events?.Publish(new SessionForked
-        {
-            SessionId = notification.SessionId,
-            ParentSessionId = notification.ParentSessionId,
-            Reason = notification.Reason,
-            UsedTokens = notification.UsedTokens,
-            ContextWindow = notification.ContextWindow,
             At = session.OpenedAt,
-        });
+        };
+        byte[] payload = JsonSerializer.SerializeToUtf8Bytes(SessionForkedNotification.From(fork), AcpJsonContext.Default.SessionForkedNotification);
+        await outlet.NotifyClientAsync(AcpMethods.HostSessionForked, payload, cancellationToken).ConfigureAwait(false);
+        events?.Publish(fork);
         _unannounced.TryRemove(session.SessionId, out _);
         await LetGoAsync(session.SessionId, outlet).ConfigureAwait(false);
     }

@@ -24,7 +24,7 @@ public sealed class ForkOptions
     /// <summary>
     /// Close the forks the host makes itself (<c>/fork</c>, before auto-compact, <c>acphost fork</c>) on the agent right
     /// after making them, so each costs no agent process (about 190 MB of <c>claude</c>) until it is used; the host
-    /// reopens one when the client sends it a message. On by default; off keeps them open, as before issue 13.
+    /// reopens one when the client sends it a message. On by default; off keeps them open (each then holds its agent process until the session ends).
     /// </summary>
     public bool CloseHostForks { get; set; } = true;
 }

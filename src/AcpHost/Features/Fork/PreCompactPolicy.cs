@@ -17,7 +17,7 @@ public sealed class PreCompactPolicy(double percent)
     /// <summary>
     /// How far below its window the pinned agent compacts by itself: measured with agent 0.101.0 and a 1,000,000-token
     /// window, a turn that ended at 967,407 tokens compacted at the start of the next one and one at 966,532 did not
-    /// (the README's "The fork before compaction"). Claude Code keeps room for a reply and a buffer, a fixed amount.
+    /// (docs/notices.md, "The fork before compaction"). Claude Code keeps room for a reply and a buffer, a fixed amount.
     /// </summary>
     public const long AgentReserveTokens = 33_000;
 

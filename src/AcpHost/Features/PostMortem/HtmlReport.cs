@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AcpHost.Events;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Storage.Transcripts;
 using AcpHost.Usage;

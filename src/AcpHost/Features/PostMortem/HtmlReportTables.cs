@@ -1,5 +1,5 @@
 using System.Text;
-using AcpHost.Storage.Ledgers;
+using AcpHost.Events;
 using AcpHost.Usage;
 
 namespace AcpHost.Features.PostMortem;

@@ -1,4 +1,4 @@
-using AcpHost.Storage.Ledgers;
+using AcpHost.Events;
 using AcpHost.Usage;
 
 namespace AcpHost.Features.PostMortem;

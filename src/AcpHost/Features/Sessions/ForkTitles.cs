@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using AcpHost.Acp;
+using AcpHost.Events;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
 using AcpHost.State;
-using AcpHost.Storage.Ledgers;
 using Microsoft.Extensions.Logging;
 
 namespace AcpHost.Features.Sessions;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using AcpHost.Events;
 using AcpHost.State;
 using AcpHost.Storage.Ledgers;
 using Microsoft.Extensions.Hosting;
@@ -286,7 +287,7 @@ public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
     [LoggerMessage(EventId = 211, Level = LogLevel.Error, Message = "Could not write session {SessionId} (and {Count} in all) to the session ledger")]
     private static partial void LedgerWriteFailed(ILogger logger, Exception exception, string sessionId, int count);
 
-    [LoggerMessage(EventId = 216, Level = LogLevel.Warning, Message = "The session ledger's last write did not finish within {Budget}; the host ends without waiting for it")]
+    [LoggerMessage(EventId = 212, Level = LogLevel.Warning, Message = "The session ledger's last write did not finish within {Budget}; the host ends without waiting for it")]
     private static partial void LastWriteLate(ILogger logger, TimeSpan budget);
 
     [LoggerMessage(EventId = 213, Level = LogLevel.Warning, Message = "Could not read the session ledger for the lineage of {SessionId}")]

@@ -148,7 +148,7 @@ public sealed partial class SessionTracker(SessionRegistry registry, TimeProvide
         }
     }
 
-    // Several times a turn: read without the serializer, which would allocate about a kilobyte for each (issue 15).
+    // Several times a turn: read without the serializer, which would allocate about a kilobyte for each.
     private void RecordUsage(ReadOnlySpan<byte> line)
     {
         if (TurnFields.UsageOf(line) is { } usage)

@@ -1,3 +1,5 @@
+using AcpHost.Events;
+
 
 namespace AcpHost.Storage.Ledgers;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using AcpHost.Relay.Platform;
-using AcpHost.Relay.Transport;
 
 namespace AcpHost.Storage.Ledgers;
 

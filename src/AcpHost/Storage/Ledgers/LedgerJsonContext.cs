@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AcpHost.Events;
 
 namespace AcpHost.Storage.Ledgers;
 

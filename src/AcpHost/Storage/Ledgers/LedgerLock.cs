@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using AcpHost.Relay.Platform;
-using AcpHost.Relay.Transport;
 
 namespace AcpHost.Storage.Ledgers;
 

@@ -1,7 +1,6 @@
 using AcpHost.Acp;
 using AcpHost.Features.Commands;
-using AcpHost.State;
-using AcpHost.Storage.Ledgers;
+using AcpHost.Events;
 using AcpHost.Usage;
 
 namespace AcpHost.Tests.Features.Commands;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AcpHost.Acp;
+using AcpHost.Events;
 using AcpHost.Features.Commands;
 using AcpHost.Features.Notices;
 using AcpHost.Features.Sessions;

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace AcpHost.Tests.Features.Compaction;
 
-/// <summary>A compaction signal the recorder cannot use spoils only itself (issue 15, item 6).</summary>
+/// <summary>A compaction signal the recorder cannot use spoils only itself.</summary>
 public sealed class CompactionRecorderContainmentTests : IAsyncDisposable
 {
     private const int Timeout = 20_000;

@@ -52,7 +52,7 @@ public sealed class TranscriptFollowingTests : IDisposable
 
         public int Lines => Volatile.Read(ref _lines);
 
-        public ITranscriptLineReader? ReaderFor(SessionInfo session) => this;
+        public ITranscriptLineReader? ReaderFor(string sessionId, DateTimeOffset openedAt) => this;
 
         public void Take(ReadOnlySpan<byte> line) => Interlocked.Increment(ref _lines);
 

@@ -9,8 +9,7 @@ namespace AcpHost.Tests.Features.Fork;
 
 /// <summary>
 /// <c>/fork</c> is decided on the prompt the agent would read (<c>JSON.parse</c>: exact-case keys, last duplicate
-/// wins, escapes decoded), and a request that reuses an id in flight is refused before any feature answers it
-/// (issue 15, items 9 and 11).
+/// wins, escapes decoded), and a request that reuses an id in flight is refused before any feature answers it.
 /// </summary>
 public sealed class ForkCommandReadingTests
 {

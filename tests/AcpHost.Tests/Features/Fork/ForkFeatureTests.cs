@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AcpHost.Acp;
+using AcpHost.Events;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;

@@ -9,7 +9,7 @@ namespace AcpHost.Tests.Features.Fork;
 
 /// <summary>
 /// A fork the agent never answers holds up nothing but itself: the client's other traffic flows, the wait is bounded,
-/// and a stop answers everything (issue 15, item 2).
+/// and a stop answers everything.
 /// </summary>
 public sealed class ForkWithoutAnswerTests
 {

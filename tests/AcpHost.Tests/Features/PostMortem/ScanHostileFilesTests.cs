@@ -7,7 +7,7 @@ namespace AcpHost.Tests.Features.PostMortem;
 
 /// <summary>
 /// <c>acphost scan</c> on folders another program (or person) shaped: only regular files are read, symlink loops
-/// end, FIFOs and devices are skipped, and every run finishes (issue 15, item 18).
+/// end, FIFOs and devices are skipped, and every run finishes.
 /// </summary>
 public sealed class ScanHostileFilesTests : IDisposable
 {

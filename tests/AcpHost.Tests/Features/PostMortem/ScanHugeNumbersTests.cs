@@ -5,7 +5,7 @@ using static AcpHost.Tests.Features.PostMortem.TranscriptLines;
 
 namespace AcpHost.Tests.Features.PostMortem;
 
-/// <summary>Sums of <c>preTokens</c> never overflow: they saturate at <see cref="long.MaxValue"/> (issue 15, item 19).</summary>
+/// <summary>Sums of <c>preTokens</c> never overflow: they saturate at <see cref="long.MaxValue"/>.</summary>
 public sealed class ScanHugeNumbersTests : IDisposable
 {
     private const int Timeout = 15_000;

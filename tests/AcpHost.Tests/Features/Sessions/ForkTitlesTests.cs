@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using AcpHost.Events;
 using AcpHost.Features.Sessions;
-using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Tests.Features.Sessions;
 

@@ -1,3 +1,4 @@
+using AcpHost.Events;
 using AcpHost.Features.Sessions;
 using AcpHost.State;
 using AcpHost.Storage.Ledgers;

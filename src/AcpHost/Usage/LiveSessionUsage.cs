@@ -1,7 +1,7 @@
 using AcpHost.Storage.Transcripts;
-using AcpHost.Usage;
+using AcpHost.Events;
 
-namespace AcpHost.State;
+namespace AcpHost.Usage;
 
 /// <summary>
 /// One session's usage model as <see cref="LiveUsage"/> feeds it: the transcript's reader puts lines in, anyone may

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using AcpHost.Events;
 using AcpHost.Storage.Transcripts;
-using AcpHost.Usage;
-
-namespace AcpHost.State;
+namespace AcpHost.Usage;
 
 /// <summary>
 /// Each relayed session's usage model (<see cref="SessionUsage"/>, the one <c>acphost usage</c> counts with), fed live
@@ -39,11 +37,8 @@ public sealed class LiveUsage(UsageSettings settings, HostEventBus? events = nul
     /// resumed session's history) are neither counted nor known, so the first request after it is never called cold
     /// here (<c>acphost usage</c>, reading the whole file, judges it).
     /// </remarks>
-    public ITranscriptLineReader? ReaderFor(SessionInfo session)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        return _sessions.GetOrAdd(session.SessionId, id => new LiveSessionUsage(new SessionUsage(id, settings, session.OpenedAt - ClockSkew, keptCold: KeptCold), this));
-    }
+    public ITranscriptLineReader? ReaderFor(string sessionId, DateTimeOffset openedAt) =>
+        _sessions.GetOrAdd(sessionId, id => new LiveSessionUsage(new SessionUsage(id, settings, openedAt - ClockSkew, keptCold: KeptCold), this));
 
     /// <summary>What the session's usage model knows now; null for a session not followed.</summary>
     public UsageSnapshot? Of(string sessionId) => _sessions.TryGetValue(sessionId, out LiveSessionUsage? live) ? live.Snapshot() : null;

@@ -1,4 +1,4 @@
-namespace AcpHost.Hosting;
+namespace AcpHost.Settings;
 
 /// <summary>
 /// The range every time setting must lie in, checked before anything starts so that a value the host cannot use is a

@@ -1,4 +1,4 @@
-namespace AcpHost.Hosting;
+namespace AcpHost.Settings;
 
 /// <summary>Top-level settings: where data lives, logging, tracing. Bound from the configuration root.</summary>
 public sealed class HostSettings

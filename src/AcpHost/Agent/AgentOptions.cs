@@ -1,7 +1,8 @@
+using AcpHost.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace AcpHost.Hosting;
+namespace AcpHost.Agent;
 
 /// <summary>Which agent to run and how. Bound from the <c>Agent</c> configuration section.</summary>
 public sealed class AgentOptions

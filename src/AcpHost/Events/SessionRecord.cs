@@ -1,11 +1,12 @@
 using System.Text.Json.Serialization;
 
-namespace AcpHost.Storage.Ledgers;
+namespace AcpHost.Events;
 
 /// <summary>
 /// One session in the lineage ledger: where it came from (its parent, if it is a fork, and why it was forked), where
-/// it runs, and its last known context fill. <c>acphost sessions --json</c> prints these with exactly the field names
-/// below.
+/// it runs, and its last known context fill. The one type for this fact: the ledger keeps it as it is, the control
+/// plane's <c>host/status</c> carries it as it is, and <c>acphost sessions --json</c> is made from it
+/// (<c>SessionFieldCoverageTests</c> holds what that leaves out).
 /// </summary>
 public sealed record SessionRecord
 {

@@ -1,7 +1,5 @@
 using System.Globalization;
-using AcpHost.Usage;
-
-namespace AcpHost.Acp;
+namespace AcpHost.Usage;
 
 /// <summary>
 /// How the host words a prompt cache for the user (the <c>/context</c> addition, the cache-expiry notice): times to the
@@ -20,6 +18,9 @@ public static class CacheText
         return string.Join(' ', new[] { hours > 0 ? $"{hours} h" : null, minutes > 0 ? $"{minutes} min" : null, rest > 0 || seconds == 0 ? $"{rest} s" : null }.OfType<string>());
     }
 
+    /// <summary><c>412,000</c>, as the notices write tokens.</summary>
+    public static string Tokens(long tokens) => tokens.ToString("N0", CultureInfo.InvariantCulture);
+
     /// <summary><c>$3.20</c>; below a cent, to four places: <c>$0.0042</c>.</summary>
     public static string Usd(double usd) =>
         "$" + usd.ToString(Math.Abs(usd) >= 0.01 || usd == 0 ? "0.00" : "0.0000", CultureInfo.InvariantCulture);
@@ -31,7 +32,7 @@ public static class CacheText
     public static string NextPrompt(CacheState cache)
     {
         ArgumentNullException.ThrowIfNull(cache);
-        string tokens = NoticeText.Tokens(cache.Context);
+        string tokens = Tokens(cache.Context);
         return cache is { WarmCostUsd: { } warm, ColdCostUsd: { } cold, ColdExtraCostUsd: { } extra }
             ? $"Next prompt: warm, it reads {tokens} tokens from the cache ({Usd(warm)}); cold, it writes them again ({Usd(cold)}, {Usd(extra)} more)."
             : $"Next prompt: warm, it reads {tokens} tokens from the cache; cold, it writes them again (no price configured for {cache.Model ?? "its model"}: Pricing:Models:<model>:…).";

@@ -1,6 +1,4 @@
-using AcpHost.Storage.Transcripts;
-
-namespace AcpHost.State;
+namespace AcpHost.Storage.Transcripts;
 
 /// <summary>
 /// Something that wants each relayed session's new transcript lines. The host follows every session's transcript once
@@ -9,6 +7,8 @@ namespace AcpHost.State;
 /// </summary>
 public interface ITranscriptFollower
 {
-    /// <summary>The reader of <paramref name="session"/>'s new lines, or null to follow it not at all.</summary>
-    ITranscriptLineReader? ReaderFor(SessionInfo session);
+    /// <summary>The reader of a session's new lines, or null to follow it not at all.</summary>
+    /// <param name="sessionId">The session.</param>
+    /// <param name="openedAt">When the host first saw it: earlier lines of its transcript are its history.</param>
+    ITranscriptLineReader? ReaderFor(string sessionId, DateTimeOffset openedAt);
 }

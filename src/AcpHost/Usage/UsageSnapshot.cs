@@ -1,6 +1,6 @@
-using AcpHost.Usage;
+using AcpHost.Events;
 
-namespace AcpHost.State;
+namespace AcpHost.Usage;
 
 /// <summary>What a live session's usage model knows at one moment (<see cref="LiveUsage.Of"/>).</summary>
 /// <param name="Cache">The main conversation's prompt cache after its last request; null before any was seen.</param>

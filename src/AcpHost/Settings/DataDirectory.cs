@@ -1,4 +1,4 @@
-namespace AcpHost.Hosting;
+namespace AcpHost.Settings;
 
 /// <summary>
 /// Resolves the data directory: the explicit value (<c>--data-dir</c> or the <c>DataDir</c> setting), else

@@ -1,12 +1,13 @@
 using System.Text.Json.Serialization;
-using AcpHost.Events;
 
-namespace AcpHost.Storage.Ledgers;
+namespace AcpHost.Events;
 
 /// <summary>
 /// One compaction of one session: how much live context (<see cref="PreTokens"/>) Claude Code flattened into a
-/// summary, and how it was learned. The ledger keeps these; <c>acphost compactions --json</c> prints them with
-/// exactly the field names below (<see cref="BoundaryUuid"/> stays in the ledger).
+/// summary, and how it was learned. The one type for this fact: the ledger keeps it as it is (these JSON names), the
+/// event <see cref="CompactionRecorded"/> carries it, and every wire shape of a compaction is made from it beside its
+/// own definition (<c>CompactionFieldCoverageTests</c> fails when a field here is missing from one of them and not on
+/// its written list of exclusions).
 /// </summary>
 public sealed record CompactionRecord
 {
@@ -53,23 +54,6 @@ public sealed record CompactionRecord
     [JsonPropertyName("boundaryUuid")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? BoundaryUuid { get; init; }
-
-    /// <summary>The record as the event the host publishes (<see cref="Events.CompactionRecorded"/>).</summary>
-    /// <param name="isUpdate">True when it carries later counts for a record already published.</param>
-    public Events.CompactionRecorded ToEvent(bool isUpdate) => new()
-    {
-        Id = Id,
-        SessionId = SessionId,
-        Trigger = Trigger,
-        PreTokens = PreTokens,
-        PostTokens = PostTokens,
-        DurationMs = DurationMs,
-        ContextWindow = ContextWindow,
-        Source = Source,
-        BoundaryUuid = BoundaryUuid,
-        At = At,
-        IsUpdate = isUpdate,
-    };
 
     /// <summary>
     /// Fills what this record does not know from <paramref name="later"/>, a later line about the same compaction:
