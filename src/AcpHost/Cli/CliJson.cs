@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using AcpHost.Events;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
 
@@ -71,6 +73,24 @@ internal static class CliJson
         else
         {
             json.WriteNull(name);
+        }
+    }
+
+    /// <summary>
+    /// The <c>flattened</c> field of <c>compactions --json</c> and <c>scan --json</c>: the ledger's own form of it, or
+    /// null while unknown.
+    /// </summary>
+    public static void Flattened(Utf8JsonWriter json, FlattenedSpecifics? flattened)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        json.WritePropertyName("flattened");
+        if (flattened is null)
+        {
+            json.WriteNullValue();
+        }
+        else
+        {
+            JsonSerializer.Serialize(json, flattened, LedgerJsonContext.Default.FlattenedSpecifics);
         }
     }
 }

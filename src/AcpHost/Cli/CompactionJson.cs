@@ -6,8 +6,9 @@ namespace AcpHost.Cli;
 
 /// <summary>
 /// <c>acphost compactions --json</c>: an array of objects with exactly the fields sessionId, trigger, preTokens,
-/// postTokens, durationMs, contextWindow, at, source and id, unknown values as null. Written field by field rather than
-/// by serialising <see cref="CompactionRecord"/>, whose ledger-only <c>boundaryUuid</c> is not part of this contract.
+/// postTokens, durationMs, contextWindow, at, source, id and flattened (<see cref="FlattenedSpecifics"/>), unknown values
+/// as null. Written field by field rather than by serialising <see cref="CompactionRecord"/>, whose ledger-only
+/// <c>boundaryUuid</c> is not part of this contract.
 /// </summary>
 internal static class CompactionJson
 {
@@ -28,5 +29,6 @@ internal static class CompactionJson
         json.WriteString("at", record.At.UtcDateTime);
         json.WriteString("source", record.Source);
         json.WriteString("id", record.Id);
+        CliJson.Flattened(json, record.Flattened);
     }
 }

@@ -29,7 +29,7 @@ internal static class CompactionsCommand
         };
         var json = new Option<bool>("--json")
         {
-            Description = "Print a JSON array (sessionId, trigger, preTokens, postTokens, durationMs, contextWindow, at, source, id) instead of a table",
+            Description = "Print a JSON array (sessionId, trigger, preTokens, postTokens, durationMs, contextWindow, at, source, id, flattened) instead of a table",
         };
         var command = new Command("compactions", "List the compactions recorded in the ledger: when, which session, why, and how many tokens were flattened");
         command.Options.Add(session);

@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using AcpHost.Events;
 using AcpHost.Features.PostMortem;
+using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;
 
@@ -13,7 +15,7 @@ namespace AcpHost.Cli;
 internal static class ScanJson
 {
     public const string Fields =
-        "rows: project, sessionId, at, trigger, preTokens, postTokens, durationMs, boundaryUuid, file; " +
+        "rows: project, sessionId, at, trigger, preTokens, postTokens, durationMs, boundaryUuid, file, flattened; " +
         "summary: project, sessions, compactions, auto, manual, idle, medianPreTokens, maxPreTokens, totalFlattened; " +
         "scanned: files, bytes, malformedLines, seconds, unreadable [path, reason]";
 
@@ -43,6 +45,7 @@ internal static class ScanJson
                 CliJson.NumberOrNull(json, "durationMs", row.DurationMs);
                 json.WriteString("boundaryUuid", row.BoundaryUuid);
                 json.WriteString("file", row.File);
+                CliJson.Flattened(json, row.Flattened);
                 json.WriteEndObject();
             }
 

@@ -4,10 +4,10 @@ namespace AcpHost.Events;
 
 /// <summary>
 /// One compaction of one session: how much live context (<see cref="PreTokens"/>) Claude Code flattened into a
-/// summary, and how it was learned. The one type for this fact: the ledger keeps it as it is (these JSON names), the
-/// event <see cref="CompactionRecorded"/> carries it, and every wire shape of a compaction is made from it beside its
-/// own definition (<c>CompactionFieldCoverageTests</c> fails when a field here is missing from one of them and not on
-/// its written list of exclusions).
+/// summary, how it was learned, and what the summary no longer names. The one type for this fact: the ledger keeps it
+/// as it is (these JSON names), the event <see cref="CompactionRecorded"/> carries it, and every wire shape of a
+/// compaction is made from it beside its own definition (<c>CompactionFieldCoverageTests</c> fails when a field here
+/// is missing from one of them and not on its written list of exclusions).
 /// </summary>
 public sealed record CompactionRecord
 {
@@ -56,6 +56,14 @@ public sealed record CompactionRecord
     public string? BoundaryUuid { get; init; }
 
     /// <summary>
+    /// What the summary no longer names of the turns the compaction replaced; null until the summary line was read
+    /// (a later line of the ledger adds it under the same id).
+    /// </summary>
+    [JsonPropertyName("flattened")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public FlattenedSpecifics? Flattened { get; init; }
+
+    /// <summary>
     /// Fills what this record does not know from <paramref name="later"/>, a later line about the same compaction:
     /// facts only ever get added, never taken away, and the first <see cref="At"/> and <see cref="Source"/> stay. A later
     /// <c>manual</c> never replaces <c>idle</c>: the transcript says <c>manual</c> for an idle compaction.
@@ -71,6 +79,7 @@ public sealed record CompactionRecord
             DurationMs = later.DurationMs ?? DurationMs,
             ContextWindow = later.ContextWindow ?? ContextWindow,
             BoundaryUuid = later.BoundaryUuid ?? BoundaryUuid,
+            Flattened = later.Flattened ?? Flattened,
         };
     }
 }

@@ -2,7 +2,8 @@ namespace AcpHost.Events;
 
 /// <summary>
 /// A compaction the ledger recorded (<see cref="IsUpdate"/> false), or later counts for one already recorded (true:
-/// the transcript's boundary gave <c>postTokens</c>, the duration or the uuid after the wire's notice came). It carries
+/// the transcript's boundary gave <c>postTokens</c>, the duration or the uuid after the wire's notice came, or the
+/// summary line what it no longer names). It carries
 /// the ledger's record itself, so a field added to the record reaches every subscriber without a copy to keep in step.
 /// </summary>
 public sealed record CompactionRecorded : HostEvent

@@ -11,8 +11,13 @@ namespace AcpHost.Telemetry;
 /// </summary>
 public static class EventRecords
 {
-    /// <summary>A compaction (merged with its later counts, see <see cref="CompactionHold"/>).</summary>
-    public static TelemetryRecord Compaction(CompactionRecord compaction)
+    /// <summary>
+    /// A compaction (merged with its later counts, see <see cref="CompactionHold"/>), with what its summary no longer
+    /// names as counts per kind (<c>flattened.files.seen</c>, <c>flattened.files.dropped</c>, …); the dropped names
+    /// themselves (<c>flattened.files.names</c>, …) only with <paramref name="includeCwd"/>: paths, commands and URLs
+    /// are personal data, as the working directory is.
+    /// </summary>
+    public static TelemetryRecord Compaction(CompactionRecord compaction, bool includeCwd = false)
     {
         ArgumentNullException.ThrowIfNull(compaction);
         var attributes = Start(TelemetryNames.CompactionEvent, compaction.At, compaction.SessionId);
@@ -24,6 +29,17 @@ public static class EventRecords
         Add(attributes, TelemetryNames.Source, compaction.Source);
         Add(attributes, TelemetryNames.CompactionId, compaction.Id);
         Add(attributes, TelemetryNames.BoundaryUuid, compaction.BoundaryUuid);
+        foreach ((string kind, FlattenedKind counts) in compaction.Flattened?.Kinds ?? [])
+        {
+            string prefix = TelemetryNames.FlattenedPrefix + kind;
+            Add(attributes, prefix + ".seen", (long)counts.Seen);
+            Add(attributes, prefix + ".dropped", (long)counts.Dropped);
+            if (includeCwd && counts.Items.Count > 0)
+            {
+                Add(attributes, prefix + ".names", counts.Items.Select(i => i.Name).ToArray());
+            }
+        }
+
         return new TelemetryRecord(TelemetryNames.CompactionEvent, compaction.At, attributes);
     }
 

@@ -31,6 +31,9 @@ public static class TelemetryNames
     public const string Source = "source";
     public const string CompactionId = "id";
     public const string BoundaryUuid = "boundary_uuid";
+
+    /// <summary>Before <c>files</c>, <c>commands</c>, <c>urls</c>, <c>toolErrors</c>, then <c>.seen</c>, <c>.dropped</c>, <c>.names</c>.</summary>
+    public const string FlattenedPrefix = "flattened.";
     public const string Reason = "reason";
     public const string UsedTokens = "used_tokens";
     public const string ContextFill = "context_fill";

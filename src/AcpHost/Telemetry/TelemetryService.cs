@@ -138,7 +138,7 @@ public sealed partial class TelemetryService(
     private void ExportCompaction(CompactionRecorded compaction)
     {
         metrics.Compaction(compaction.Record);
-        export.Emit(EventRecords.Compaction(compaction.Record));
+        export.Emit(EventRecords.Compaction(compaction.Record, options.IncludeCwd));
     }
 
     private async Task RunAsync()

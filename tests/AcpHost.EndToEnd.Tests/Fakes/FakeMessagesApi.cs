@@ -25,7 +25,8 @@ namespace AcpHost.EndToEnd.Tests.Fakes;
 /// request asks for a JSON-schema output format, as the agent does), the compaction summarizer
 /// (last user message starts with <c>CRITICAL: Respond with TEXT ONLY</c>) gets <see cref="SummaryText"/> wrapped in
 /// <c>&lt;summary&gt;</c> tags, a next-prompt suggestion request (last user message starts with <c>[SUGGESTION MODE:</c>) gets
-/// <see cref="SuggestionText"/>, anything else (a normal turn) gets <see cref="ReplyText"/>.</item>
+/// <see cref="SuggestionText"/>, anything else (a normal turn) gets <see cref="ReplyText"/>, or a <c>tool_use</c> from
+/// <see cref="ToolScript"/> when one is set and its turn has come.</item>
 /// <item><c>POST /v1/messages/count_tokens</c>: <c>{"input_tokens": <see cref="ReportedInputTokens"/>}</c>.</item>
 /// <item>Any other <c>POST</c>: <c>200 {}</c>.</item>
 /// </list>
@@ -65,8 +66,7 @@ public sealed class FakeMessagesApi : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
-    private readonly List<FakeApiRequest> _requests = [];
-    private readonly List<(Func<FakeApiRequest, bool> Match, TaskCompletionSource<FakeApiRequest> Done)> _waiters = [];
+    private readonly FakeRequestLog _log = new();
     private long _reportedInputTokens = DefaultInputTokens;
     private long _summaryInputTokens = DefaultSummaryInputTokens;
     private long _oneHourCacheTokens;
@@ -111,6 +111,9 @@ public sealed class FakeMessagesApi : IAsyncDisposable
         get => Interlocked.Read(ref _oneHourCacheTokens);
         set => Interlocked.Exchange(ref _oneHourCacheTokens, value);
     }
+
+    /// <summary>When set, normal turns may be answered with its scripted tool calls instead of <see cref="ReplyText"/>.</summary>
+    public FakeToolScript? ToolScript { get; set; }
 
     /// <summary>When set, normal turns report their context split as this prompt cache holds it (reads while warm, writes once cold).</summary>
     public FakePromptCache? PromptCache { get; set; }
@@ -167,7 +170,7 @@ public sealed class FakeMessagesApi : IAsyncDisposable
     /// <summary>A snapshot of every request received so far, oldest first.</summary>
     public IReadOnlyList<FakeApiRequest> Requests
     {
-        get { lock (_gate) { return _requests.ToArray(); } }
+        get => _log.Requests;
     }
 
     /// <summary>Starts the fake on <c>http://127.0.0.1:0</c> and returns once it is listening.</summary>
@@ -202,34 +205,8 @@ public sealed class FakeMessagesApi : IAsyncDisposable
     /// Waits for the first request (already received or still to come) that matches <paramref name="match"/>,
     /// e.g. the title request that the agent sends after a turn has already ended.
     /// </summary>
-    public async Task<FakeApiRequest> WaitForRequestAsync(Func<FakeApiRequest, bool> match, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(match);
-        var waiter = (Match: match, Done: new TaskCompletionSource<FakeApiRequest>(TaskCreationOptions.RunContinuationsAsynchronously));
-        lock (_gate)
-        {
-            var seen = _requests.FirstOrDefault(match);
-            if (seen is not null)
-            {
-                return seen;
-            }
-
-            _waiters.Add(waiter);
-        }
-
-        using (ct.Register(() =>
-        {
-            lock (_gate)
-            {
-                _waiters.Remove(waiter);
-            }
-
-            waiter.Done.TrySetCanceled(ct);
-        }))
-        {
-            return await waiter.Done.Task.ConfigureAwait(false);
-        }
-    }
+    public Task<FakeApiRequest> WaitForRequestAsync(Func<FakeApiRequest, bool> match, CancellationToken ct = default) =>
+        _log.WaitForAsync(match, ct);
 
     /// <summary>Stops listening (open responses are cut off after a short grace period).</summary>
     public async ValueTask DisposeAsync()
@@ -317,6 +294,7 @@ public sealed class FakeMessagesApi : IAsyncDisposable
         string text;
         long inputTokens;
         FakeUsage? turnUsage = null;
+        FakeToolUse? toolUse = null;
         var delay = TimeSpan.Zero;
         lock (_gate)
         {
@@ -342,6 +320,7 @@ public sealed class FakeMessagesApi : IAsyncDisposable
             else
             {
                 kind = FakeApiRequestKind.Turn;
+                toolUse = ToolScript?.Next(info);
                 text = _replyText;
                 inputTokens = _reportedInputTokens;
                 turnUsage = PromptCache?.Next(inputTokens, _oneHourCacheTokens, DateTimeOffset.UtcNow) ?? new FakeUsage(inputTokens, _oneHourCacheTokens);
@@ -358,7 +337,11 @@ public sealed class FakeMessagesApi : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
         try
         {
-            if (info.Stream)
+            if (toolUse is not null)
+            {
+                await FakeWire.WriteToolUseAsync(context, messageId, model, toolUse, usage, info.Stream, linked.Token).ConfigureAwait(false);
+            }
+            else if (info.Stream)
             {
                 await FakeWire.WriteStreamAsync(context, messageId, model, text, usage, outputTokens, delay, linked.Token).ConfigureAwait(false);
             }
@@ -378,22 +361,5 @@ public sealed class FakeMessagesApi : IAsyncDisposable
         }
     }
 
-    private void Record(FakeApiRequest entry)
-    {
-        List<TaskCompletionSource<FakeApiRequest>>? matched = null;
-        lock (_gate)
-        {
-            _requests.Add(entry);
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Match(entry))
-                {
-                    (matched ??= []).Add(_waiters[i].Done);
-                    _waiters.RemoveAt(i);
-                }
-            }
-        }
-
-        matched?.ForEach(done => done.TrySetResult(entry));
-    }
+    private void Record(FakeApiRequest entry) => _log.Add(entry);
 }

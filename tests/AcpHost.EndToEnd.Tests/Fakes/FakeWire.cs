@@ -16,23 +16,7 @@ internal static class FakeWire
     public static async Task WriteStreamAsync(
         HttpContext context, string messageId, string model, string text, FakeUsage usage, long outputTokens, TimeSpan delay, CancellationToken ct)
     {
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream; charset=utf-8";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["request-id"] = "req_" + messageId;
-
-        await WriteEventAsync(response, "message_start", new JsonObject
-        {
-            ["type"] = "message_start",
-            ["message"] = BuildMessage(messageId, model, string.Empty, usage, 1, final: false),
-        }, ct).ConfigureAwait(false);
-        await WriteEventAsync(response, "content_block_start", new JsonObject
-        {
-            ["type"] = "content_block_start",
-            ["index"] = 0,
-            ["content_block"] = new JsonObject { ["type"] = "text", ["text"] = string.Empty },
-        }, ct).ConfigureAwait(false);
+        HttpResponse response = await StartStreamAsync(context, messageId, model, usage, new JsonObject { ["type"] = "text", ["text"] = string.Empty }, ct).ConfigureAwait(false);
 
         // Two deltas so clients see more than one chunk; the delay (if any) sits between them.
         var half = delay > TimeSpan.Zero || text.Length >= 8 ? text.Length / 2 : text.Length;
@@ -65,6 +49,56 @@ internal static class FakeWire
             ["usage"] = new JsonObject { ["output_tokens"] = outputTokens },
         }, ct).ConfigureAwait(false);
         await WriteEventAsync(response, "message_stop", new JsonObject { ["type"] = "message_stop" }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A message that asks for one tool call, as the event stream the agent reads (<c>tool_use</c> block, its input in
+    /// one <c>input_json_delta</c>, <c>stop_reason: tool_use</c>), or as one JSON body.
+    /// </summary>
+    public static async Task WriteToolUseAsync(HttpContext context, string messageId, string model, FakeToolUse tool, FakeUsage usage, bool stream, CancellationToken ct)
+    {
+        if (!stream)
+        {
+            JsonObject message = BuildMessage(messageId, model, string.Empty, usage, 20, final: true);
+            message["content"] = new JsonArray(new JsonObject { ["type"] = "tool_use", ["id"] = tool.Id, ["name"] = tool.Name, ["input"] = JsonNode.Parse(tool.InputJson) });
+            message["stop_reason"] = "tool_use";
+            await WriteJsonAsync(context, message).ConfigureAwait(false);
+            return;
+        }
+
+        var block = new JsonObject { ["type"] = "tool_use", ["id"] = tool.Id, ["name"] = tool.Name, ["input"] = new JsonObject() };
+        HttpResponse response = await StartStreamAsync(context, messageId, model, usage, block, ct).ConfigureAwait(false);
+        await WriteEventAsync(response, "content_block_delta", new JsonObject
+        {
+            ["type"] = "content_block_delta",
+            ["index"] = 0,
+            ["delta"] = new JsonObject { ["type"] = "input_json_delta", ["partial_json"] = tool.InputJson },
+        }, ct).ConfigureAwait(false);
+        await WriteEventAsync(response, "content_block_stop", new JsonObject { ["type"] = "content_block_stop", ["index"] = 0 }, ct).ConfigureAwait(false);
+        await WriteEventAsync(response, "message_delta", new JsonObject
+        {
+            ["type"] = "message_delta",
+            ["delta"] = new JsonObject { ["stop_reason"] = "tool_use", ["stop_sequence"] = null },
+            ["usage"] = new JsonObject { ["output_tokens"] = 20 },
+        }, ct).ConfigureAwait(false);
+        await WriteEventAsync(response, "message_stop", new JsonObject { ["type"] = "message_stop" }, ct).ConfigureAwait(false);
+    }
+
+    // The event stream's head: headers, message_start, and the start of its one content block.
+    private static async Task<HttpResponse> StartStreamAsync(HttpContext context, string messageId, string model, FakeUsage usage, JsonObject block, CancellationToken ct)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["request-id"] = "req_" + messageId;
+        await WriteEventAsync(response, "message_start", new JsonObject
+        {
+            ["type"] = "message_start",
+            ["message"] = BuildMessage(messageId, model, string.Empty, usage, 1, final: false),
+        }, ct).ConfigureAwait(false);
+        await WriteEventAsync(response, "content_block_start", new JsonObject { ["type"] = "content_block_start", ["index"] = 0, ["content_block"] = block }, ct).ConfigureAwait(false);
+        return response;
     }
 
     public static async Task WriteEventAsync(HttpResponse response, string name, JsonObject data, CancellationToken ct)

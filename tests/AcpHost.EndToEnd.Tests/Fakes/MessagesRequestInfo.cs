@@ -10,7 +10,9 @@ namespace AcpHost.EndToEnd.Tests.Fakes;
 /// <param name="IsTitle">A title request (last user message starts with <c>&lt;session&gt;</c>).</param>
 /// <param name="IsSummary">The compaction summarizer (<c>CRITICAL: Respond with TEXT ONLY</c>).</param>
 /// <param name="IsSuggestion">A next-prompt suggestion request (<c>[SUGGESTION MODE:</c>).</param>
-internal readonly record struct MessagesRequestInfo(string? Model, bool Stream, bool WantsJson, string? LastUserText, bool IsTitle, bool IsSummary, bool IsSuggestion)
+/// <param name="ToolResult">The last user message carries a <c>tool_result</c> block (the agent sends a tool's result back).</param>
+internal readonly record struct MessagesRequestInfo(
+    string? Model, bool Stream, bool WantsJson, string? LastUserText, bool IsTitle, bool IsSummary, bool IsSuggestion, bool ToolResult = false)
 {
     private const string TitleMarker = "<session>";
     private const string SummaryMarker = "CRITICAL: Respond with TEXT ONLY";
@@ -50,6 +52,7 @@ internal readonly record struct MessagesRequestInfo(string? Model, bool Stream, 
             var isTitle = false;
             var isSummary = false;
             var isSuggestion = false;
+            var toolResult = false;
             if (root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
             {
                 JsonElement? lastUser = null;
@@ -74,6 +77,7 @@ internal readonly record struct MessagesRequestInfo(string? Model, bool Stream, 
                     {
                         foreach (var block in content.EnumerateArray())
                         {
+                            toolResult |= block.ValueKind == JsonValueKind.Object && block.TryGetProperty("type", out var kind) && kind.ValueEquals("tool_result");
                             if (block.ValueKind == JsonValueKind.Object
                                 && block.TryGetProperty("type", out var type) && type.ValueEquals("text")
                                 && block.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
@@ -92,7 +96,7 @@ internal readonly record struct MessagesRequestInfo(string? Model, bool Stream, 
                 }
             }
 
-            info = new MessagesRequestInfo(model, stream, wantsJson, lastUserText, isTitle, isSummary, isSuggestion);
+            info = new MessagesRequestInfo(model, stream, wantsJson, lastUserText, isTitle, isSummary, isSuggestion, toolResult);
             return true;
         }
     }

@@ -114,7 +114,7 @@ public sealed class WatchCommandTests : IDisposable
 
         Assert.Equal(0, await watching);
         Assert.Equal(
-            """{"event":"compaction","sessionId":"s-root","trigger":"auto","preTokens":990012,"postTokens":2560,"durationMs":40,"contextWindow":1000000,"at":"2026-03-01T10:01:02Z","source":"tool_call","id":"cmp-1"}""",
+            """{"event":"compaction","sessionId":"s-root","trigger":"auto","preTokens":990012,"postTokens":2560,"durationMs":40,"contextWindow":1000000,"at":"2026-03-01T10:01:02Z","source":"tool_call","id":"cmp-1","flattened":null}""",
             lines[0]);
         Assert.Equal(
             """{"event":"fork","sessionId":"s-child","parentSessionId":"s-root","reason":"pre-compact","usedTokens":800000,"contextWindow":1000000,"at":"2026-03-01T10:01:03Z"}""",

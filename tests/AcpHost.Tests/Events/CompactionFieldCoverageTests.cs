@@ -23,9 +23,13 @@ public class CompactionFieldCoverageTests
     {
         ["ledger"] = [],
         ["control"] = [],
-        ["telemetry"] = [],
+        ["telemetry"] = new()
+        {
+            ["flattened"] = "exported as counts per kind (flattened.<kind>.seen/.dropped, the names only with IncludeCwd): TelemetryExportTests.Handle_CompactionWithFlattened_…",
+        },
         ["notification"] = new()
         {
+            ["flattened"] = "the client reads it in the compaction notice's text (CompactionNoticeText), made from this record",
             ["at"] = "the client is told as it happens; the time is the message's own",
             ["source"] = "which signal reported it first is the host's bookkeeping, not the user's news",
             ["boundaryUuid"] = "ties the record to the transcript for the host's own readers",
@@ -59,6 +63,17 @@ public class CompactionFieldCoverageTests
         At = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero),
         Source = CompactionSources.ToolCall,
         BoundaryUuid = "b-coverage",
+        Flattened = new FlattenedSpecifics
+        {
+            Files = new() { Seen = 3, Dropped = 1, Items = [new() { Name = "src/beta.txt", Uses = 2 }] },
+            Commands = new() { Seen = 1, Dropped = 1, Items = [new() { Name = "ls -la", Uses = 1 }] },
+            Urls = FlattenedKind.None,
+            ToolErrors = new() { Seen = 1, Dropped = 0, Items = [] },
+            Summary = FlattenedSpecifics.Marked,
+            Transcript = "/home/u/.claude/projects/p/s-coverage.jsonl",
+            FromLine = 1,
+            ToLine = 58,
+        },
     };
 
     public static TheoryData<string> Shapes => [.. Exclusions.Keys];

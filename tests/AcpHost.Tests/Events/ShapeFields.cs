@@ -9,13 +9,21 @@ namespace AcpHost.Tests.Events;
 /// </summary>
 internal static class ShapeFields
 {
-    /// <summary>The top-level fields of a JSON object, strings unquoted and everything else as raw JSON text.</summary>
+    /// <summary>
+    /// The top-level fields of a JSON object: strings unquoted, objects and arrays as compact JSON (so an indented shape
+    /// compares equal), everything else as its raw JSON text.
+    /// </summary>
     public static Dictionary<string, string> Of(string json)
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.EnumerateObject().ToDictionary(
             p => p.Name,
-            p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
+            p => p.Value.ValueKind switch
+            {
+                JsonValueKind.String => p.Value.GetString()!,
+                JsonValueKind.Object or JsonValueKind.Array => JsonSerializer.Serialize(p.Value),
+                _ => p.Value.GetRawText(),
+            });
     }
 
     /// <summary>An OpenTelemetry record's attributes as text.</summary>

@@ -52,7 +52,7 @@ public sealed class CompactionsCommandTests : IDisposable
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task Invoke_Json_PrintsExactlyTheNineFieldsWithNulls()
+    public async Task Invoke_Json_PrintsExactlyTheTenFieldsWithNulls()
     {
         await SeedAsync();
 
@@ -62,7 +62,7 @@ public sealed class CompactionsCommandTests : IDisposable
         Assert.Equal("", stderr);
         JsonElement[] items = JsonDocument.Parse(stdout).RootElement.EnumerateArray().ToArray();
         Assert.Equal(2, items.Length);
-        string[] expected = ["sessionId", "trigger", "preTokens", "postTokens", "durationMs", "contextWindow", "at", "source", "id"];
+        string[] expected = ["sessionId", "trigger", "preTokens", "postTokens", "durationMs", "contextWindow", "at", "source", "id", "flattened"];
         Assert.All(items, item => Assert.Equal(expected, item.EnumerateObject().Select(property => property.Name)));
         JsonElement old = items[0];
         Assert.Equal("cmp-old", old.GetProperty("id").GetString());
@@ -73,6 +73,38 @@ public sealed class CompactionsCommandTests : IDisposable
         Assert.Equal(200_000, old.GetProperty("contextWindow").GetInt64());
         Assert.Equal("2026-03-01T09:00:00Z", old.GetProperty("at").GetString());
         Assert.Equal("tool_call", old.GetProperty("source").GetString());
+        Assert.Equal(JsonValueKind.Null, old.GetProperty("flattened").ValueKind);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Invoke_Json_FlattenedAddedByALaterLine_IsFoldedIntoTheRecord()
+    {
+        await SeedAsync();
+        var ledger = new CompactionLedger(_dataDir);
+        CompactionRecord old = ledger.ReadAll().Single(r => r.Id == "cmp-old");
+        FlattenedKind none = FlattenedKind.None;
+        var flattened = new FlattenedSpecifics
+        {
+            Files = new FlattenedKind { Seen = 3, Dropped = 1, Items = [new FlattenedItem { Name = "/w/src/a.cs", Uses = 2 }] },
+            Commands = none,
+            Urls = none,
+            ToolErrors = none,
+            Summary = FlattenedSpecifics.Marked,
+            Transcript = "/c/s-1.jsonl",
+            FromLine = 1,
+            ToLine = 40,
+        };
+        await ledger.AppendAsync(old with { Flattened = flattened }, CancellationToken.None);
+
+        (int exitCode, string stdout, _) = await RunAsync("--session", "s-1", "--json");
+
+        Assert.Equal(0, exitCode);
+        JsonElement shown = Assert.Single(JsonDocument.Parse(stdout).RootElement.EnumerateArray()).GetProperty("flattened");
+        Assert.Equal(["files", "commands", "urls", "toolErrors", "summary", "transcript", "fromLine", "toLine"], shown.EnumerateObject().Select(p => p.Name));
+        JsonElement files = shown.GetProperty("files");
+        Assert.Equal((3, 1), (files.GetProperty("seen").GetInt32(), files.GetProperty("dropped").GetInt32()));
+        Assert.Equal("/w/src/a.cs", files.GetProperty("items")[0].GetProperty("name").GetString());
+        Assert.Equal(40, shown.GetProperty("toLine").GetInt64());
     }
 
     [Fact(Timeout = Timeout)]

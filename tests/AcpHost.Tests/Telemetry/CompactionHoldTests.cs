@@ -34,6 +34,29 @@ public sealed class CompactionHoldTests
         Assert.Null(hold.NextDue);
     }
 
+    [Fact(Timeout = 10_000)]
+    public async Task Take_FlattenedInTheUpdate_TheExportedCompactionCarriesIt()
+    {
+        await Task.Yield();
+        var hold = new CompactionHold();
+        var flattened = new FlattenedSpecifics
+        {
+            Files = new() { Seen = 1, Dropped = 1, Items = [new() { Name = "a.cs", Uses = 1 }] },
+            Commands = FlattenedKind.None,
+            Urls = FlattenedKind.None,
+            ToolErrors = FlattenedKind.None,
+            Summary = FlattenedSpecifics.Marked,
+            FromLine = 1,
+            ToLine = 2,
+        };
+        Assert.Null(hold.Take(Compaction("c-3"), Now));
+
+        CompactionRecorded? sent = hold.Take(CompactionRecorded.Of(Compaction("c-3").Record with { PostTokens = 10, Flattened = flattened }, isUpdate: true), Now);
+
+        Assert.Same(flattened, sent?.Record.Flattened);
+    }
+
+
     private static CompactionRecorded Compaction(string id, long? postTokens = null, bool isUpdate = false) => CompactionRecorded.Of(
         new CompactionRecord { Id = id, SessionId = "s", Trigger = "auto", PreTokens = 100, PostTokens = postTokens, Source = "wire", At = Now },
         isUpdate);

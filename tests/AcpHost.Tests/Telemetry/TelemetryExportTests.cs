@@ -221,6 +221,38 @@ public sealed class TelemetryExportTests
         Assert.Equal(7, bytes["agent_to_client"]);
     }
 
+    [Theory(Timeout = Timeout)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Handle_CompactionWithFlattened_CountsPerKindAndNamesOnlyWithIncludeCwd(bool includeCwd)
+    {
+        await Task.Yield();
+        using var rig = new TelemetryRig(includeCwd);
+        var flattened = new FlattenedSpecifics
+        {
+            Files = new() { Seen = 5, Dropped = 2, Items = [new() { Name = "/home/u/app/secret.cs", Uses = 3 }, new() { Name = "/home/u/app/b.cs", Uses = 1 }] },
+            Commands = new() { Seen = 1, Dropped = 0, Items = [] },
+            Urls = FlattenedKind.None,
+            ToolErrors = new() { Seen = 1, Dropped = 1, Items = [new() { Name = "Read", Uses = 1 }] },
+            Summary = FlattenedSpecifics.Marked,
+            Transcript = "/home/u/.claude/projects/x/s-1.jsonl",
+            FromLine = 1,
+            ToLine = 90,
+        };
+        rig.Service.Handle(CompactionRecorded.Of(Compaction("cmp-f", "auto", pre: 190_000, post: 12_000).Record with { Flattened = flattened }, isUpdate: false));
+
+        Dictionary<string, object?> attributes = TelemetryRig.Attributes(Assert.Single(rig.Records(TelemetryNames.CompactionEvent)));
+        Assert.Equal(5L, attributes["flattened.files.seen"]);
+        Assert.Equal(2L, attributes["flattened.files.dropped"]);
+        Assert.Equal(1L, attributes["flattened.commands.seen"]);
+        Assert.Equal(0L, attributes["flattened.commands.dropped"]);
+        Assert.Equal(0L, attributes["flattened.urls.seen"]);
+        Assert.Equal(1L, attributes["flattened.toolErrors.dropped"]);
+        Assert.Equal(includeCwd, attributes.ContainsKey("flattened.files.names"));
+        Assert.Equal(includeCwd, attributes.Values.Any(v => v is string[] names && names.Contains("/home/u/app/secret.cs")));
+        Assert.DoesNotContain(attributes.Values, v => v is string text && text.Contains("/home/u", StringComparison.Ordinal));
+    }
+
     private static CompactionRecorded Compaction(string id, string trigger, long pre, long? post) => CompactionRecorded.Of(new CompactionRecord
     {
         Id = id,

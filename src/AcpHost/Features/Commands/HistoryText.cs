@@ -7,6 +7,8 @@ namespace AcpHost.Features.Commands;
 /// <summary>The answers to <c>/forks</c> and <c>/compactions</c>, in Markdown, from a <see cref="SessionStory"/>.</summary>
 internal static class HistoryText
 {
+    private const int FlattenedNamesPerKind = 10;
+
     private const string HowToOpen =
         "Open a fork from your session list (your editor resumes it with `session/resume`); from a shell, `acphost fork SESSION_ID` forks a live session, and `acphost sessions` lists them all.";
 
@@ -42,7 +44,10 @@ internal static class HistoryText
         return text.Append(children.Count > 0 ? "\n" : "").Append(HowToOpen).ToString();
     }
 
-    /// <summary><c>/compactions</c>: the session's compactions, newest first, each with the fork taken before it.</summary>
+    /// <summary>
+    /// <c>/compactions</c>: the session's compactions, newest first, each with the fork taken before it and what its
+    /// summary no longer names (more names per kind than the notice shows; the ledger keeps up to 50).
+    /// </summary>
     public static string Compactions(SessionStory story)
     {
         ArgumentNullException.ThrowIfNull(story);
@@ -53,13 +58,19 @@ internal static class HistoryText
             return text.Append("No compaction of this session is recorded.").ToString();
         }
 
+        string? cwd = story.Session?.Cwd;
         foreach (CompactionRecord compaction in compactions.Reverse())
         {
+            SessionRecord? forkBefore = story.ForkBefore(compaction);
             text.Append("- ").Append(Compaction(compaction));
-            text.Append(story.ForkBefore(compaction) is { } fork
+            text.Append(forkBefore is { } fork
                 ? $"; the conversation before it is kept in fork `{fork.SessionId}` ({NoticeText.ForkReason(fork.ForkReason, fork.ForkNote)})"
                 : "; no fork was taken before it");
             text.Append('\n');
+            if (compaction.Flattened?.Sentence(forkBefore?.SessionId, cwd, FlattenedNamesPerKind) is { } flattened)
+            {
+                text.Append("  - ").Append(flattened).Append('\n');
+            }
         }
 
         return text.Append('\n').Append(HowToOpen).ToString();

@@ -136,13 +136,13 @@ public sealed partial class CompactionRecorder
         await AppendAsync(leftovers, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task AnnounceAsync(TrackerAction action)
+    private Task AnnounceAsync(TrackerAction action)
     {
         _events?.Publish(CompactionRecorded.Of(action.Record, isUpdate: !action.IsNew));
         if (!action.IsNew)
         {
             CompactionEnriched(_log, action.Record.Id, action.Record.PostTokens, action.Record.DurationMs, action.Record.BoundaryUuid);
-            return;
+            return Task.CompletedTask;
         }
 
         CompactionRecord record = action.Record;
@@ -153,14 +153,9 @@ public sealed partial class CompactionRecorder
             CountsMissing(_log, record.SessionId, _options.TranscriptWait);
         }
 
-        try
-        {
-            await TellAsync(record, _notifying.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_notifying.IsCancellationRequested)
-        {
-            // The host is ending and the client is not reading: the record is in the ledger, the notice is not owed.
-        }
+        // Off the loop: the notice may wait for the summary line, and later records must not wait with it.
+        Tell(record);
+        return Task.CompletedTask;
     }
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Could not write {Count} compaction record(s) to the ledger {Path}")]

@@ -82,7 +82,10 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         _log = log;
         _time = time;
         _tracker = new CompactionTracker(time, _options.TranscriptWait, _turns);
-        _following = new TranscriptFollowing(sessions, TranscriptPaths.ConfigDir(_options.ClaudeConfigDir), followers ?? []);
+        // Found on the watch's loop: the update is queued like any record (a full queue parks it there, not the loop).
+        _flattened = new FlattenedWatch((sessionId, boundary, flattened) => _ = EnqueueAsync(_tracker.ObserveFlattened(sessionId, boundary, flattened), _stopping.Token).AsTask(), _options.PollInterval, time, log);
+        _following = new TranscriptFollowing(
+            sessions, TranscriptPaths.ConfigDir(_options.ClaudeConfigDir), followers ?? [], (sessionId, locate) => _flattened.Follow(sessionId, locate));
         _turns.WentIdle += TurnEnded;
     }
 
@@ -132,6 +135,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
 
         await EnqueueAsync(_tracker.Observe(signal, WindowOf(sessionId)), cancellationToken).ConfigureAwait(false);
         WakePoll();
+        _flattened.Expect(sessionId);
         ExpectNotice(sessionId, signal);
 
         if (body.Kind != "compaction_update" || signal.Phase != SignalPhase.Completed || signal.Key is null)
@@ -159,6 +163,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         {
             _recording = Task.Run(RecordLoopAsync, CancellationToken.None);
             _polling = Task.Run(PollLoopAsync, CancellationToken.None);
+            _flattened.Start();
         }
 
         return Task.CompletedTask;
@@ -185,6 +190,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         _turns.WentIdle -= TurnEnded;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _polling.ConfigureAwait(false);
+        await _flattened.DisposeAsync().ConfigureAwait(false);
 
         // Last look at every transcript, then record whatever ended and is still waiting. All of it within the time the
         // host's shutdown leaves (at most FinalFlushTimeout): half for the loop to finish, the rest for what it could
@@ -222,7 +228,15 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
             await WriteLeftoversAsync(bounded.Token).ConfigureAwait(false);
         }
 
-        if (_recording.IsCompleted)
+        // What was recorded is still told (its notices run off the record loop) within the time left; a client that
+        // reads nothing gives up the rest.
+        bool told = await ToldAsync(_deadline?.Left(FinalFlushTimeout) ?? FinalFlushTimeout).ConfigureAwait(false);
+        if (!told)
+        {
+            await _notifying.CancelAsync().ConfigureAwait(false);
+        }
+
+        if (_recording.IsCompleted && told)
         {
             _stopping.Dispose();
             _notifying.Dispose();
@@ -266,6 +280,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
     {
         _sweeps.TryAdd(sessionId, 0);
         WakePoll();
+        _flattened.Wake(sessionId);
     }
 
     // The agent reads a slash command from the first block's first word, as Claude Code does.

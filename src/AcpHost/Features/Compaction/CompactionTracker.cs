@@ -34,6 +34,7 @@ public sealed class CompactionTracker(TimeProvider time, TimeSpan transcriptWait
     private const int KeptPerSession = 32;
 
     private readonly Dictionary<string, List<TrackedCompaction>> _sessions = new(StringComparer.Ordinal);
+    private readonly UnclaimedFlattened _unclaimed = new();
     private readonly Lock _lock = new();
 
     /// <summary>A live signal; <paramref name="contextWindow"/> is the session's latest known window.</summary>
@@ -85,8 +86,33 @@ public sealed class CompactionTracker(TimeProvider time, TimeSpan transcriptWait
             TrackedCompaction entry = FindForBoundary(entries, boundary) ?? Add(entries, sessionId, CompactionSources.Transcript, now);
             entry.BoundaryUuid ??= boundary.Uuid;
             entry.Facts = entry.Facts.Or(boundary.Facts);
+            entry.Flattened ??= _unclaimed.Claim(sessionId, entry.BoundaryUuid);
             entry.ContextWindow ??= contextWindow;
             return Settle(entry, now);
+        }
+    }
+
+    /// <summary>
+    /// What the summary of a compaction no longer names (<see cref="FlattenedWatch"/>): joined to the compaction with
+    /// the same boundary uuid, else to one not tied to a boundary yet with the same <c>preTokens</c>; kept for a boundary
+    /// not tracked yet. A record already written gets it as an update.
+    /// </summary>
+    public IReadOnlyList<TrackerAction> ObserveFlattened(string sessionId, TranscriptBoundary boundary, FlattenedSpecifics flattened)
+    {
+        ArgumentNullException.ThrowIfNull(boundary);
+        lock (_lock)
+        {
+            List<TrackedCompaction> entries = EntriesOf(sessionId);
+            TrackedCompaction? entry = entries.FirstOrDefault(e => e.BoundaryUuid is not null && e.BoundaryUuid == boundary.Uuid)
+                ?? (boundary.Facts.PreTokens is { } pre ? entries.LastOrDefault(e => e.BoundaryUuid is null && e.Flattened is null && e.Facts.PreTokens == pre) : null);
+            if (entry is null)
+            {
+                _unclaimed.Keep(sessionId, boundary, flattened);
+                return [];
+            }
+
+            entry.Flattened ??= flattened;
+            return Settle(entry, time.GetUtcNow());
         }
     }
 

@@ -40,6 +40,9 @@ internal sealed class TrackedCompaction(string id, string sessionId, string sour
 
     public long? ContextWindow { get; set; }
 
+    /// <summary>What its summary no longer names, once the transcript's summary line was read.</summary>
+    public FlattenedSpecifics? Flattened { get; set; }
+
     /// <summary>When the wire said it ended; null while it may still be running.</summary>
     public DateTimeOffset? CompletedAt { get; set; }
 
@@ -58,5 +61,6 @@ internal sealed class TrackedCompaction(string id, string sessionId, string sour
         At = At,
         Source = Source,
         BoundaryUuid = BoundaryUuid,
+        Flattened = Flattened,
     };
 }

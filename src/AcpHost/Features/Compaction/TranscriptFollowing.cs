@@ -17,13 +17,17 @@ internal sealed class TranscriptFollowing : IDisposable
     private readonly SessionRegistry _sessions;
     private readonly string _claudeConfigDir;
     private readonly ITranscriptFollower[] _followers;
+    private readonly Action<string, Func<string?>>? _started;
 
     /// <summary>Starts following each session <paramref name="sessions"/> opens from now on.</summary>
     /// <param name="sessions">The relayed sessions.</param>
     /// <param name="claudeConfigDir">Where Claude Code keeps its transcripts.</param>
     /// <param name="followers">Who else reads each session's new lines.</param>
-    public TranscriptFollowing(SessionRegistry sessions, string claudeConfigDir, IEnumerable<ITranscriptFollower> followers)
+    /// <param name="started">Told each session newly followed, with how to find its transcript (for a reader of its own
+    /// that reads from the file's start, as the flattened watch does).</param>
+    public TranscriptFollowing(SessionRegistry sessions, string claudeConfigDir, IEnumerable<ITranscriptFollower> followers, Action<string, Func<string?>>? started = null)
     {
+        _started = started;
         _sessions = sessions;
         _claudeConfigDir = claudeConfigDir;
         _followers = [.. followers];
@@ -48,10 +52,12 @@ internal sealed class TranscriptFollowing : IDisposable
         }
 
         ITranscriptLineReader[] readers = [.. _followers.Select(follower => follower.ReaderFor(session.SessionId, session.OpenedAt)).OfType<ITranscriptLineReader>()];
-        var tail = new TranscriptTail(() => TranscriptPaths.Find(_claudeConfigDir, session.Cwd, session.SessionId), readers);
+        string? Locate() => TranscriptPaths.Find(_claudeConfigDir, session.Cwd, session.SessionId);
+        var tail = new TranscriptTail(Locate, readers);
         if (_tails.TryAdd(session.SessionId, tail))
         {
             tail.Start();
+            _started?.Invoke(session.SessionId, Locate);
         }
     }
 }

@@ -1,3 +1,5 @@
+using AcpHost.Events;
+
 namespace AcpHost.Features.PostMortem;
 
 /// <summary>One <c>compact_boundary</c> found in a transcript: what <c>acphost scan</c> lists, one per line.</summary>
@@ -11,6 +13,7 @@ namespace AcpHost.Features.PostMortem;
 /// <param name="DurationMs">How long it took.</param>
 /// <param name="BoundaryUuid">The line's uuid: what ties it to a host's compaction ledger.</param>
 /// <param name="File">The transcript it was found in.</param>
+/// <param name="Flattened">What its summary no longer names; null when the transcript has no summary line for it.</param>
 public sealed record CompactionRow(
     string Project,
     string SessionId,
@@ -20,4 +23,5 @@ public sealed record CompactionRow(
     long? PostTokens,
     long? DurationMs,
     string? BoundaryUuid,
-    string File);
+    string File,
+    FlattenedSpecifics? Flattened = null);

@@ -1,3 +1,4 @@
+using AcpHost.Events;
 using AcpHost.Storage.Transcripts;
 using AcpHost.Usage;
 
@@ -14,6 +15,7 @@ internal sealed class FileFindings
         Path = path;
         Root = root;
         _options = options;
+        Segments = new SegmentReader(path, Flattened);
     }
 
     /// <summary>The transcript.</summary>
@@ -31,6 +33,9 @@ internal sealed class FileFindings
 
     public List<TranscriptBoundary> Boundaries { get; } = [];
 
+    /// <summary>What each compaction's summary no longer names, read in the same pass; it fills in <see cref="Boundaries"/>.</summary>
+    public SegmentReader Segments { get; }
+
     /// <summary>The usage of each session its lines name (a subagent's file names its parent's session).</summary>
     public Dictionary<string, SessionUsage> Usage { get; } = new(StringComparer.Ordinal);
 
@@ -39,6 +44,16 @@ internal sealed class FileFindings
 
     /// <summary>The first session id a parsed line named.</summary>
     public string? FirstSessionId { get; set; }
+
+    // A compaction is finished a few lines after its boundary (after the summary): it is one of the last ones found.
+    private void Flattened(TranscriptBoundary boundary, FlattenedSpecifics flattened)
+    {
+        int at = Boundaries.FindLastIndex(b => ReferenceEquals(b, boundary));
+        if (at >= 0)
+        {
+            Boundaries[at] = boundary with { Flattened = flattened };
+        }
+    }
 
     /// <summary>The usage of <paramref name="sessionId"/> (the file's own name when null), made on first use.</summary>
     public SessionUsage UsageOf(string? sessionId)

@@ -18,7 +18,8 @@ public static class HtmlReport
         "h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}p.meta{color:#666;margin:0 0 16px}" +
         "svg{display:block;max-width:100%;height:auto;border:1px solid #eee;border-radius:6px;background:#fff}" +
         "table{border-collapse:collapse;margin:6px 0 12px;font-size:13px}th,td{padding:3px 10px;border-bottom:1px solid #eee;text-align:left}" +
-        "th{background:#f6f6f6}td:nth-child(n+4){font-variant-numeric:tabular-nums}.totals{font-size:16px;margin:8px 0}";
+        "th{background:#f6f6f6}td:nth-child(n+4){font-variant-numeric:tabular-nums}.totals{font-size:16px;margin:8px 0}" +
+        "details{margin:4px 0}summary{cursor:pointer}";
 
     /// <summary>The page for <paramref name="scan"/>, with the host's ledgers beside it when given.</summary>
     public static string Render(ScanResult scan, HostLedgers? ledgers, IReadOnlyList<string> roots, DateTimeOffset generatedAt)
@@ -42,7 +43,8 @@ public static class HtmlReport
             .Append("<h2>Cost per day</h2>").Append(CostChart.Render(scan.Usage.Days))
             .Append("<h2>The costliest cold requests</h2>").Append(HtmlReportTables.Cold(CostliestCold(scan.Usage)))
             .Append("<h2>Per project</h2>").Append(HtmlReportTables.Summary(scan.Summary))
-            .Append("<h2>Every compaction</h2>").Append(HtmlReportTables.Rows(scan.Rows, ledgers));
+            .Append("<h2>Every compaction</h2>").Append(HtmlReportTables.Rows(scan.Rows, ledgers))
+            .Append("<h2>What each compaction's summary no longer names (a heuristic: docs/flattened.md)</h2>").Append(FlattenedTable.Render(scan.Rows));
 
         if (ledgers is not null)
         {

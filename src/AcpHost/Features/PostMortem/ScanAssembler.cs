@@ -57,7 +57,8 @@ internal static class ScanAssembler
                     boundary.Facts.PostTokens,
                     boundary.Facts.DurationMs,
                     boundary.Uuid,
-                    path);
+                    path,
+                    boundary.Flattened);
                 if (InRange(options, row.At))
                 {
                     rows.Add(row);

@@ -11,7 +11,8 @@ namespace AcpHost.Features.PostMortem;
 /// <c>compact_boundary</c> or an assistant message with a <c>usage</c>. Memory is one chunk, grown only while a single
 /// line is longer than it; a line past <see cref="MaxLine"/> is skipped and counted rather than held.
 /// Each kind of line the scan reads has a byte test and a method here (<see cref="Take"/> tries them in turn), and
-/// feeds what it parsed into the file's findings, so one pass serves compactions and usage alike.
+/// feeds what it parsed into the file's findings, so one pass serves compactions and usage alike; every line then goes
+/// to the segment reader (what each compaction's summary no longer names), told whether it was a model's answer.
 /// </summary>
 internal static class TranscriptFileScanner
 {
@@ -27,6 +28,7 @@ internal static class TranscriptFileScanner
         {
             using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
             Read(handle, findings, bytesRead);
+            findings.Segments.Finish();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -43,6 +45,7 @@ internal static class TranscriptFileScanner
         int start = 0;
         int searched = 0;
         int end = 0;
+        long number = 0;
         bool discarding = false;
         try
         {
@@ -90,13 +93,14 @@ internal static class TranscriptFileScanner
                 while ((newline = buffer.AsSpan(searched, end - searched).IndexOf((byte)'\n')) >= 0)
                 {
                     int lineEnd = searched + newline;
+                    number++;
                     if (discarding)
                     {
                         discarding = false;
                     }
                     else
                     {
-                        Take(buffer.AsSpan(start, lineEnd - start), findings, ref strings, lastLine: false);
+                        Take(buffer.AsSpan(start, lineEnd - start), number, findings, ref strings, lastLine: false);
                     }
 
                     start = searched = lineEnd + 1;
@@ -107,7 +111,7 @@ internal static class TranscriptFileScanner
 
             if (end > start && !discarding)
             {
-                Take(buffer.AsSpan(start, end - start), findings, ref strings, lastLine: true);
+                Take(buffer.AsSpan(start, end - start), number + 1, findings, ref strings, lastLine: true);
             }
         }
         finally
@@ -116,7 +120,9 @@ internal static class TranscriptFileScanner
         }
     }
 
-    private static void Take(ReadOnlySpan<byte> line, FileFindings findings, ref LineStrings strings, bool lastLine)
+    // Lines are numbered from 1 as an editor numbers them (blank and skipped lines too): the numbers say where the
+    // turns a compaction replaced are.
+    private static void Take(ReadOnlySpan<byte> line, long number, FileFindings findings, ref LineStrings strings, bool lastLine)
     {
         if (line.EndsWith("\r"u8))
         {
@@ -128,25 +134,32 @@ internal static class TranscriptFileScanner
             return;
         }
 
-        if (TranscriptBoundaryParser.MayBeBoundary(line) && TakeBoundary(line, findings))
+        if (TranscriptBoundaryParser.MayBeBoundary(line) && TakeBoundary(line, number, findings))
         {
             return;
         }
 
         if (TranscriptUsageParser.MayHaveUsage(line))
         {
-            TakeUsage(line, findings, ref strings);
+            if (TakeUsage(line, findings, ref strings))
+            {
+                findings.Segments.Answer();
+                return;
+            }
         }
         else if (lastLine && !IsJson(line))
         {
             // The last line without its LF: a writer killed mid-line. Only this one line is checked that way.
             findings.MalformedLines++;
+            return;
         }
+
+        findings.Segments.Take(line);
     }
 
     // True when the line was dealt with: a boundary, or malformed. A conversation line that merely mentions the
     // marker goes on to the other readers.
-    private static bool TakeBoundary(ReadOnlySpan<byte> line, FileFindings findings)
+    private static bool TakeBoundary(ReadOnlySpan<byte> line, long number, FileFindings findings)
     {
         TranscriptBoundary? boundary;
         try
@@ -166,6 +179,7 @@ internal static class TranscriptFileScanner
             findings.FirstCwd ??= boundary.Cwd;
             findings.FirstSessionId ??= boundary.SessionId;
             findings.UsageOf(boundary.SessionId).Compacted();
+            findings.Segments.Boundary(boundary, number);
             return true;
         }
 
@@ -178,21 +192,26 @@ internal static class TranscriptFileScanner
         return false;
     }
 
-    private static void TakeUsage(ReadOnlySpan<byte> line, FileFindings findings, ref LineStrings strings)
+    // True when the line is a model's answer in the session's own conversation (not a subagent's); its tool calls are
+    // read in the same pass, for the segment reader.
+    private static bool TakeUsage(ReadOnlySpan<byte> line, FileFindings findings, ref LineStrings strings)
     {
         try
         {
-            if (TranscriptUsageParser.TryParse(line, ref strings, out ModelRequest request))
+            if (TranscriptUsageParser.TryParse(line, ref strings, out ModelRequest request, findings.Segments.Calls))
             {
                 findings.FirstCwd ??= request.Cwd;
                 findings.FirstSessionId ??= request.SessionId;
                 findings.UsageOf(request.SessionId).Add(request);
+                return !request.Sidechain;
             }
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             findings.MalformedLines++;
         }
+
+        return false;
     }
 
     private static bool IsJson(ReadOnlySpan<byte> line)

@@ -13,4 +13,5 @@ namespace AcpHost.Storage.Ledgers;
 [JsonSourceGenerationOptions(RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(CompactionRecord))]
 [JsonSerializable(typeof(SessionRecord))]
+[JsonSerializable(typeof(FlattenedSpecifics))]
 internal sealed partial class LedgerJsonContext : JsonSerializerContext;

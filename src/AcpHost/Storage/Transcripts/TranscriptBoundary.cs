@@ -1,3 +1,5 @@
+using AcpHost.Events;
+
 namespace AcpHost.Storage.Transcripts;
 
 /// <summary>A <c>compact_boundary</c> line of a Claude Code transcript.</summary>
@@ -14,4 +16,16 @@ public sealed record TranscriptBoundary(string? Uuid, string? SessionId, DateTim
     /// Newer agents give the copy a uuid of its own, so only this tells it apart.
     /// </summary>
     public (string? SessionId, string MessageUuid)? ForkedFrom { get; init; }
+
+    /// <summary>
+    /// The messages from before the boundary that the agent keeps verbatim after its summary
+    /// (<c>compactMetadata.preservedMessages</c>, agent 0.101.0): what they name is still in the context. Empty when the
+    /// line lists none.
+    /// </summary>
+    public IReadOnlySet<string> PreservedUuids { get; init; } = EmptyUuids;
+
+    /// <summary>What its summary no longer names (<see cref="SegmentReader"/>), once a scan has read its summary line.</summary>
+    public FlattenedSpecifics? Flattened { get; init; }
+
+    private static readonly IReadOnlySet<string> EmptyUuids = new HashSet<string>(StringComparer.Ordinal);
 }

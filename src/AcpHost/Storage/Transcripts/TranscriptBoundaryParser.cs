@@ -44,12 +44,28 @@ public static class TranscriptBoundaryParser
                     && Text(forkedFrom, "messageUuid"u8) is { } copied
                     ? (Text(forkedFrom, "sessionId"u8), copied)
                     : null,
+                PreservedUuids = Preserved(current),
             };
         }
         catch (JsonException)
         {
             return null;
         }
+    }
+
+    // The uuids listed under compactMetadata.preservedMessages (both lists; they differ only in what they leave out).
+    private static HashSet<string> Preserved(JsonElement metadata)
+    {
+        var uuids = new HashSet<string>(StringComparer.Ordinal);
+        if (metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("preservedMessages"u8, out JsonElement preserved) && preserved.ValueKind == JsonValueKind.Object)
+        {
+            foreach (JsonProperty list in preserved.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Array && (p.NameEquals("uuids"u8) || p.NameEquals("allUuids"u8))))
+            {
+                uuids.UnionWith(list.Value.EnumerateArray().Where(u => u.ValueKind == JsonValueKind.String).Select(u => u.GetString()!));
+            }
+        }
+
+        return uuids;
     }
 
     private static string? Text(JsonElement element, ReadOnlySpan<byte> name) =>

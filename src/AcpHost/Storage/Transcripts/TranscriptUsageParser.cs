@@ -7,7 +7,8 @@ namespace AcpHost.Storage.Transcripts;
 /// Reads the model request an assistant line of a transcript records: <c>message.id</c>, <c>requestId</c>,
 /// <c>message.model</c> and <c>message.usage</c> (with its <c>cache_creation</c> split), with the line's time, session,
 /// cwd, subagent and fork marks. One <see cref="Utf8JsonReader"/> pass: the message's content is skipped, never
-/// turned into strings; a repeated key is read again, so the last one wins, as with <c>JSON.parse</c>.
+/// turned into strings (unless the caller also wants its tool calls, which the same pass then reads: see the overload);
+/// a repeated key is read again, so the last one wins, as with <c>JSON.parse</c>.
 /// </summary>
 internal static class TranscriptUsageParser
 {
@@ -23,9 +24,18 @@ internal static class TranscriptUsageParser
     /// a context above zero, or a synthetic one (the agent's own messages report zeros). Throws <see cref="JsonException"/> or <see cref="InvalidOperationException"/>
     /// when the line is not valid JSON (or not UTF-8 where it is read).
     /// </summary>
-    public static bool TryParse(ReadOnlySpan<byte> line, ref LineStrings strings, out ModelRequest request)
+    public static bool TryParse(ReadOnlySpan<byte> line, ref LineStrings strings, out ModelRequest request) =>
+        TryParse(line, ref strings, out request, calls: null);
+
+    /// <summary>
+    /// As <see cref="TryParse(ReadOnlySpan{byte}, ref LineStrings, out ModelRequest)"/>, and in the same pass fills
+    /// <paramref name="calls"/> with the line's uuid and its message's <c>tool_use</c> blocks (the segment analysis'
+    /// share of an answer: reading the line twice would cost the scan a second parse of every answer).
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> line, ref LineStrings strings, out ModelRequest request, SegmentLine? calls)
     {
         request = default;
+        calls?.Reset();
         var reader = new Utf8JsonReader(line, JsonDepth.Reader);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -82,7 +92,13 @@ internal static class TranscriptUsageParser
             else if (reader.ValueTextEquals("message"u8))
             {
                 reader.Read();
-                message = reader.TokenType == JsonTokenType.StartObject ? ReadMessage(ref reader, ref strings) : SkippedMessage(ref reader);
+                message = reader.TokenType == JsonTokenType.StartObject ? ReadMessage(ref reader, ref strings, calls) : SkippedMessage(ref reader);
+            }
+            else if (calls is not null && reader.ValueTextEquals("uuid"u8))
+            {
+                reader.Read();
+                calls.Uuid = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                reader.Skip();
             }
             else
             {
@@ -136,7 +152,7 @@ internal static class TranscriptUsageParser
     }
 
     // Positioned on the message's StartObject; returns on its EndObject.
-    private static Message ReadMessage(ref Utf8JsonReader reader, ref LineStrings strings)
+    private static Message ReadMessage(ref Utf8JsonReader reader, ref LineStrings strings, SegmentLine? calls)
     {
         Message message = default;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -148,6 +164,10 @@ internal static class TranscriptUsageParser
             else if (reader.ValueTextEquals("model"u8))
             {
                 message.Model = LineStrings.Read(ref reader, ref strings.Model);
+            }
+            else if (calls is not null && reader.ValueTextEquals("content"u8))
+            {
+                SegmentLineParser.ReadContent(ref reader, calls, wantText: false);
             }
             else if (reader.ValueTextEquals("usage"u8))
             {

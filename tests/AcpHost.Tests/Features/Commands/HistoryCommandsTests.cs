@@ -119,6 +119,34 @@ public sealed class HistoryCommandsTests : IAsyncDisposable
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Compactions_AFlattenedUpdateLine_ListsWhatTheSummaryNoLongerNamesUnderItsCompaction()
+    {
+        await InitializeAsync(version: 1);
+        await FamilyAsync();
+        var flattened = new FlattenedSpecifics
+        {
+            Files = new() { Seen = 3, Dropped = 2, Items = [new() { Name = "/w/src/Relay/LineFramer.cs", Uses = 4 }, new() { Name = "/etc/hosts", Uses = 1 }] },
+            Commands = new() { Seen = 1, Dropped = 1, Items = [new() { Name = "dotnet test tests/AcpHost.Tests", Uses = 2 }] },
+            Urls = FlattenedKind.None,
+            ToolErrors = FlattenedKind.None,
+            Summary = FlattenedSpecifics.Marked,
+            FromLine = 1,
+            ToLine = 40,
+        };
+        // The summary line was read after c1's record was written: a later line under the same id carries it.
+        await new CompactionLedger(_folder).AppendAsync(new CompactionRecord { Id = "c1", SessionId = "p", At = Start.AddMinutes(10), Source = "transcript", Flattened = flattened }, CancellationToken.None);
+
+        await PromptAsync(3, "/compactions");
+
+        string text = TextOf(Parse(await _harness.ToClient.NextAsync()));
+        Assert.Contains(
+            "manual, 1,206 → 2,513 tokens; no fork was taken before it\n  - The summary no longer names 2 of 3 files you worked with: src/Relay/LineFramer.cs, /etc/hosts; 1 of 1 command run: `dotnet test tests/AcpHost.Tests` — they are in the session's transcript, lines 1–40.\n",
+            text,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("The summary no longer names", text[..text.IndexOf("manual, 1,206", StringComparison.Ordinal)], StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Forks_TheAgentOffersACommandOfThatName_ItsOwnGoesToTheAgent()
     {
         await InitializeAsync(version: 1);

@@ -64,6 +64,29 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Invoke_RealAgentTranscript_AFoldingTableOfWhatTheSummaryNoLongerNames()
+    {
+        string folder = Path.Combine(Projects, "-tmp-cap24-work");
+        Directory.CreateDirectory(folder);
+        File.Copy(Path.Combine(AgentSamples.Folder, "transcript-tools-compact.jsonl"), Path.Combine(folder, "7ee5b5c9-10d6-4b21-bbb9-b00788aec4db.jsonl"));
+        string page = Path.Combine(_root, "report.html");
+
+        (int exitCode, _, string stderr) = await RunAsync("--out", page);
+
+        Assert.True(exitCode == 0, stderr);
+        string html = await File.ReadAllTextAsync(page);
+        int section = html.IndexOf("no longer names (a heuristic", StringComparison.Ordinal);
+        Assert.True(section > 0, "the section is missing");
+        string flattened = html[section..];
+        Assert.Contains("<details data-flattened=\"", flattened, StringComparison.Ordinal);
+        Assert.Contains("2 of 7 no longer named</summary>", flattened, StringComparison.Ordinal);
+        Assert.Contains("The summary no longer names 1 of 5 files you worked with: missing.txt; 1 of 1 failed tool: Read (1 error)", flattened, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>files</td><td>/tmp/cap24/work/missing.txt</td><td>1</td></tr>", flattened, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>toolErrors</td><td>Read</td><td>1</td></tr>", flattened, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Invoke_ProjectNamesAreEscaped()
     {
         Seed("/work/<script>alert(\"x\")</script>&'");

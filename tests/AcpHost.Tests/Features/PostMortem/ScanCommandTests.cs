@@ -45,7 +45,7 @@ public sealed class ScanCommandTests : IDisposable
         JsonElement[] rows = [.. root.GetProperty("rows").EnumerateArray()];
         Assert.Equal(2, rows.Length);
         Assert.Equal(
-            ["project", "sessionId", "at", "trigger", "preTokens", "postTokens", "durationMs", "boundaryUuid", "file"],
+            ["project", "sessionId", "at", "trigger", "preTokens", "postTokens", "durationMs", "boundaryUuid", "file", "flattened"],
             rows[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal("/work/app", rows[0].GetProperty("project").GetString());
         Assert.Equal("2026-03-01T09:01:00Z", rows[0].GetProperty("at").GetString());

@@ -46,19 +46,24 @@ public sealed class TranscriptScannerTests : IDisposable
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task ScanAsync_RealAgentSamples_FindsTheFourCapturedCompactionsAndTheFill()
+    public async Task ScanAsync_RealAgentSamples_FindsTheCapturedCompactionsAndTheFill()
     {
         ScanResult scan = await TranscriptScanner.ScanAsync(new ScanOptions { Roots = [AgentSamples.Folder], Series = true }, CancellationToken.None);
 
-        Assert.Equal(["manual", "auto", "manual", "auto"], scan.Rows.Select(row => row.Trigger));
-        Assert.Equal([1206L, 990_010L, 1206L, 990_010L], scan.Rows.Select(row => row.PreTokens!.Value));
-        Assert.All(scan.Rows, row => Assert.Equal("/tmp/acphost-e2e/work", row.Project));
+        Assert.Equal(["manual", "auto", "manual", "auto", "manual"], scan.Rows.Select(row => row.Trigger));
+        Assert.Equal([1206L, 990_010L, 1206L, 990_010L, 4520L], scan.Rows.Select(row => row.PreTokens!.Value));
+        Assert.All(scan.Rows.Take(4), row => Assert.Equal("/tmp/acphost-e2e/work", row.Project));
+        Assert.Equal("/tmp/cap24/work", scan.Rows[4].Project);
         SessionFill sample = Assert.Single(scan.Sessions, s => s.SessionId == "6281f1ba-3153-473a-918d-c03c2dca9187");
         Assert.Equal(1200, Assert.Single(sample.Points).Tokens);
         Assert.Equal(0, scan.MalformedLines);
-        ProjectSummary summary = Assert.Single(scan.Summary);
+        ProjectSummary summary = Assert.Single(scan.Summary, s => s.Project == "/tmp/acphost-e2e/work");
         Assert.Equal((4, 2, 2, 990_010L, 1_982_432L), (summary.Compactions, summary.Auto, summary.Manual, summary.MaxPreTokens!.Value, summary.TotalFlattened));
         Assert.Equal((1206 + 990_010) / 2, summary.MedianPreTokens);
+
+        // The boundaries captured alone have no summary line after them: nothing is said of what they flattened.
+        Assert.All(scan.Rows.Take(4), row => Assert.Null(row.Flattened));
+        Assert.Equal(1, scan.Rows[4].Flattened!.Files.Dropped);
     }
 
     [Fact(Timeout = Timeout)]
