@@ -19,13 +19,7 @@ public class TelemetryRestartTests(AgentInstall install)
     public async Task Otlp_AgentKilled_TheCollectorGetsTheRestartWithWhatWasResumedAndLost()
     {
         await using OtlpReceiver receiver = await OtlpReceiver.StartAsync("http/protobuf");
-        await using RealAgentSession session = await RealAgentSession.StartWithEnvironmentAsync(install, new Dictionary<string, string>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
-            ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
-        });
+        await using RealAgentSession session = await RealAgentSession.StartWithEnvironmentAsync(install, receiver.ExportEnvironment());
         await session.InitializeAsync();
         string prompted = await session.NewSessionAsync();
         await session.PromptAsync(prompted, "Hello before the crash");

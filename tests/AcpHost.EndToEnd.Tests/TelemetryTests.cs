@@ -21,13 +21,7 @@ public class TelemetryTests(AgentInstall install)
     public async Task Otlp_CompactAndFork_TheCollectorGetsBothWithTheirCounts(string protocol)
     {
         await using OtlpReceiver receiver = await OtlpReceiver.StartAsync(protocol);
-        await using RealAgentSession session = await RealAgentSession.StartWithEnvironmentAsync(install, new Dictionary<string, string>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = protocol,
-            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
-            ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
-        });
+        await using RealAgentSession session = await RealAgentSession.StartWithEnvironmentAsync(install, receiver.ExportEnvironment());
         await session.InitializeAsync();
         string parent = await session.NewSessionAsync();
         await session.PromptAsync(parent, "Say hello");

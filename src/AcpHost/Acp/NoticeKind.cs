@@ -23,6 +23,12 @@ public sealed record NoticeKind(string Name, string Switch, bool OnByDefault, st
     /// <summary>What only the host knows, added at the end of the agent's own <c>/context</c> turn.</summary>
     public static readonly NoticeKind Context = new("context", "Context", OnByDefault: true, "info");
 
+    /// <summary>
+    /// A large session's prompt cache is about to go cold (or, for a client that shows notices only in a turn, went
+    /// cold): what the next prompt writes again and what that costs. Off by default.
+    /// </summary>
+    public static readonly NoticeKind CacheExpiry = new("cache-expiry", "CacheExpiry", OnByDefault: false, "warning");
+
     /// <summary>Every kind.</summary>
-    public static IReadOnlyList<NoticeKind> All { get; } = [Compaction, PreCompactFork, AgentRestarted, Context];
+    public static IReadOnlyList<NoticeKind> All { get; } = [Compaction, PreCompactFork, AgentRestarted, Context, CacheExpiry];
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AcpHost.Features.PostMortem;
 using AcpHost.Usage;
+using AcpHost.Events;
 
 namespace AcpHost.Cli;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AcpHost.Features.PostMortem;
 using AcpHost.Usage;
+using AcpHost.Events;
 
 namespace AcpHost.Cli;
 

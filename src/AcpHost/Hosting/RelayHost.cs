@@ -1,5 +1,6 @@
 using AcpHost.Events;
 using AcpHost.Agent;
+using AcpHost.Features.Cache;
 using AcpHost.Features.Compaction;
 using AcpHost.Control;
 using AcpHost.Features.Commands;
@@ -13,12 +14,14 @@ using AcpHost.Features.Sessions;
 using AcpHost.Relay.Relay;
 using AcpHost.Settings;
 using AcpHost.Telemetry;
+using AcpHost.Usage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Extensions.Logging;
+using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Hosting;
 
@@ -135,6 +138,10 @@ public static class RelayHost
             .ValidateOnStart();
         builder.Services.AddSingleton(new CompactionLedger(dataDir));
         builder.Services.AddSingleton<SessionTurns>();
+        builder.Services.AddSingleton(UsageSettings.FromConfiguration(configuration));
+        builder.Services.AddSingleton<LiveUsage>();
+        builder.Services.AddSingleton<ITranscriptFollower>(services => services.GetRequiredService<LiveUsage>());
+        builder.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<CacheExpiryWatch>(services, CacheExpiryWatch.MinTokensFrom(configuration)));
         builder.Services.AddSingleton<CompactionRecorder>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CompactionRecorder>());
         builder.Services.AddOptions<ForkOptions>()
@@ -177,6 +184,7 @@ public static class RelayHost
         builder.Services.AddSingleton<IMessageInterceptor, ForkMethod>();
         builder.Services.AddSingleton<IMessageInterceptor, PreCompactFork>();
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<CompactionRecorder>());
+        builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<CacheExpiryWatch>());
         builder.Services.AddSingleton<IMessageInterceptor, CommandList>();
         builder.Services.AddSingleton<IMessageInterceptor, ForkTitles>();
         builder.Services.AddSingleton<IMessageInterceptor, TurnEndHold>();

@@ -55,9 +55,37 @@ public sealed class SessionTurns
     public void ForegroundChanged(string sessionId, bool running)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
+        bool ended = false;
         lock (_lock)
         {
-            _ = running ? _running.Add(sessionId) : _running.Remove(sessionId);
+            if (running)
+            {
+                _running.Add(sessionId);
+            }
+            else
+            {
+                ended = _running.Remove(sessionId);
+            }
+        }
+
+        if (ended)
+        {
+            WentIdle?.Invoke(sessionId);
+        }
+    }
+
+    /// <summary>
+    /// Raised (on the relay's pump) when an ACP v2 agent reports a running session <c>idle</c>: the end of a v2 turn,
+    /// which answers no prompt. Handlers must not wait.
+    /// </summary>
+    public event Action<string>? WentIdle;
+
+    /// <summary>True while a prompt of the session is in flight or an ACP v2 agent reports it running.</summary>
+    public bool IsInTurn(string sessionId)
+    {
+        lock (_lock)
+        {
+            return _running.Contains(sessionId) || _prompts.ContainsValue(sessionId);
         }
     }
 

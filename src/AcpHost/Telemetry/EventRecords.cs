@@ -96,6 +96,24 @@ public static class EventRecords
         return new TelemetryRecord(TelemetryNames.OpenEvent, open.At, attributes);
     }
 
+    /// <summary>
+    /// A request that found the prompt cache cold: why, after how long a gap, how much it wrote again and what that cost
+    /// beyond a warm cache (left out for a model without a price).
+    /// </summary>
+    public static TelemetryRecord Cold(CacheWentCold cold)
+    {
+        ArgumentNullException.ThrowIfNull(cold);
+        ColdRequest request = cold.Request;
+        var attributes = Start(TelemetryNames.CacheColdEvent, request.At, cold.SessionId);
+        Add(attributes, TelemetryNames.Reason, request.Reason);
+        Add(attributes, TelemetryNames.GapSeconds, Math.Round(request.Gap.TotalSeconds, 3));
+        Add(attributes, TelemetryNames.ContextTokens, request.Context);
+        Add(attributes, TelemetryNames.CacheWriteTokens, request.CacheWrite);
+        Add(attributes, TelemetryNames.ExtraCostUsd, request.ExtraCostUsd is { } extra ? Math.Round(extra, 6) : null);
+        Add(attributes, TelemetryNames.Model, request.Model);
+        return new TelemetryRecord(TelemetryNames.CacheColdEvent, request.At, attributes);
+    }
+
     /// <summary>Fill as a ratio 0–1, or null when either number is unknown.</summary>
     public static double? Fill(long? used, long? window) =>
         used is { } u && window is { } w && w > 0 ? Math.Clamp((double)u / w, 0, 1) : null;

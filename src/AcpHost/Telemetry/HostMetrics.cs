@@ -21,6 +21,7 @@ public sealed class HostMetrics : IDisposable
     private readonly Histogram<long> _preTokens;
     private readonly Counter<long> _forks;
     private readonly Counter<long> _restarts;
+    private readonly Counter<long> _coldTokens;
     private readonly ConcurrentDictionary<string, double> _fill = new(StringComparer.Ordinal);
     private readonly bool _perSession;
 
@@ -41,6 +42,7 @@ public sealed class HostMetrics : IDisposable
             new InstrumentAdvice<long> { HistogramBucketBoundaries = [.. TelemetryNames.PreTokenBuckets.Select(b => (long)b)] });
         _forks = _meter.CreateCounter<long>(TelemetryNames.ForkCount, "{fork}", "Session forks, by reason");
         _restarts = _meter.CreateCounter<long>(TelemetryNames.RestartCount, "{restart}", "Restarts of a dead agent");
+        _coldTokens = _meter.CreateCounter<long>(TelemetryNames.CacheColdTokens, "{token}", "Tokens written to the prompt cache again by requests that found it cold, by reason");
         _meter.CreateObservableGauge(TelemetryNames.ContextFillGauge, ObserveFill, "1", "Context fill of live sessions (0-1): the fullest, or each with session.id when per-session metrics are on");
         if (relay is not null)
         {
@@ -70,6 +72,13 @@ public sealed class HostMetrics : IDisposable
     {
         ArgumentNullException.ThrowIfNull(fork);
         _forks.Add(1, new KeyValuePair<string, object?>(TelemetryNames.Reason, fork.Reason));
+    }
+
+    /// <summary>Counts the tokens a cold request wrote again.</summary>
+    public void Cold(CacheWentCold cold)
+    {
+        ArgumentNullException.ThrowIfNull(cold);
+        _coldTokens.Add(cold.Request.CacheWrite, new KeyValuePair<string, object?>(TelemetryNames.Reason, cold.Request.Reason));
     }
 
     /// <summary>Counts one restart; the sessions it lost leave the gauge.</summary>

@@ -17,6 +17,7 @@ public static class TelemetryNames
     public const string ForkEvent = "acphost.session.fork";
     public const string RestartEvent = "acphost.agent.restart";
     public const string OpenEvent = "acphost.session.open";
+    public const string CacheColdEvent = "acphost.cache.cold";
 
     public const string EventName = "event.name";
     public const string EventTimestamp = "event.timestamp";
@@ -44,6 +45,11 @@ public static class TelemetryNames
     public const string Cwd = "cwd";
     public const string CwdHash = "cwd.sha256";
     public const string Direction = "direction";
+    public const string GapSeconds = "gap_s";
+    public const string ContextTokens = "context_tokens";
+    public const string CacheWriteTokens = "cache_write_tokens";
+    public const string ExtraCostUsd = "extra_cost_usd";
+    public const string Model = "model";
 
     public const string CompactionCount = "acphost.compaction.count";
     public const string TokensFlattened = "acphost.compaction.tokens_flattened";
@@ -51,6 +57,7 @@ public static class TelemetryNames
     public const string ForkCount = "acphost.session.fork.count";
     public const string RestartCount = "acphost.agent.restart.count";
     public const string ContextFillGauge = "acphost.session.context_fill";
+    public const string CacheColdTokens = "acphost.cache.cold.tokens";
     public const string RelayMessages = "acphost.relay.messages";
     public const string RelayBytes = "acphost.relay.bytes";
 

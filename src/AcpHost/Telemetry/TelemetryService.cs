@@ -113,6 +113,10 @@ public sealed partial class TelemetryService(
             case SessionOpened open:
                 export.Emit(EventRecords.Open(open, options.IncludeCwd));
                 break;
+            case CacheWentCold cold:
+                metrics.Cold(cold);
+                export.Emit(EventRecords.Cold(cold));
+                break;
             case ContextFillChanged fill:
                 metrics.Fill(fill);
                 break;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AcpHost.Storage.Transcripts;
+using AcpHost.Events;
 
 namespace AcpHost.Usage;
 
@@ -19,6 +20,7 @@ public sealed class SessionUsage
     private readonly List<ColdRequest> _cold = [];
     private readonly List<FillPoint>? _series;
     private readonly Dictionary<DateOnly, CostByKind>? _days;
+    private readonly int _keptCold;
     private LineStrings _strings;
     private string? _pricedModel;
     private ModelPricing? _pricing;
@@ -27,8 +29,12 @@ public sealed class SessionUsage
     /// <param name="settings">Prices and rules.</param>
     /// <param name="since">Only requests answered at or after it are counted; earlier ones still tell what the cache holds.</param>
     /// <param name="keepSeries">Also keep <see cref="Series"/> and <see cref="Days"/> (for a report).</param>
-    public SessionUsage(string sessionId, UsageSettings settings, DateTimeOffset? since = null, bool keepSeries = false)
+    /// <param name="keptCold">At most this many of the newest cold requests are kept in <see cref="Cold"/> (a live
+    /// session's memory stays bounded); all are still counted in <see cref="Totals"/>.</param>
+    public SessionUsage(string sessionId, UsageSettings settings, DateTimeOffset? since = null, bool keepSeries = false, int keptCold = int.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keptCold);
+        _keptCold = keptCold;
         SessionId = sessionId;
         _settings = settings;
         _since = since;
@@ -152,6 +158,11 @@ public sealed class SessionUsage
         if (cold is not null)
         {
             Totals.Cold(cold);
+            if (_cold.Count == _keptCold)
+            {
+                _cold.RemoveAt(0);
+            }
+
             _cold.Add(cold);
         }
 

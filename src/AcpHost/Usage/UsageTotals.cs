@@ -1,4 +1,5 @@
 using AcpHost.Storage.Transcripts;
+using AcpHost.Events;
 
 namespace AcpHost.Usage;
 

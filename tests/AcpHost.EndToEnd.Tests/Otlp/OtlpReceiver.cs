@@ -31,6 +31,21 @@ public sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>What to put in <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.</summary>
     public string Endpoint { get; private set; } = "";
 
+    /// <summary>The protocol it receives.</summary>
+    public string Protocol { get; private set; } = "";
+
+    /// <summary>
+    /// The environment that points a host's export here, flushed quickly: metrics every 500 ms, logs every 200 ms.
+    /// Add to it what a test needs besides.
+    /// </summary>
+    public Dictionary<string, string> ExportEnvironment() => new()
+    {
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Endpoint,
+        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = Protocol,
+        ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+        ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
+    };
+
     public IReadOnlyList<OtlpLog> Logs
     {
         get { lock (_gate) { return [.. _logs]; } }
@@ -59,6 +74,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
         var receiver = new OtlpReceiver(builder.Build());
         await receiver._app.StartAsync();
         receiver.Endpoint = receiver._app.Urls.First().TrimEnd('/');
+        receiver.Protocol = protocol;
         return receiver;
     }
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using AcpHost.Events;
 using AcpHost.Telemetry;
+using AcpHost.Usage;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 
@@ -118,6 +119,34 @@ public sealed class TelemetryExportTests
         Assert.Equal(1L, attributes["sessions_lost"]);
         Assert.Equal("s-9", attributes["lost.session.ids"]);
         Assert.Equal(1, Assert.Single(rig.Points(TelemetryNames.RestartCount)).GetSumLong());
+    }
+
+    [Theory(Timeout = Timeout)]
+    [InlineData(1.5)]
+    [InlineData(null)]
+    public async Task Handle_CacheWentCold_RecordAndTokensByReason_UnknownCostLeftOut(double? extra)
+    {
+        await Task.Yield();
+        using var rig = new TelemetryRig();
+        var request = new ColdRequest(At, ColdReasons.Expired, At.AddSeconds(-400.25), 320_000, 318_000, extra, extra + 0.5, "claude-opus-5-5", Sidechain: false);
+        rig.Service.Handle(new CacheWentCold { SessionId = "s-4", Request = request, At = At });
+
+        Dictionary<string, object?> attributes = TelemetryRig.Attributes(Assert.Single(rig.Records(TelemetryNames.CacheColdEvent)));
+        Assert.Equal(TelemetryNames.CacheColdEvent, attributes["event.name"]);
+        Assert.Equal("s-4", attributes["session.id"]);
+        Assert.Equal("expired", attributes["reason"]);
+        Assert.Equal(400.25, attributes["gap_s"]);
+        Assert.Equal(320_000L, attributes["context_tokens"]);
+        Assert.Equal(318_000L, attributes["cache_write_tokens"]);
+        Assert.Equal(extra is not null, attributes.ContainsKey("extra_cost_usd"));
+        if (extra is not null)
+        {
+            Assert.Equal(extra, attributes["extra_cost_usd"]);
+        }
+
+        MetricPoint tokens = Assert.Single(rig.Points(TelemetryNames.CacheColdTokens));
+        Assert.Equal("expired", TelemetryRig.Tags(tokens)["reason"]);
+        Assert.Equal(318_000, tokens.GetSumLong());
     }
 
     [Theory(Timeout = Timeout)]

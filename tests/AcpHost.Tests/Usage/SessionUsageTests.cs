@@ -1,6 +1,7 @@
 using AcpHost.Storage.Transcripts;
 using AcpHost.Usage;
 using static AcpHost.Tests.Usage.UsageLines;
+using AcpHost.Events;
 
 namespace AcpHost.Tests.Usage;
 

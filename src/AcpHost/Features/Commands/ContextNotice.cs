@@ -1,13 +1,14 @@
 using System.Text;
 using AcpHost.Acp;
 using AcpHost.Events;
+using AcpHost.Usage;
 
 namespace AcpHost.Features.Commands;
 
 /// <summary>
 /// What the host adds at the end of the agent's own <c>/context</c> turn: what only the host knows, assembled from
 /// <see cref="Sections"/>, each a list of lines from the session's story: the fill with a text bar, the fork mark, the
-/// session's compactions and its forks. A later fact (the prompt cache, once its model exists) is one more section.
+/// session's compactions and its forks, and its prompt cache. A later fact is one more section.
 /// </summary>
 internal static class ContextNotice
 {
@@ -15,7 +16,7 @@ internal static class ContextNotice
     private const int ListedAtMost = 5;
 
     /// <summary>The sections, in the order they are shown.</summary>
-    private static readonly Func<SessionStory, ContextFacts, IEnumerable<string>>[] Sections = [ForkMark, Compactions, Forks];
+    private static readonly Func<SessionStory, ContextFacts, IEnumerable<string>>[] Sections = [ForkMark, Compactions, Forks, PromptCache];
 
     /// <summary>The notice for <paramref name="story"/>'s session, whose live fill is in <paramref name="facts"/>.</summary>
     public static HostNotice For(SessionStory story, ContextFacts facts)
@@ -64,6 +65,26 @@ internal static class ContextNotice
         foreach (CompactionRecord compaction in compactions.Reverse().Take(ListedAtMost))
         {
             yield return "  " + HistoryText.Compaction(compaction) + ".";
+        }
+    }
+
+    private static IEnumerable<string> PromptCache(SessionStory story, ContextFacts facts)
+    {
+        if (facts.Usage?.Cache is not { } cache)
+        {
+            yield return "Prompt cache: no model request seen since AcpHost began following this session.";
+            yield break;
+        }
+
+        string left = cache.IsWarmAt(facts.Now)
+            ? $"{CacheText.Span(cache.ExpiresAt - facts.Now)} left"
+            : $"cold since {CacheText.Span(facts.Now - cache.ExpiresAt)} ago";
+        yield return $"Prompt cache: last model request at {CacheText.Clock(cache.LastRequestAt)}, cache lifetime {CacheText.Span(cache.Ttl)} (until {CacheText.Clock(cache.ExpiresAt)}): {left}.";
+        yield return "  " + CacheText.NextPrompt(cache);
+        if (facts.Usage is { ColdRequests: > 0 and var count, LastCold: { } last } usage)
+        {
+            string extra = usage.ColdExtraCostUsd > 0 ? $", {CacheText.Usd(usage.ColdExtraCostUsd)} more than warm" : "";
+            yield return $"  Requests that found the cache cold: {count}{extra}; the last at {CacheText.Clock(last.At)} ({last.Reason}, after {CacheText.Span(last.Gap)}), writing {NoticeText.Tokens(last.CacheWrite)} tokens again.";
         }
     }
 

@@ -4,6 +4,7 @@ using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
 using AcpHost.State;
 using Microsoft.Extensions.Logging;
+using AcpHost.Usage;
 
 namespace AcpHost.Features.Commands;
 
@@ -21,8 +22,11 @@ namespace AcpHost.Features.Commands;
 /// <param name="agentNames">The host commands the agent's own commands win over, per session.</param>
 /// <param name="markFor">The fill at which a session with a given window is forked before compaction; null when off.</param>
 /// <param name="log">The log.</param>
+/// <param name="usage">Each session's live usage, for the prompt cache in the <c>/context</c> addition.</param>
+/// <param name="time">The clock.</param>
 public sealed partial class HistoryCommands(
-    SessionHistory history, SessionRegistry sessions, INotices notices, ClientProfile profile, AgentCommandNames agentNames, Func<long, long?> markFor, ILogger<HistoryCommands> log)
+    SessionHistory history, SessionRegistry sessions, INotices notices, ClientProfile profile, AgentCommandNames agentNames, Func<long, long?> markFor, ILogger<HistoryCommands> log,
+    LiveUsage? usage = null, TimeProvider? time = null)
     : IMessageInterceptor
 {
     private const string ContextCommand = "context";
@@ -105,7 +109,8 @@ public sealed partial class HistoryCommands(
     private HostNotice ContextNoticeOf(string sessionId)
     {
         SessionInfo? live = sessions.Find(sessionId);
-        return ContextNotice.For(SessionStory.Read(history, sessionId), new ContextFacts(live?.UsedTokens, live?.ContextWindow, markFor));
+        var facts = new ContextFacts(live?.UsedTokens, live?.ContextWindow, markFor, usage?.Of(sessionId), (time ?? TimeProvider.System).GetUtcNow());
+        return ContextNotice.For(SessionStory.Read(history, sessionId), facts);
     }
 
     private static PromptParams? Read(ReadOnlySpan<byte> line)

@@ -36,8 +36,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
     private readonly ILogger<CompactionRecorder> _log;
     private readonly CompactionTracker _tracker;
     private readonly TimeProvider _time;
-    private readonly string _claudeConfigDir;
-    private readonly ConcurrentDictionary<string, TranscriptTail> _tails = new(StringComparer.Ordinal);
+    private readonly TranscriptFollowing _following;
     private readonly SessionTurns _turns;
     // Sessions whose turn ended since the last poll: a set, not a queue, so a thousand turns between two polls hold
     // one entry, and adding a session already due allocates nothing.
@@ -64,9 +63,11 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
     /// <param name="notices">Where each compaction is told to the user, if anywhere.</param>
     /// <param name="history">The sessions' forks, to name the one that kept what a compaction flattened.</param>
     /// <param name="deadline">When the host must be gone once it ends: the final flush fits before it.</param>
+    /// <param name="followers">Who else reads each session's new transcript lines, from the same reads (the live usage).</param>
     public CompactionRecorder(
         SessionRegistry sessions, CompactionLedger ledger, IOptions<CompactionOptions> options, TimeProvider time, ILogger<CompactionRecorder> log,
-        HostEventBus? events = null, SessionTurns? turns = null, INotices? notices = null, SessionHistory? history = null, ShutdownDeadline? deadline = null)
+        HostEventBus? events = null, SessionTurns? turns = null, INotices? notices = null, SessionHistory? history = null, ShutdownDeadline? deadline = null,
+        IEnumerable<ITranscriptFollower>? followers = null)
     {
         _notices = notices;
         _history = history;
@@ -81,10 +82,11 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         _log = log;
         _time = time;
         _tracker = new CompactionTracker(time, _options.TranscriptWait, _turns);
-        _claudeConfigDir = TranscriptPaths.ConfigDir(_options.ClaudeConfigDir);
         // Found on the watch's loop: the update is queued like any record (a full queue parks it there, not the loop).
         _flattened = new FlattenedWatch((sessionId, boundary, flattened) => _ = EnqueueAsync(_tracker.ObserveFlattened(sessionId, boundary, flattened), _stopping.Token).AsTask(), _options.PollInterval, time, log);
-        _sessions.SessionOpened += StartFollowing;
+        _following = new TranscriptFollowing(
+            sessions, TranscriptPaths.ConfigDir(_options.ClaudeConfigDir), followers ?? [], (sessionId, locate) => _flattened.Follow(sessionId, locate));
+        _turns.WentIdle += TurnEnded;
     }
 
     /// <inheritdoc/>
@@ -184,7 +186,8 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
             _recording = Task.Run(RecordLoopAsync, CancellationToken.None);
         }
 
-        _sessions.SessionOpened -= StartFollowing;
+        _following.Dispose();
+        _turns.WentIdle -= TurnEnded;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _polling.ConfigureAwait(false);
         await _flattened.DisposeAsync().ConfigureAwait(false);
@@ -197,7 +200,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         {
             try
             {
-                foreach (string sessionId in _tails.Keys)
+                foreach (string sessionId in _following.SessionIds)
                 {
                     await ReadTranscriptAsync(sessionId, bounded.Token).ConfigureAwait(false);
                 }
@@ -241,16 +244,6 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         }
     }
 
-    private void StartFollowing(SessionInfo session)
-    {
-        var tail = new TranscriptTail(() => TranscriptPaths.Find(_claudeConfigDir, session.Cwd, session.SessionId));
-        if (_tails.TryAdd(session.SessionId, tail))
-        {
-            tail.Start();
-            _flattened.Follow(session.SessionId, () => TranscriptPaths.Find(_claudeConfigDir, session.Cwd, session.SessionId));
-        }
-    }
-
     private void NotePrompt(InterceptContext context)
     {
         if (context.Info.Id is not { } id)
@@ -277,11 +270,17 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         }
         else if (context.Info.Kind == MessageKind.Response && _turns.PromptAnswered(id) is { } sessionId)
         {
-            // A turn ended: look at its transcript for any compaction the wire did not report.
-            _sweeps.TryAdd(sessionId, 0);
-            WakePoll();
-            _flattened.Wake(sessionId);
+            TurnEnded(sessionId);
         }
+    }
+
+    // A turn ended (ACP v1: its prompt was answered; v2: the agent reported the session idle): look at its transcript
+    // for any compaction the wire did not report, and so for what the turn's model requests used.
+    private void TurnEnded(string sessionId)
+    {
+        _sweeps.TryAdd(sessionId, 0);
+        WakePoll();
+        _flattened.Wake(sessionId);
     }
 
     // The agent reads a slash command from the first block's first word, as Claude Code does.
@@ -292,7 +291,7 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
 
     private async ValueTask ReadTranscriptAsync(string sessionId, CancellationToken cancellationToken)
     {
-        if (!_tails.TryGetValue(sessionId, out TranscriptTail? tail))
+        if (_following.Of(sessionId) is not { } tail)
         {
             return;
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using AcpHost.Usage;
+using AcpHost.Events;
 
 namespace AcpHost.Features.PostMortem;
 

@@ -1,4 +1,5 @@
 using AcpHost.Usage;
+using AcpHost.Events;
 
 namespace AcpHost.Features.PostMortem;
 

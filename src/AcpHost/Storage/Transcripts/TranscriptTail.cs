@@ -4,19 +4,24 @@ namespace AcpHost.Storage.Transcripts;
 /// Follows one session's transcript, returning the <c>compact_boundary</c> lines appended since the last read. It starts
 /// at the file's end as it was when the session was first seen (older boundaries are history, not news), copes with
 /// the file not existing yet, and with a line being written while it reads (a line without its LF waits for the next
-/// read); the lines themselves come from <see cref="TranscriptLines"/>. Thread-safe: the relay's thread and the poll
-/// loop may both read it; reads take turns.
+/// read); the lines themselves come from <see cref="TranscriptLines"/>. Each complete line is also handed to the tail's
+/// <see cref="ITranscriptLineReader"/>s, so that whoever else follows the session (its live usage) needs no second read
+/// of the file. Thread-safe: the relay's thread and the poll loop may both read it; reads take turns.
 /// </summary>
 public sealed class TranscriptTail
 {
     private readonly TranscriptLines _lines;
+    private readonly IReadOnlyList<ITranscriptLineReader> _readers;
     private readonly Lock _lock = new();
     private bool _started;
 
     /// <summary>Creates a tail; <paramref name="locate"/> finds the file (null while it does not exist).</summary>
-    public TranscriptTail(Func<string?> locate)
+    /// <param name="locate">Finds the file.</param>
+    /// <param name="readers">Also given every new line, and told when each read is over.</param>
+    public TranscriptTail(Func<string?> locate, IReadOnlyList<ITranscriptLineReader>? readers = null)
     {
         _lines = new TranscriptLines(locate);
+        _readers = readers ?? [];
     }
 
     /// <summary>The file, once found.</summary>
@@ -47,13 +52,29 @@ public sealed class TranscriptTail
             }
 
             var found = new List<TranscriptBoundary>();
-            _lines.ReadNew((line, _, _) =>
+            try
             {
-                if (TranscriptBoundaryParser.TryParse(line) is { } boundary)
+                _lines.ReadNew((line, _, _) =>
                 {
-                    found.Add(boundary);
+                    foreach (ITranscriptLineReader reader in _readers)
+                    {
+                        reader.Take(line);
+                    }
+
+                    if (TranscriptBoundaryParser.TryParse(line) is { } boundary)
+                    {
+                        found.Add(boundary);
+                    }
+                });
+            }
+            finally
+            {
+                foreach (ITranscriptLineReader reader in _readers)
+                {
+                    reader.ReadDone();
                 }
-            });
+            }
+
             return found;
         }
     }

@@ -58,4 +58,22 @@ public class SessionTurnsTests
         Assert.Null(turns.PromptAnswered(new RequestId(1)));
         await Task.CompletedTask;
     }
+
+    [Fact(Timeout = Timeout)]
+    public async Task ForegroundChanged_RunningThenIdle_WentIdleOnceAndInTurnMeanwhile()
+    {
+        var turns = new SessionTurns();
+        var idle = new List<string>();
+        turns.WentIdle += idle.Add;
+
+        turns.ForegroundChanged("s", running: false);
+        turns.ForegroundChanged("s", running: true);
+        Assert.True(turns.IsInTurn("s"));
+        turns.ForegroundChanged("s", running: false);
+        turns.ForegroundChanged("s", running: false);
+
+        Assert.Equal(["s"], idle);
+        Assert.False(turns.IsInTurn("s"));
+        await Task.CompletedTask;
+    }
 }

@@ -1,11 +1,11 @@
-namespace AcpHost.Usage;
+namespace AcpHost.Events;
 
 /// <summary>
-/// A request that found the prompt cache cold: its cache reads were below <see cref="UsageRules.ColdReadShare"/> of a
-/// context of at least <see cref="UsageRules.ColdMinContext"/> tokens, and it was not the first of its conversation.
+/// A request that found the prompt cache cold: its cache reads were below <c>UsageRules.ColdReadShare</c> of a
+/// context of at least <c>UsageRules.ColdMinContext</c> tokens, and it was not the first of its conversation.
 /// </summary>
 /// <param name="At">When it was answered.</param>
-/// <param name="Reason">One of <see cref="ColdReasons"/>.</param>
+/// <param name="Reason">One of <c>ColdReasons</c> (the usage model judges it; the fact is told to the outside world as it is).</param>
 /// <param name="PreviousAt">When the previous request of the same conversation was answered.</param>
 /// <param name="Context">Its context in tokens.</param>
 /// <param name="CacheWrite">Tokens it wrote to the cache.</param>
