@@ -139,7 +139,7 @@ public class CompactionTests(AgentInstall install)
         Assert.Equal(JsonValueKind.Array, records.ValueKind);
         JsonElement record = Assert.Single(records.EnumerateArray());
         Assert.Equal(
-            ["at", "contextWindow", "durationMs", "id", "postTokens", "preTokens", "sessionId", "source", "trigger"],
+            ["at", "contextWindow", "durationMs", "flattened", "id", "postTokens", "preTokens", "sessionId", "source", "trigger"],
             record.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         return record.Clone();
     }
