@@ -1,9 +1,11 @@
 using System.Threading.Channels;
+using AcpHost.Storage.Transcripts;
+using Microsoft.Extensions.Logging;
 
 namespace AcpHost.Features.Compaction;
 
 /// <summary>
-/// The transcript poll: after a turn ends, and while a compaction that ended on the wire waits for its counts, each
+/// Following the transcripts: after a turn ends, and while a compaction that ended on the wire waits for its counts, each
 /// such session's transcript is read every <see cref="CompactionOptions.PollInterval"/>; waits that ran out are recorded.
 /// </summary>
 /// <remarks>
@@ -63,4 +65,57 @@ public sealed partial class CompactionRecorder
 
         await EnqueueAsync(_tracker.Expire(), _stopping.Token).ConfigureAwait(false);
     }
+
+    // A turn ended (ACP v1: its prompt was answered; v2: the agent reported the session idle): look at its transcript
+    // for any compaction the wire did not report, and so for what the turn's model requests used.
+    private void TurnEnded(string sessionId)
+    {
+        _sweeps.TryAdd(sessionId, 0);
+        WakePoll();
+        _flattened.Wake(sessionId);
+    }
+
+    private async ValueTask ReadTranscriptAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        if (_following.Of(sessionId) is not { } tail)
+        {
+            return;
+        }
+
+        // Reading new lines and telling the tracker about them is one step: otherwise the poll loop could take a
+        // boundary off the file while the agent's compaction_update is being intercepted, and the interceptor, finding
+        // nothing new and the tracker not told yet, would forward the update without the facts it could have carried.
+        var actions = new List<TrackerAction>();
+        await _transcriptGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            IReadOnlyList<TranscriptBoundary> boundaries;
+            try
+            {
+                boundaries = tail.ReadNew();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                TranscriptUnreadable(_log, tail.FilePath ?? sessionId, ex.Message);
+                return;
+            }
+
+            // A fork's transcript starts as a copy of its parent's: boundaries marked as copied (forkedFrom), that name
+            // another session, or that are older than this session, are history.
+            DateTimeOffset since = (_sessions.Find(sessionId)?.OpenedAt ?? DateTimeOffset.MinValue) - ClockSkew;
+            foreach (TranscriptBoundary boundary in boundaries.Where(b => b.ForkedFrom is null && (b.SessionId is null || b.SessionId == sessionId) && (b.Timestamp is null || b.Timestamp >= since)))
+            {
+                actions.AddRange(_tracker.Observe(sessionId, boundary, WindowOf(sessionId)));
+            }
+        }
+        finally
+        {
+            _transcriptGate.Release();
+        }
+
+        await EnqueueAsync(actions, cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Cannot read transcript {Path}: {Reason}")]
+    private static partial void TranscriptUnreadable(ILogger logger, string path, string reason);
 }
