@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using AcpHost.Settings;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

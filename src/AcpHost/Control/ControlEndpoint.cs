@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Sockets;
-using System.Text.Json;
 using AcpHost.Events;
 using AcpHost.Features.Sessions;
 using AcpHost.Settings;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
-using System.Text.Json;
 using AcpHost.Relay.Protocol;
 using Nerdbank.Streams;
 using StreamJsonRpc;

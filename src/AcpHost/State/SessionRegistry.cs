@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AcpHost.Events;
 
 namespace AcpHost.State;

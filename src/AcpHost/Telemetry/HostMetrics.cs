@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using AcpHost.Events;
 using AcpHost.Relay.Relay;

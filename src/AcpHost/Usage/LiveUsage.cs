@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AcpHost.Events;
 using AcpHost.Storage.Transcripts;
 namespace AcpHost.Usage;

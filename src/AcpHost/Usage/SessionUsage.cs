@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Storage.Transcripts;
 using AcpHost.Events;
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using AcpHost.Acp;
 using AcpHost.Relay.Protocol;

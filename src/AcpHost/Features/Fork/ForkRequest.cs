@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace AcpHost.Features.Fork;
 
 /// <summary>A fork the host is to make.</summary>

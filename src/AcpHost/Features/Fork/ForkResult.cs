@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace AcpHost.Features.Fork;
 
 /// <summary>How a fork the host asked for ended: the new session, or the agent's error.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AcpHost.Acp;
 using AcpHost.Events;
 using AcpHost.Relay.Protocol;

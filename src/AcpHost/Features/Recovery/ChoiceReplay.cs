@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Relay.Relay;
 using AcpHost.State;

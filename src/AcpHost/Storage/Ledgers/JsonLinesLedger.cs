@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Relay.Platform;
 
 namespace AcpHost.Storage.Ledgers;
