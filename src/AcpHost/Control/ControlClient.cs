@@ -17,7 +17,7 @@ namespace AcpHost.Control;
 /// answer is a <see cref="ControlErrorException"/>; a connection the host closes fails what is pending with an
 /// <see cref="IOException"/>.
 /// </summary>
-public sealed class ControlClient : IAsyncDisposable
+internal sealed class ControlClient : IAsyncDisposable
 {
     /// <summary>How long connecting and each request may take, unless the caller says otherwise.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);

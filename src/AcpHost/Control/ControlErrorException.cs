@@ -4,7 +4,7 @@ namespace AcpHost.Control;
 /// A control endpoint answered a request with a JSON-RPC error: a bad request, an unknown session, or the agent's own
 /// refusal (for <c>session/fork</c>), with the error's code, message and data as the host sent them.
 /// </summary>
-public sealed class ControlErrorException : Exception
+internal sealed class ControlErrorException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public ControlErrorException()

@@ -21,4 +21,4 @@ namespace AcpHost.Control;
 [JsonSerializable(typeof(SessionForked))]
 [JsonSerializable(typeof(ContextFillChanged))]
 [JsonSerializable(typeof(EventsDropped))]
-public sealed partial class ControlJsonContext : JsonSerializerContext;
+internal sealed partial class ControlJsonContext : JsonSerializerContext;

@@ -13,7 +13,7 @@ namespace AcpHost.Features.Compaction;
 /// workers then spun before sleeping again: about 12 ms of CPU a second (1 % of a core, measured idle with
 /// <c>cat</c> as the agent) that running the agent directly does not cost, and a laptop kept awake.
 /// </remarks>
-public sealed partial class CompactionRecorder
+internal sealed partial class CompactionRecorder
 {
     // One pending wake is enough: the poll looks at everything that is due each time it runs.
     private readonly Channel<byte> _pollWake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });

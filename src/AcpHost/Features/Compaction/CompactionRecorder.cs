@@ -21,7 +21,7 @@ namespace AcpHost.Features.Compaction;
 /// next signal wait for room: a record may be late, never lost. The loops start in <see cref="StartAsync"/> and end in
 /// <see cref="StopAsync"/>, after the relay's own service has stopped.
 /// </summary>
-public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedService, IAsyncDisposable
+internal sealed partial class CompactionRecorder : IMessageInterceptor, IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan FinalFlushTimeout = TimeSpan.FromSeconds(5);
 
