@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using AcpHost.Relay.Protocol;
 
@@ -31,4 +30,4 @@ namespace AcpHost.Acp;
 [JsonSerializable(typeof(CompactionNotification))]
 [JsonSerializable(typeof(SessionForkedNotification))]
 [JsonSerializable(typeof(AgentRestartedNotification))]
-public sealed partial class AcpJsonContext : JsonSerializerContext;
+internal sealed partial class AcpJsonContext : JsonSerializerContext;

@@ -1,7 +1,7 @@
 namespace AcpHost.Acp;
 
 /// <summary>The ACP method names the host's features look at.</summary>
-public static class AcpMethods
+internal static class AcpMethods
 {
     /// <summary>Client → agent: the handshake.</summary>
     public const string Initialize = "initialize";

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AcpHost.Acp;
 
 /// <summary>The params of <c>_acphost/agent_restarted</c>.</summary>
-public sealed record AgentRestartedNotification
+internal sealed record AgentRestartedNotification
 {
     /// <summary>1 for the host's first restart, and so on.</summary>
     [JsonPropertyName("attempt")]

@@ -10,7 +10,7 @@ namespace AcpHost.Acp;
 /// which signal the host learned of it, the transcript's boundary uuid): <c>CompactionFieldCoverageTests</c> holds that
 /// list.
 /// </summary>
-public sealed record CompactionNotification
+internal sealed record CompactionNotification
 {
     /// <summary>The compacted session.</summary>
     [JsonPropertyName("sessionId")]

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AcpHost.Acp;
 
 /// <summary>A content block, as far as the host reads it: its type and, for text, the text.</summary>
-public sealed record ContentBlock
+internal sealed record ContentBlock
 {
     /// <summary><c>text</c>, <c>image</c>, <c>resource</c>, …</summary>
     [JsonPropertyName("type")]

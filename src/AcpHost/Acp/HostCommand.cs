@@ -14,7 +14,7 @@ namespace AcpHost.Acp;
 /// True when a command of the same name offered by the agent wins (the host's is then neither offered nor answered);
 /// false when the host's takes the agent's place (<c>/fork</c>, whose lineage only the host keeps).
 /// </param>
-public sealed record HostCommand(string Name, string Description, string? Hint, bool YieldsToAgent)
+internal sealed record HostCommand(string Name, string Description, string? Hint, bool YieldsToAgent)
 {
     /// <summary><c>/fork [note]</c>.</summary>
     public static readonly HostCommand Fork = new(

@@ -1,10 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace AcpHost.Acp;
 
 /// <summary>The params of the host's <c>_acphost/session/fork</c> request.</summary>
-public sealed record HostForkParams
+internal sealed record HostForkParams
 {
     /// <summary>The session to fork.</summary>
     [JsonPropertyName("sessionId")]

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 
 namespace AcpHost.Acp;
 
@@ -14,7 +13,7 @@ namespace AcpHost.Acp;
 /// <param name="Kind">Which kind of notice (its switch, severity and wire name).</param>
 /// <param name="Title">A short title that stands alone.</param>
 /// <param name="Summary">The first line of detail.</param>
-public sealed record HostNotice(string SessionId, NoticeKind Kind, string Title, string Summary)
+internal sealed record HostNotice(string SessionId, NoticeKind Kind, string Title, string Summary)
 {
     /// <summary>Further lines, each a fact of its own (a notice's description lines; list items in the chunk).</summary>
     public IReadOnlyList<string> Parts { get; init; } = [];

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
 
@@ -15,7 +14,7 @@ namespace AcpHost.Acp;
 /// </summary>
 /// <param name="Command">The command answered, without the slash.</param>
 /// <param name="Texts">What the host says, in Markdown, one chunk each.</param>
-public sealed record HostTurn(string Command, IReadOnlyList<string> Texts)
+internal sealed record HostTurn(string Command, IReadOnlyList<string> Texts)
 {
     /// <summary>Writes the whole turn to the client: <paramref name="prompt"/> is the prompt's content blocks as sent.</summary>
     public async Task AnswerAsync(IRelayOutlet outlet, bool v2, RequestId promptId, string sessionId, JsonElement? prompt, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AcpHost.Acp;
 
 /// <summary>An implementation's name and version, as ACP's <c>agentInfo</c> / <c>clientInfo</c> carry them.</summary>
-public sealed record ImplementationInfo
+internal sealed record ImplementationInfo
 {
     /// <summary>Its name.</summary>
     [JsonPropertyName("name")]

@@ -1,10 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace AcpHost.Acp;
 
 /// <summary>The parts of the client's <c>initialize</c> params the host reads (ACP v1; a v2 client shows notices anyway).</summary>
-public sealed record InitializeParams
+internal sealed record InitializeParams
 {
     /// <summary>The client's capabilities, as sent.</summary>
     [JsonPropertyName("clientCapabilities")]

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AcpHost.Acp;
 
 /// <summary>The parts of the agent's <c>initialize</c> result the host logs or acts on.</summary>
-public sealed record InitializeResult
+internal sealed record InitializeResult
 {
     /// <summary>The protocol version the agent chose.</summary>
     [JsonPropertyName("protocolVersion")]

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AcpHost.Acp;
 
 /// <summary>A JSON-RPC error object, as far as the host reads it.</summary>
-public sealed record JsonRpcError
+internal sealed record JsonRpcError
 {
     /// <summary>The error code.</summary>
     [JsonPropertyName("code")]

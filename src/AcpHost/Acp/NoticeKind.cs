@@ -9,7 +9,7 @@ namespace AcpHost.Acp;
 /// <param name="Switch">The name of its setting under <c>Notices</c>.</param>
 /// <param name="OnByDefault">Whether it is shown unless switched off.</param>
 /// <param name="Severity">ACP's notice severity: <c>info</c>, <c>warning</c> or <c>error</c>.</param>
-public sealed record NoticeKind(string Name, string Switch, bool OnByDefault, string Severity)
+internal sealed record NoticeKind(string Name, string Switch, bool OnByDefault, string Severity)
 {
     /// <summary>A compaction was recorded (every trigger): tokens before and after, and the fork that kept what it flattened.</summary>
     public static readonly NoticeKind Compaction = new("compaction", "Compaction", OnByDefault: true, "info");

@@ -7,7 +7,7 @@ namespace AcpHost.Acp;
 /// How the host writes numbers, times and fork reasons in what it tells the user (notices, command answers): exact
 /// token counts with thousands separated, times in UTC, the same words everywhere.
 /// </summary>
-public static class NoticeText
+internal static class NoticeText
 {
     /// <summary><c>823,412</c>.</summary>
     public static string Tokens(long tokens) => tokens.ToString("N0", CultureInfo.InvariantCulture);

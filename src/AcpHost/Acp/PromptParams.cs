@@ -1,11 +1,10 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Acp;
 
 /// <summary>The parts of <c>session/prompt</c> params the host reads.</summary>
-public sealed record PromptParams
+internal sealed record PromptParams
 {
     /// <summary>The session prompted.</summary>
     [JsonPropertyName("sessionId")]

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AcpHost.Acp;
 
 /// <summary>A request or notification with typed params; every other member is ignored.</summary>
-public sealed record RequestEnvelope<TParams>
+internal sealed record RequestEnvelope<TParams>
 {
     /// <summary>The params.</summary>
     [JsonPropertyName("params")]

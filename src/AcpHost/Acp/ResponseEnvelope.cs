@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AcpHost.Acp;
 
 /// <summary>A response with a typed result; every other member is ignored.</summary>
-public sealed record ResponseEnvelope<TResult>
+internal sealed record ResponseEnvelope<TResult>
 {
     /// <summary>The result, when the request succeeded.</summary>
     [JsonPropertyName("result")]

@@ -1,10 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace AcpHost.Acp;
 
 /// <summary>The agent's <c>sessionCapabilities</c>: each present member (an object, usually empty) is offered.</summary>
-public sealed record SessionCapabilities
+internal sealed record SessionCapabilities
 {
     /// <summary>Present when the agent takes <c>session/close</c>.</summary>
     [JsonPropertyName("close")]

@@ -7,7 +7,7 @@ namespace AcpHost.Acp;
 /// The params of <c>_acphost/session_forked</c>, sent to the client for every fork, whoever made it: a
 /// <see cref="SessionForked"/> as the client sees it (without the time: the client is told as it happens).
 /// </summary>
-public sealed record SessionForkedNotification
+internal sealed record SessionForkedNotification
 {
     /// <summary>The new session.</summary>
     [JsonPropertyName("sessionId")]

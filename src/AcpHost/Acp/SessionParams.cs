@@ -1,10 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace AcpHost.Acp;
 
 /// <summary>The parts of <c>session/new</c>, <c>load</c>, <c>resume</c> and <c>fork</c> params the host keeps.</summary>
-public sealed record SessionParams
+internal sealed record SessionParams
 {
     /// <summary>The session named (load, resume, fork); absent for <c>session/new</c>.</summary>
     [JsonPropertyName("sessionId")]

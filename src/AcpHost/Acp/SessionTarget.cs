@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace AcpHost.Acp;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace AcpHost.Acp;
 /// <c>session/load</c>): <c>sessionId</c>, <c>cwd</c>, and <c>mcpServers</c> as the session was opened with them
 /// (an empty list when unknown, since ACP requires the member).
 /// </summary>
-public static class SessionTarget
+internal static class SessionTarget
 {
     /// <summary>Writes the three members into the object being written.</summary>
     public static void WriteMembers(Utf8JsonWriter writer, string sessionId, string cwd, JsonElement? mcpServers)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace AcpHost.Acp;
@@ -8,7 +7,7 @@ namespace AcpHost.Acp;
 /// (<c>tool_call</c>, <c>tool_call_update</c>, <c>compaction_update</c>, <c>usage_update</c>, and the non-standard
 /// <c>compact_boundary</c>). Everything else in an update is skipped.
 /// </summary>
-public sealed record SessionUpdate
+internal sealed record SessionUpdate
 {
     /// <summary>The kind of update.</summary>
     [JsonPropertyName("sessionUpdate")]

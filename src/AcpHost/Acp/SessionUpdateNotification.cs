@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AcpHost.Acp;
 
 /// <summary>A <c>session/update</c> notification, as far as the host reads it.</summary>
-public sealed record SessionUpdateNotification
+internal sealed record SessionUpdateNotification
 {
     /// <summary>The params.</summary>
     [JsonPropertyName("params")]

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AcpHost.Acp;
 
 /// <summary>The params of <c>session/update</c>.</summary>
-public sealed record SessionUpdateParams
+internal sealed record SessionUpdateParams
 {
     /// <summary>The session the update is about.</summary>
     [JsonPropertyName("sessionId")]

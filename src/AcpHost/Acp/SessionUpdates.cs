@@ -1,10 +1,9 @@
-using System.Text.Json;
 using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Acp;
 
 /// <summary>The <c>session/update</c> params the host composes itself: <c>{sessionId, update: {…}}</c>.</summary>
-public static class SessionUpdates
+internal static class SessionUpdates
 {
     /// <summary>The params of a <c>session/update</c> of <paramref name="sessionId"/> whose update's members <paramref name="writeUpdate"/> writes.</summary>
     public static byte[] Params(string sessionId, Action<Utf8JsonWriter> writeUpdate)

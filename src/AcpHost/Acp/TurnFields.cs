@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Acp;
@@ -10,7 +9,7 @@ namespace AcpHost.Acp;
 /// usage_update per turn that was most of what a turn allocated. Values are read as the agent reads them
 /// with <c>JSON.parse</c>: exact-case keys, the last of duplicate keys wins, escapes decoded, numbers as doubles.
 /// </summary>
-public static class TurnFields
+internal static class TurnFields
 {
     // As deep as the relay's classifier lets a line be: a line it forwarded must not make this reader throw.
     private static readonly JsonReaderOptions Options = JsonDepth.Reader;

@@ -1,10 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace AcpHost.Acp;
 
 /// <summary>The parts of an update's <c>_meta</c> the host reads. Kept as raw elements: their shapes are not ACP's to fix.</summary>
-public sealed record UpdateMeta
+internal sealed record UpdateMeta
 {
     /// <summary><c>_meta.claudeCode</c>, e.g. <c>{"toolName":"compact"}</c>.</summary>
     [JsonPropertyName("claudeCode")]

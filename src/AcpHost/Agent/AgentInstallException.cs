@@ -1,7 +1,7 @@
 namespace AcpHost.Agent;
 
 /// <summary>The agent could not be installed or found; the message tells a person what to do.</summary>
-public sealed class AgentInstallException : Exception
+internal sealed class AgentInstallException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public AgentInstallException()

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using AcpHost.Settings;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +10,7 @@ namespace AcpHost.Agent;
 /// temporary folder that is renamed into place only when complete, so a host killed mid-install, or two hosts
 /// installing at once, never leave a half-installed agent behind for the next one.
 /// </summary>
-public sealed partial class AgentInstaller(IOptions<AgentOptions> options, IOptions<HostSettings> settings, ILogger<AgentInstaller> log)
+internal sealed partial class AgentInstaller(IOptions<AgentOptions> options, IOptions<HostSettings> settings, ILogger<AgentInstaller> log)
 {
     /// <summary>The package this host is configured to run.</summary>
     public AgentPackage Package => new(

@@ -7,7 +7,7 @@ namespace AcpHost.Agent;
 /// Decides what to start as the agent: the command given after <c>--</c> (or in <c>Agent:Command</c>), else the
 /// pinned Claude agent package run with node, installed first if needed.
 /// </summary>
-public sealed class AgentLaunchResolver(IOptions<AgentOptions> options, AgentInstaller installer)
+internal sealed class AgentLaunchResolver(IOptions<AgentOptions> options, AgentInstaller installer)
 {
     /// <summary>The launch, and a short description of the agent for the log.</summary>
     public async Task<(AgentLaunch Launch, string Description)> ResolveAsync(CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace AcpHost.Agent;
 /// Starts agent processes: the first one and any restart. The launch (and a first-use install) is resolved once.
 /// <paramref name="readSpin"/> is each agent's stdout reader's wait before a blocking read (<c>Relay:ReadSpinMicroseconds</c>).
 /// </summary>
-public sealed partial class AgentLauncher(AgentLaunchResolver resolver, HostState state, ILoggerFactory loggers, TimeSpan readSpin)
+internal sealed partial class AgentLauncher(AgentLaunchResolver resolver, HostState state, ILoggerFactory loggers, TimeSpan readSpin)
 {
     private readonly ILogger _log = loggers.CreateLogger<AgentLauncher>();
     private (AgentLaunch Launch, string Description)? _resolved;

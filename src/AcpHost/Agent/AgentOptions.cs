@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace AcpHost.Agent;
 
 /// <summary>Which agent to run and how. Bound from the <c>Agent</c> configuration section.</summary>
-public sealed class AgentOptions
+internal sealed class AgentOptions
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Agent";

@@ -4,7 +4,7 @@ namespace AcpHost.Agent;
 /// <param name="Name">The npm package name, e.g. <c>@agentclientprotocol/claude-agent-acp</c>.</param>
 /// <param name="Version">The exact version.</param>
 /// <param name="InstallRoot">The folder that holds every installed version.</param>
-public sealed record AgentPackage(string Name, string Version, string InstallRoot)
+internal sealed record AgentPackage(string Name, string Version, string InstallRoot)
 {
     /// <summary>
     /// The marker written last, holding the package's bin script relative to <see cref="Folder"/>: its presence

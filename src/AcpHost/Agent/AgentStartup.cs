@@ -5,7 +5,7 @@ namespace AcpHost.Agent;
 /// agent's own start-up (node, its native child) runs alongside the host's instead of after it. The relay takes the
 /// agent from here; one that nobody took (the host failed to start) is ended.
 /// </summary>
-public sealed class AgentStartup(AgentLauncher launcher) : IAsyncDisposable
+internal sealed class AgentStartup(AgentLauncher launcher) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _cancel = new();
     private Task<Relay.Transport.AgentProcess>? _starting;

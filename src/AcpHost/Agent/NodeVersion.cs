@@ -3,7 +3,7 @@ using System.Globalization;
 namespace AcpHost.Agent;
 
 /// <summary>Reads the major version out of <c>node --version</c> output such as <c>v20.20.2</c>.</summary>
-public static class NodeVersion
+internal static class NodeVersion
 {
     /// <summary>The major version, or null when the text is not a version.</summary>
     public static int? ParseMajor(string? text)

@@ -1,7 +1,7 @@
 namespace AcpHost.Agent;
 
 /// <summary>When a dead agent is restarted. Bound from <c>Agent:Restart</c>.</summary>
-public sealed class RestartOptions
+internal sealed class RestartOptions
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Agent:Restart";

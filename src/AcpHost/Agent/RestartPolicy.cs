@@ -4,7 +4,7 @@ namespace AcpHost.Agent;
 /// Counts restarts in a sliding window and hands out the backoff delay for the next one, or refuses once
 /// <see cref="RestartOptions.MaxRestarts"/> restarts happened within <see cref="RestartOptions.Window"/>.
 /// </summary>
-public sealed class RestartPolicy(RestartOptions options, TimeProvider time)
+internal sealed class RestartPolicy(RestartOptions options, TimeProvider time)
 {
     private readonly Queue<DateTimeOffset> _recent = new();
     private readonly Lock _lock = new();

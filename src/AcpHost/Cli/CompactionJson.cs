@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Events;
 using AcpHost.Features.Compaction;
 

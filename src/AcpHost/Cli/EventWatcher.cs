@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
-using System.Text.Json;
 using AcpHost.Control;
 
 namespace AcpHost.Cli;

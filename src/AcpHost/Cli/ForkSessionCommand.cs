@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net.Sockets;
-using System.Text.Json;
 using AcpHost.Control;
 using AcpHost.Hosting;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Control;
 
 namespace AcpHost.Cli;

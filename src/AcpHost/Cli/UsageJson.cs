@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Features.PostMortem;
 using AcpHost.Usage;
 using AcpHost.Events;

@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using AcpHost.Relay.Platform;
@@ -18,7 +17,7 @@ namespace AcpHost.Control;
 /// answer is a <see cref="ControlErrorException"/>; a connection the host closes fails what is pending with an
 /// <see cref="IOException"/>.
 /// </summary>
-public sealed class ControlClient : IAsyncDisposable
+internal sealed class ControlClient : IAsyncDisposable
 {
     /// <summary>How long connecting and each request may take, unless the caller says otherwise.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);

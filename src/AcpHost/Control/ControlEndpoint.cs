@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Sockets;
-using System.Text.Json;
 using AcpHost.Events;
 using AcpHost.Features.Sessions;
 using AcpHost.Settings;
@@ -20,7 +19,7 @@ namespace AcpHost.Control;
 /// Its socket is removed when the host stops; sockets of hosts that died are removed when the next one starts. A host
 /// that cannot open its endpoint logs why and relays all the same.
 /// </summary>
-public sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
+internal sealed partial class ControlEndpoint : IHostedService, IAsyncDisposable
 {
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 

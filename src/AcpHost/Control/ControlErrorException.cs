@@ -1,12 +1,10 @@
-using System.Text.Json;
-
 namespace AcpHost.Control;
 
 /// <summary>
 /// A control endpoint answered a request with a JSON-RPC error: a bad request, an unknown session, or the agent's own
 /// refusal (for <c>session/fork</c>), with the error's code, message and data as the host sent them.
 /// </summary>
-public sealed class ControlErrorException : Exception
+internal sealed class ControlErrorException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public ControlErrorException()

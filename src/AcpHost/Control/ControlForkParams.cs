@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AcpHost.Control;
 
 /// <summary>The params of the control endpoint's <c>session/fork</c>.</summary>
-public sealed record ControlForkParams
+internal sealed record ControlForkParams
 {
     /// <summary>The live session to fork.</summary>
     [JsonPropertyName("sessionId")]

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AcpHost.Control;
 
 /// <summary>The result of the control endpoint's <c>session/fork</c>.</summary>
-public sealed record ControlForkResult
+internal sealed record ControlForkResult
 {
     /// <summary>The new session.</summary>
     [JsonPropertyName("sessionId")]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using AcpHost.Events;
 
@@ -22,4 +21,4 @@ namespace AcpHost.Control;
 [JsonSerializable(typeof(SessionForked))]
 [JsonSerializable(typeof(ContextFillChanged))]
 [JsonSerializable(typeof(EventsDropped))]
-public sealed partial class ControlJsonContext : JsonSerializerContext;
+internal sealed partial class ControlJsonContext : JsonSerializerContext;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Text.Json;
 using AcpHost.Relay.Protocol;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Control;

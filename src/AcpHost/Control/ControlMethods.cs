@@ -1,7 +1,7 @@
 namespace AcpHost.Control;
 
 /// <summary>The methods and notifications of the control endpoint (protocol/README.md, "Control endpoint").</summary>
-public static class ControlMethods
+internal static class ControlMethods
 {
     /// <summary>Request: the host, its agent and its live sessions → <see cref="HostStatus"/>.</summary>
     public const string Status = "host/status";

@@ -8,7 +8,7 @@ namespace AcpHost.Control;
 /// set, else <c>&lt;data-dir&gt;/run/</c>. One socket per host process, named <c>&lt;pid&gt;.sock</c>. A Unix socket path
 /// cannot exceed 107 bytes; a host whose path would be longer uses <c>/tmp/acphost-&lt;uid&gt;/</c> instead.
 /// </summary>
-public static class ControlPaths
+internal static class ControlPaths
 {
     /// <summary>The longest socket path the kernel accepts (sun_path is 108 bytes with its NUL).</summary>
     public const int MaxSocketPath = 107;

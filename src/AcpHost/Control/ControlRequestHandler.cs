@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Events;
 using AcpHost.Features.Fork;
 using AcpHost.Features.Sessions;
@@ -16,7 +15,7 @@ namespace AcpHost.Control;
 /// Answers one control connection: <c>host/status</c>, <c>session/fork</c> and <c>events/subscribe</c> on a
 /// <see cref="ControlRpc"/> (StreamJsonRpc), with the features' state and the fork service behind them.
 /// </summary>
-public sealed partial class ControlRequestHandler(
+internal sealed partial class ControlRequestHandler(
     IOptions<HostSettings> settings,
     HostState state,
     SessionRegistry sessions,

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
-using System.Text.Json;
 using AcpHost.Relay.Protocol;
 using Nerdbank.Streams;
 using StreamJsonRpc;
@@ -18,7 +17,7 @@ namespace AcpHost.Control;
 /// trimmed host with dynamic code off. StreamJsonRpc's default dispatch is kept: one message at a time in arrival order,
 /// so events reach a subscriber in the order the host sent them.
 /// </summary>
-public sealed class ControlRpc : JsonRpc
+internal sealed class ControlRpc : JsonRpc
 {
     private ControlRpc(ControlLineHandler handler)
         : base(handler)

@@ -4,7 +4,7 @@ using AcpHost.Events;
 namespace AcpHost.Control;
 
 /// <summary>The result of <c>host/status</c>.</summary>
-public sealed record HostStatus
+internal sealed record HostStatus
 {
     /// <summary>The host's process id.</summary>
     [JsonPropertyName("pid")]

@@ -9,7 +9,7 @@ namespace AcpHost.Control;
 /// </summary>
 /// <param name="SessionId">The session named.</param>
 /// <param name="Reason">Why: <see cref="NotRelayed"/>.</param>
-public sealed record SessionErrorData([property: JsonPropertyName("sessionId")] string SessionId, [property: JsonPropertyName("reason")] string Reason = SessionErrorData.NotRelayed)
+internal sealed record SessionErrorData([property: JsonPropertyName("sessionId")] string SessionId, [property: JsonPropertyName("reason")] string Reason = SessionErrorData.NotRelayed)
 {
     /// <summary>The host does not relay the session.</summary>
     public const string NotRelayed = "not_relayed";

@@ -4,7 +4,7 @@ namespace AcpHost.Control;
 /// Nobody listens on a control socket path: the socket file was left by a host that died (<c>ECONNREFUSED</c>) or is
 /// already gone (<c>ENOENT</c>). Not a failure for callers that look for live hosts: they skip the socket.
 /// </summary>
-public sealed class StaleControlSocketException : IOException
+internal sealed class StaleControlSocketException : IOException
 {
     /// <summary>Creates the exception.</summary>
     public StaleControlSocketException()

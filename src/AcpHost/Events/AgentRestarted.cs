@@ -1,7 +1,7 @@
 namespace AcpHost.Events;
 
 /// <summary>The agent died and the host started a new one and reopened what it could.</summary>
-public sealed record AgentRestarted : HostEvent
+internal sealed record AgentRestarted : HostEvent
 {
     /// <summary>1 for the first restart of this host, and so on.</summary>
     public required int Attempt { get; init; }

@@ -4,7 +4,7 @@ namespace AcpHost.Events;
 /// A live session's model request found its prompt cache cold and wrote its context again, as its transcript shows.
 /// The fact itself is the usage model's <see cref="ColdRequest"/>; this names the session it happened in.
 /// </summary>
-public sealed record CacheWentCold : HostEvent
+internal sealed record CacheWentCold : HostEvent
 {
     /// <summary>The session.</summary>
     public required string SessionId { get; init; }

@@ -13,7 +13,7 @@ namespace AcpHost.Events;
 /// <param name="CostUsd">What it cost in all; null when its model has no price.</param>
 /// <param name="Model">The model that answered.</param>
 /// <param name="Sidechain">A subagent's request.</param>
-public sealed record ColdRequest(
+internal sealed record ColdRequest(
     DateTimeOffset At,
     string Reason,
     DateTimeOffset PreviousAt,

@@ -6,7 +6,7 @@ namespace AcpHost.Events;
 /// summary line what it no longer names). It carries
 /// the ledger's record itself, so a field added to the record reaches every subscriber without a copy to keep in step.
 /// </summary>
-public sealed record CompactionRecorded : HostEvent
+internal sealed record CompactionRecorded : HostEvent
 {
     /// <summary>The record as the ledger holds it now (with every count known so far).</summary>
     public required CompactionRecord Record { get; init; }

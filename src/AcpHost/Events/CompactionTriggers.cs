@@ -6,7 +6,7 @@ namespace AcpHost.Events;
 /// says <c>manual</c> where the wire (agent 0.101.0 and later) says <c>idle</c>. <c>idle</c> is the finer word for the
 /// same boundary and always wins over <c>manual</c>.
 /// </summary>
-public static class CompactionTriggers
+internal static class CompactionTriggers
 {
     /// <summary>Claude Code compacted on its own, the context being near full.</summary>
     public const string Auto = "auto";

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AcpHost.Events;
 
 /// <summary>A live session's context fill changed (a <c>usage_update</c>). Published several times a turn.</summary>
-public sealed record ContextFillChanged : HostEvent
+internal sealed record ContextFillChanged : HostEvent
 {
     /// <summary>The session.</summary>
     [JsonPropertyName("sessionId")]

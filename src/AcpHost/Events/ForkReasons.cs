@@ -1,7 +1,7 @@
 namespace AcpHost.Events;
 
 /// <summary>Why a session was forked, as lineage and <c>_acphost/session_forked</c> say it.</summary>
-public static class ForkReasons
+internal static class ForkReasons
 {
     /// <summary>The client asked: ACP's <c>session/fork</c> or the host's <c>_acphost/session/fork</c>.</summary>
     public const string Client = "client";

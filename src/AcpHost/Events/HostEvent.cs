@@ -9,7 +9,7 @@ namespace AcpHost.Events;
 /// as it is (its JSON names are that contract, protocol/README.md), so a field added here reaches <c>acphost watch</c>
 /// without a copy to keep in step.
 /// </summary>
-public abstract record HostEvent
+internal abstract record HostEvent
 {
     /// <summary>When it happened (UTC).</summary>
     [JsonPropertyName("at")]

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace AcpHost.Events;
 
 /// <summary>The subscriber's side of <see cref="HostEventBus"/>.</summary>
-public sealed partial class HostEventBus
+internal sealed partial class HostEventBus
 {
     /// <summary>
     /// One subscriber's queue. Every event is kept in order, except that a session's context fill takes the place of

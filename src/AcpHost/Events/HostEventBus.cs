@@ -8,7 +8,7 @@ namespace AcpHost.Events;
 /// of kept. A subscriber is never cut off.
 /// </summary>
 /// <param name="time">The clock for <see cref="EventsDropped"/>.</param>
-public sealed partial class HostEventBus(TimeProvider? time = null)
+internal sealed partial class HostEventBus(TimeProvider? time = null)
 {
     /// <summary>
     /// How many events other than fills a subscriber may lag behind before the next are counted instead of kept, and

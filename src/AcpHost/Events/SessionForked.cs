@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AcpHost.Events;
 
 /// <summary>A session was forked (by the client, <c>/fork</c>, the pre-compact policy or the control plane).</summary>
-public sealed record SessionForked : HostEvent
+internal sealed record SessionForked : HostEvent
 {
     /// <summary>The new session.</summary>
     [JsonPropertyName("sessionId")]

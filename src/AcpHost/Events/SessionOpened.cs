@@ -1,7 +1,7 @@
 namespace AcpHost.Events;
 
 /// <summary>A session was opened through the host (created, loaded, resumed or forked), or opened again.</summary>
-public sealed record SessionOpened : HostEvent
+internal sealed record SessionOpened : HostEvent
 {
     /// <summary>The session.</summary>
     public required string SessionId { get; init; }

@@ -8,7 +8,7 @@ namespace AcpHost.Events;
 /// plane's <c>host/status</c> carries it as it is, and <c>acphost sessions --json</c> is made from it
 /// (<c>SessionFieldCoverageTests</c> holds what that leaves out).
 /// </summary>
-public sealed record SessionRecord
+internal sealed record SessionRecord
 {
     /// <summary>The agent's session id.</summary>
     [JsonPropertyName("sessionId")]

@@ -9,7 +9,7 @@ namespace AcpHost.Hosting;
 /// The relay's recovery, composed here because it joins two rooms: restarting the agent (the restart policy and the
 /// launcher: supervision) and putting its sessions back (the session restorer: the recovery feature).
 /// </summary>
-public sealed class AgentRecovery(RestartPolicy policy, AgentLauncher launcher, SessionRestorer restorer) : IAgentRecovery
+internal sealed class AgentRecovery(RestartPolicy policy, AgentLauncher launcher, SessionRestorer restorer) : IAgentRecovery
 {
     /// <inheritdoc/>
     public TimeSpan? NextRestartDelay(AgentExit lastExit) => policy.NextDelay();

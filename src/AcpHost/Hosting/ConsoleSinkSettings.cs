@@ -9,4 +9,4 @@ namespace AcpHost.Hosting;
 /// </summary>
 /// <param name="OutputTemplate"><c>Args:outputTemplate</c>, or null for the host's.</param>
 /// <param name="RestrictedToMinimumLevel"><c>Args:restrictedToMinimumLevel</c>: the lowest level written to stderr.</param>
-public sealed record ConsoleSinkSettings(string? OutputTemplate, LogEventLevel RestrictedToMinimumLevel);
+internal sealed record ConsoleSinkSettings(string? OutputTemplate, LogEventLevel RestrictedToMinimumLevel);

@@ -1,7 +1,7 @@
 namespace AcpHost.Hosting;
 
 /// <summary>The exit code the relay run calls for, set by <see cref="RelayService"/> and returned by the process.</summary>
-public sealed class ExitStatus
+internal sealed class ExitStatus
 {
     /// <summary>A normal end.</summary>
     public const int Success = 0;

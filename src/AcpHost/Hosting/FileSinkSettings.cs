@@ -7,7 +7,7 @@ namespace AcpHost.Hosting;
 /// A <c>Serilog:WriteTo</c> entry named <c>File</c>: the arguments of Serilog's File sink the host passes on, with
 /// that sink's own defaults. A relative <see cref="Path"/> is under the data directory, not the editor's working folder.
 /// </summary>
-public sealed record FileSinkSettings(string Path)
+internal sealed record FileSinkSettings(string Path)
 {
     /// <summary><c>outputTemplate</c>, or null for the host's file template.</summary>
     public string? OutputTemplate { get; init; }

@@ -7,7 +7,7 @@ namespace AcpHost.Hosting;
 /// <c>ACPHOST_</c>-prefixed environment variables (<c>ACPHOST_Agent__Version</c>), then the command line
 /// (its named options and any <c>--set Key=Value</c>).
 /// </summary>
-public static class HostConfiguration
+internal static class HostConfiguration
 {
     /// <summary>The environment variable prefix.</summary>
     public const string EnvironmentPrefix = "ACPHOST_";

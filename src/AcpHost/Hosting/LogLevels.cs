@@ -3,7 +3,7 @@ using Serilog.Events;
 namespace AcpHost.Hosting;
 
 /// <summary>Reads a log level the way people write it: Serilog's names and Microsoft.Extensions.Logging's alike.</summary>
-public static class LogLevels
+internal static class LogLevels
 {
     /// <summary>The names accepted, for help text and errors.</summary>
     public const string Accepted = "verbose|trace, debug, information|info, warning|warn, error, fatal|critical";

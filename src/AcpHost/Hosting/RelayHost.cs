@@ -26,7 +26,7 @@ using AcpHost.Storage.Transcripts;
 namespace AcpHost.Hosting;
 
 /// <summary>Builds and runs the generic host for <c>acphost run</c>: configuration, Serilog, the relay service, the features.</summary>
-public static class RelayHost
+internal static class RelayHost
 {
     /// <summary>Runs the relay with the given command-line overrides; returns the process exit code.</summary>
     public static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> overrides)

@@ -9,7 +9,7 @@ namespace AcpHost.Hosting;
 /// The <c>Relay</c> section, bound once and checked before anything starts: the readers of stdin and of the agent's
 /// stdout need its read spin when they are created, which is before the host (and its options system) exists.
 /// </summary>
-public static class RelaySettings
+internal static class RelaySettings
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Relay";

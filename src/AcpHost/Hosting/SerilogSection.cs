@@ -13,7 +13,7 @@ namespace AcpHost.Hosting;
 /// <param name="Files"><c>WriteTo</c> entries named <c>File</c>: files written beside the host's own log.</param>
 /// <param name="Properties"><c>Properties</c>: name and value added to every event.</param>
 /// <param name="NotRead">Keys present that the host does not read, each with why; logged as a warning once the logger exists.</param>
-public sealed record SerilogSection(
+internal sealed record SerilogSection(
     LogEventLevel? DefaultLevel,
     IReadOnlyDictionary<string, LogEventLevel> Overrides,
     ConsoleSinkSettings? Console,

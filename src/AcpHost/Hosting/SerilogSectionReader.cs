@@ -10,7 +10,7 @@ namespace AcpHost.Hosting;
 /// that finds nothing and cannot be compiled without warnings. A value of a key read here that cannot be used is an
 /// error (the host does not start, as with any bad setting); a key not read here is reported, never silently dropped.
 /// </summary>
-public static class SerilogSectionReader
+internal static class SerilogSectionReader
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Serilog";

@@ -11,7 +11,7 @@ namespace AcpHost.Hosting;
 /// <c>&lt;data-dir&gt;/logs/</c>; a <c>Serilog</c> configuration section may set levels and overrides, the stderr format,
 /// extra File sinks and properties (<see cref="SerilogSectionReader"/>).
 /// </summary>
-public static class SerilogSetup
+internal static class SerilogSetup
 {
     private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
     private const string FileTemplate = "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} [{Level:u3}] ({ProcessId}) {SourceContext}: {Message:lj}{NewLine}{Exception}";

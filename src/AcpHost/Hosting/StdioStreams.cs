@@ -8,7 +8,7 @@ namespace AcpHost.Hosting;
 /// The host's own stdin and stdout as pipes: the client's side of the relay. Opening them also points
 /// <c>Console.Out</c> at stderr, so a stray write from any library can never corrupt the protocol stream.
 /// </summary>
-public sealed class StdioStreams
+internal sealed class StdioStreams
 {
     private const int BufferSize = 64 * 1024;
 

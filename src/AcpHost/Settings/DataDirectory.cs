@@ -4,7 +4,7 @@ namespace AcpHost.Settings;
 /// Resolves the data directory: the explicit value (<c>--data-dir</c> or the <c>DataDir</c> setting), else
 /// <c>$ACPHOST_DATA_DIR</c>, else <c>$XDG_DATA_HOME/acphost</c>, else <c>~/.local/share/acphost</c>.
 /// </summary>
-public static class DataDirectory
+internal static class DataDirectory
 {
     /// <summary>The resolved, absolute data directory.</summary>
     public static string Resolve(string? explicitValue, Func<string, string?>? environment = null)

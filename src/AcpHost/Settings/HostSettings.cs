@@ -1,7 +1,7 @@
 namespace AcpHost.Settings;
 
 /// <summary>Top-level settings: where data lives, logging, tracing. Bound from the configuration root.</summary>
-public sealed class HostSettings
+internal sealed class HostSettings
 {
     /// <summary>The data directory, already resolved (see <see cref="DataDirectory"/>).</summary>
     public string DataDir { get; set; } = "";

@@ -5,7 +5,7 @@ namespace AcpHost.Settings;
 /// "Cannot start: …" naming the setting (exit 2), never a crash later (a timer of zero, a delay longer than the
 /// runtime's timers take, a sum that overflows).
 /// </summary>
-public static class SettingBounds
+internal static class SettingBounds
 {
     /// <summary>The longest any time setting may be: far beyond any sensible value, well within what timers take.</summary>
     public static readonly TimeSpan MaxTiming = TimeSpan.FromDays(1);

@@ -6,7 +6,7 @@ namespace AcpHost.State;
 /// The relay's outlet for features that act outside an interception (announcements, background work): the relay is
 /// built after the features it calls, so it is attached here once it exists.
 /// </summary>
-public sealed class ClientChannel
+internal sealed class ClientChannel
 {
     private volatile IRelayOutlet? _outlet;
 

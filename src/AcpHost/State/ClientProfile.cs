@@ -6,7 +6,7 @@ namespace AcpHost.State;
 /// sends on an agent restart) is shaped by this, so that a v2 client never gets v1's shapes and a client that cannot
 /// show a <c>notice</c> update gets the agent's own fallback instead. Until the agent answers, the client is v1.
 /// </summary>
-public sealed class ClientProfile
+internal sealed class ClientProfile
 {
     private volatile int _version = 1;
     private volatile bool _declaresNotices;

@@ -1,7 +1,7 @@
 namespace AcpHost.State;
 
 /// <summary>What the host knows about itself and its agent, for <c>host/status</c>.</summary>
-public sealed class HostState(TimeProvider time)
+internal sealed class HostState(TimeProvider time)
 {
     /// <summary>When this host started (UTC).</summary>
     public DateTimeOffset StartedAt { get; } = time.GetUtcNow();

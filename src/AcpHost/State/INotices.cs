@@ -8,7 +8,7 @@ namespace AcpHost.State;
 /// notice is coming for the turn that is running says so first (<see cref="Expect"/>), so that the end of that turn is
 /// held back (bounded) until the notice is out instead of the notice landing in a later turn.
 /// </summary>
-public interface INotices
+internal interface INotices
 {
     /// <summary>Whether notices of <paramref name="kind"/> are switched on.</summary>
     bool IsOn(NoticeKind kind);

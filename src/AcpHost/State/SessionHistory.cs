@@ -12,7 +12,7 @@ namespace AcpHost.State;
 /// <param name="sessions">This host's live sessions.</param>
 /// <param name="sessionLedger">The lineage of every session.</param>
 /// <param name="compactionLedger">Every compaction.</param>
-public sealed class SessionHistory(SessionRegistry sessions, SessionLedger sessionLedger, CompactionLedger compactionLedger)
+internal sealed class SessionHistory(SessionRegistry sessions, SessionLedger sessionLedger, CompactionLedger compactionLedger)
 {
     /// <summary>Every session known, by id: the ledger's records with this host's live view of each folded in.</summary>
     public IReadOnlyDictionary<string, SessionRecord> Sessions()

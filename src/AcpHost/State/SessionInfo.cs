@@ -8,7 +8,7 @@ namespace AcpHost.State;
 /// <param name="OpenedAt">When the host first saw it (UTC).</param>
 /// <param name="OpenedBy">The method that opened it: <c>session/new</c>, <c>session/load</c>, <c>session/resume</c> or <c>session/fork</c>.</param>
 /// <param name="ParentSessionId">For a fork, the session it was forked from.</param>
-public sealed record SessionInfo(string SessionId, string Cwd, DateTimeOffset OpenedAt, string OpenedBy, string? ParentSessionId)
+internal sealed record SessionInfo(string SessionId, string Cwd, DateTimeOffset OpenedAt, string OpenedBy, string? ParentSessionId)
 {
     /// <summary>For a fork, why it was made (<see cref="Events.ForkReasons"/>).</summary>
     public string? ForkReason { get; init; }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AcpHost.Events;
 
 namespace AcpHost.State;
@@ -9,7 +8,7 @@ namespace AcpHost.State;
 /// </summary>
 /// <param name="events">Where an opened session and a fill change are published (<see cref="Events.SessionOpened"/>, <see cref="ContextFillChanged"/>).</param>
 /// <param name="time">The clock for those events.</param>
-public sealed class SessionRegistry(HostEventBus? events = null, TimeProvider? time = null)
+internal sealed class SessionRegistry(HostEventBus? events = null, TimeProvider? time = null)
 {
     private readonly ConcurrentDictionary<string, SessionInfo> _sessions = new(StringComparer.Ordinal);
     private readonly TimeProvider _time = time ?? TimeProvider.System;

@@ -9,7 +9,7 @@ namespace AcpHost.State;
 /// an idle compaction from a <c>/compact</c> for clients whose wire carries no trigger (<c>compaction_update</c>);
 /// protocol/README.md says what this can and cannot know. Thread-safe.
 /// </summary>
-public sealed class SessionTurns
+internal sealed class SessionTurns
 {
     // Every prompt is answered by the agent, which removes it again, or by the host when the agent died (AgentReplaced).
     private readonly Dictionary<Relay.Protocol.RequestId, string> _prompts = [];

@@ -8,7 +8,7 @@ namespace AcpHost.State;
 /// Thread-safe.
 /// </summary>
 /// <param name="time">The clock.</param>
-public sealed class ShutdownDeadline(TimeProvider time)
+internal sealed class ShutdownDeadline(TimeProvider time)
 {
     // Kept back from the deadline for the process's own exit after the last service has stopped.
     private static readonly TimeSpan ExitMargin = TimeSpan.FromMilliseconds(200);

@@ -8,7 +8,7 @@ namespace AcpHost.Telemetry;
 /// exported once, whole, instead of twice. One compaction, one <c>acphost.compaction</c> record and one count, even when
 /// the counts never come: then it leaves as it is after <see cref="MaxHold"/>.
 /// </summary>
-public sealed class CompactionHold
+internal sealed class CompactionHold
 {
     /// <summary>
     /// Longer than the recorder waits for a transcript line (<c>Compaction:TranscriptWait</c>, 10 s by default) plus its

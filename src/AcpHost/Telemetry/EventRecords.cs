@@ -9,7 +9,7 @@ namespace AcpHost.Telemetry;
 /// Turns the host's typed events into the records exported for them: one per fact, named and attributed as
 /// docs/telemetry.md lists (<c>session.id</c> on each). Unknown numbers are left out rather than sent as zero.
 /// </summary>
-public static class EventRecords
+internal static class EventRecords
 {
     /// <summary>
     /// A compaction (merged with its later counts, see <see cref="CompactionHold"/>), with what its summary no longer

@@ -10,7 +10,7 @@ namespace AcpHost.Telemetry;
 /// the last line and the latest reason. The SDK does the dropping (its queues are bounded); this makes it visible
 /// without a log line per failure.
 /// </summary>
-public sealed partial class ExportProblems : EventListener
+internal sealed partial class ExportProblems : EventListener
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 

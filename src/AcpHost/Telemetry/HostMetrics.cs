@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using AcpHost.Events;
 using AcpHost.Relay.Relay;
@@ -10,7 +9,7 @@ namespace AcpHost.Telemetry;
 /// OpenTelemetry SDK only reads them). Counters are added to by the one telemetry loop; the relay's counters and the
 /// context fill are observed when the exporter collects, off the relay's threads.
 /// </summary>
-public sealed class HostMetrics : IDisposable
+internal sealed class HostMetrics : IDisposable
 {
     // Sessions whose fill is kept for the gauge; a host relays far fewer, the cap only bounds memory.
     private const int MaxSessions = 1024;

@@ -15,7 +15,7 @@ namespace AcpHost.Telemetry;
 /// and sent by the periodic reader's thread (<c>OTEL_METRIC_EXPORT_INTERVAL</c>). Nothing here runs on the relay's
 /// threads. Only this type and <see cref="TelemetryRegistration"/> name OpenTelemetry types.
 /// </summary>
-public sealed class OtlpExport : IDisposable
+internal sealed class OtlpExport : IDisposable
 {
     private readonly ServiceProvider _services;
     private readonly LoggerProvider _loggerProvider;

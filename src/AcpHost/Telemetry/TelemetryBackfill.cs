@@ -13,7 +13,7 @@ namespace AcpHost.Telemetry;
 /// uuid. A re-run skips a compaction when either of its keys is there, so running scan again (with or without the
 /// ledger, after new compactions) sends only the new ones. Keys are written only after the collector took the batch.
 /// </summary>
-public static class TelemetryBackfill
+internal static class TelemetryBackfill
 {
     /// <summary>Records sent per batch: the SDK's batch size, so the bounded queue never overflows.</summary>
     private const int Batch = 512;

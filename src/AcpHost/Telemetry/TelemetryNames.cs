@@ -5,7 +5,7 @@ namespace AcpHost.Telemetry;
 /// names (<c>session.id</c>, <c>trigger</c>, <c>pre_tokens</c>, <c>post_tokens</c>, <c>duration_ms</c>), so the two
 /// streams join on <c>session.id</c>; docs/telemetry.md maps the rest.
 /// </summary>
-public static class TelemetryNames
+internal static class TelemetryNames
 {
     /// <summary>The meter and the logger's scope.</summary>
     public const string Scope = "acphost";

@@ -4,7 +4,7 @@ namespace AcpHost.Telemetry;
 /// OpenTelemetry export, bound from the <c>Telemetry</c> section. Where it goes and how (endpoint, protocol, headers,
 /// service name, resource attributes, metric interval) is the standard <c>OTEL_*</c> environment variables' business.
 /// </summary>
-public sealed class TelemetryOptions
+internal sealed class TelemetryOptions
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Telemetry";

@@ -16,7 +16,7 @@ namespace AcpHost.Telemetry;
 /// the caller names nothing of them, and this method is never inlined into it, so with telemetry off the JIT never
 /// compiles a line that would load an OpenTelemetry assembly.
 /// </summary>
-public static partial class TelemetryRegistration
+internal static partial class TelemetryRegistration
 {
     /// <summary>Registers the exporter, the metrics and the subscriber.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -8,7 +8,7 @@ namespace AcpHost.Telemetry;
 /// <c>host.name</c>, <c>process.pid</c>, and the agent package and version. <c>OTEL_SERVICE_NAME</c> and
 /// <c>OTEL_RESOURCE_ATTRIBUTES</c> override them, as everywhere.
 /// </summary>
-public static class TelemetryResource
+internal static class TelemetryResource
 {
     /// <summary>The host's own attributes (the SDK adds its own and the environment's).</summary>
     public static IReadOnlyList<KeyValuePair<string, object>> Attributes(AgentOptions? agent)

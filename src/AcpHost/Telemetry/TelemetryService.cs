@@ -13,7 +13,7 @@ namespace AcpHost.Telemetry;
 /// Stopping drains what was published, sends the compactions still waiting for their counts, and flushes within the
 /// relay's shutdown grace.
 /// </summary>
-public sealed partial class TelemetryService(
+internal sealed partial class TelemetryService(
     HostEventBus events,
     OtlpExport export,
     HostMetrics metrics,

@@ -6,7 +6,7 @@ namespace AcpHost.Telemetry;
 /// Decides whether telemetry is on without touching any OpenTelemetry type: with it off, the OpenTelemetry assemblies
 /// are never loaded (the start-up and memory of the host stay what they were).
 /// </summary>
-public static class TelemetrySwitch
+internal static class TelemetrySwitch
 {
     /// <summary>The variables that, set, turn export on by themselves (as they do for any OpenTelemetry SDK).</summary>
     public static readonly IReadOnlyList<string> EndpointVariables =

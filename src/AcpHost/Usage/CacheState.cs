@@ -12,7 +12,7 @@ namespace AcpHost.Usage;
 /// <param name="Model">The model the cache belongs to.</param>
 /// <param name="Context">The last request's context: what the next prompt resends, at least.</param>
 /// <param name="Price">The model's prices for that context; null when it has none.</param>
-public sealed record CacheState(DateTimeOffset LastRequestAt, TimeSpan Ttl, bool OneHour, string? Model, long Context, ModelPrice? Price)
+internal sealed record CacheState(DateTimeOffset LastRequestAt, TimeSpan Ttl, bool OneHour, string? Model, long Context, ModelPrice? Price)
 {
     /// <summary>When the cache goes cold if nothing uses it.</summary>
     public DateTimeOffset ExpiresAt => LastRequestAt + Ttl;

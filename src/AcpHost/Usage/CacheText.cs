@@ -5,7 +5,7 @@ namespace AcpHost.Usage;
 /// How the host words a prompt cache for the user (the <c>/context</c> addition, the cache-expiry notice): times to the
 /// second in UTC, lifetimes and spans in minutes and seconds, amounts in US dollars, a model without a price said so.
 /// </summary>
-public static class CacheText
+internal static class CacheText
 {
     /// <summary><c>14:03:27 UTC</c>.</summary>
     public static string Clock(DateTimeOffset at) => at.ToUniversalTime().ToString("HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);

@@ -1,7 +1,7 @@
 namespace AcpHost.Usage;
 
 /// <summary>Why a request found the prompt cache cold, as <c>acphost usage</c> names it.</summary>
-public static class ColdReasons
+internal static class ColdReasons
 {
     /// <summary>More than the cache's lifetime passed since the previous request.</summary>
     public const string Expired = "expired";

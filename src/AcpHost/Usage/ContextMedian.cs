@@ -6,7 +6,7 @@ namespace AcpHost.Usage;
 /// percent wide, so the median is within half a percent of the exact one, and the memory is at most one small counter
 /// per bucket a value fell in: about 1,500 buckets span 1 token to 2 million, whatever the number of requests.
 /// </summary>
-public sealed class ContextMedian
+internal sealed class ContextMedian
 {
     /// <summary>How many values are kept exactly.</summary>
     public const int ExactLimit = 64;

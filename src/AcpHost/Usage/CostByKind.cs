@@ -1,7 +1,7 @@
 namespace AcpHost.Usage;
 
 /// <summary>What tokens cost, in USD, by kind; <see cref="ColdCacheWrite"/> is the part of <see cref="CacheWrite"/> that cold requests paid.</summary>
-public readonly record struct CostByKind(double Input, double CacheWrite, double CacheRead, double Output, double ColdCacheWrite = 0)
+internal readonly record struct CostByKind(double Input, double CacheWrite, double CacheRead, double Output, double ColdCacheWrite = 0)
 {
     /// <summary>All of it (the cold part is inside <see cref="CacheWrite"/>).</summary>
     public double Total => Input + CacheWrite + CacheRead + Output;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AcpHost.Events;
 using AcpHost.Storage.Transcripts;
 namespace AcpHost.Usage;
@@ -12,7 +11,7 @@ namespace AcpHost.Usage;
 /// </summary>
 /// <param name="settings">Prices and cache lifetimes (<c>Pricing:Models:…</c>, <c>Usage:CacheTtl5m</c>, <c>Usage:CacheTtl1h</c>).</param>
 /// <param name="events">Where cold requests are published.</param>
-public sealed class LiveUsage(UsageSettings settings, HostEventBus? events = null) : ITranscriptFollower
+internal sealed class LiveUsage(UsageSettings settings, HostEventBus? events = null) : ITranscriptFollower
 {
     /// <summary>The newest cold requests kept per session; older ones are only counted.</summary>
     public const int KeptCold = 16;

@@ -8,7 +8,7 @@ namespace AcpHost.Usage;
 /// <param name="CacheWrite5m">Input written to the cache for five minutes.</param>
 /// <param name="CacheWrite1h">Input written to the cache for an hour.</param>
 /// <param name="CacheRead">Input read from the cache (a hit, which also refreshes it).</param>
-public sealed record ModelPrice(double Input, double Output, double CacheWrite5m, double CacheWrite1h, double CacheRead)
+internal sealed record ModelPrice(double Input, double Output, double CacheWrite5m, double CacheWrite1h, double CacheRead)
 {
     private const double PerMillion = 1_000_000;
 

@@ -17,7 +17,7 @@ namespace AcpHost.Usage;
 /// the value of the entry the prefix itself falls under (its own default, or the one a new, longer prefix extends);
 /// a new entry that falls under none must give all five.
 /// </remarks>
-public sealed class PriceTable
+internal sealed class PriceTable
 {
     /// <summary>The configuration section holding the entries.</summary>
     public const string Section = "Pricing:Models";

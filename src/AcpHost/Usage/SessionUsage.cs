@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Storage.Transcripts;
 using AcpHost.Events;
 
@@ -11,7 +10,7 @@ namespace AcpHost.Usage;
 /// a few numbers per conversation, plus the cold requests themselves, plus, when asked for, the context series and cost
 /// per day for a report.
 /// </summary>
-public sealed class SessionUsage
+internal sealed class SessionUsage
 {
     private readonly UsageSettings _settings;
     private readonly DateTimeOffset? _since;

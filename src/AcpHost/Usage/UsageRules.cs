@@ -7,7 +7,7 @@ namespace AcpHost.Usage;
 /// The rules a request is judged by: how long the prompt cache lives (settings <c>Usage:CacheTtl5m</c> and
 /// <c>Usage:CacheTtl1h</c>, the five-minute and one-hour lifetimes; tests shorten them) and the fixed thresholds.
 /// </summary>
-public sealed record UsageRules
+internal sealed record UsageRules
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Usage";

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 namespace AcpHost.Usage;
 
 /// <summary>The prices and rules a usage is counted with.</summary>
-public sealed record UsageSettings(PriceTable Prices, UsageRules Rules)
+internal sealed record UsageSettings(PriceTable Prices, UsageRules Rules)
 {
     /// <summary>The shipped prices and the real cache lifetimes.</summary>
     public static UsageSettings Default { get; } = new(PriceTable.Default, new UsageRules());

@@ -7,4 +7,4 @@ namespace AcpHost.Usage;
 /// <param name="ColdRequests">Requests of the session that found the cache cold since the host began following it.</param>
 /// <param name="ColdExtraCostUsd">What those cost beyond the same requests served warm (priced ones only).</param>
 /// <param name="LastCold">The newest of them, if any.</param>
-public sealed record UsageSnapshot(CacheState? Cache, long ColdRequests, double ColdExtraCostUsd, ColdRequest? LastCold);
+internal sealed record UsageSnapshot(CacheState? Cache, long ColdRequests, double ColdExtraCostUsd, ColdRequest? LastCold);

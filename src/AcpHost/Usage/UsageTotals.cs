@@ -8,7 +8,7 @@ namespace AcpHost.Usage;
 /// <see cref="Add(UsageTotals)"/>; memory does not grow with the requests (see <see cref="ContextMedian"/>).
 /// Costs leave out the requests of unpriced models (<see cref="UnpricedModels"/>).
 /// </summary>
-public sealed class UsageTotals
+internal sealed class UsageTotals
 {
     private readonly ContextMedian _contexts = new();
     private readonly SortedSet<string> _unpriced = new(StringComparer.Ordinal);

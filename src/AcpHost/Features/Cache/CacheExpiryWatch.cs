@@ -19,7 +19,7 @@ namespace AcpHost.Features.Cache;
 /// come in the next turn, after the fact, so it fires when the cache has expired and says that the prompt it comes
 /// with writes the context again.
 /// </summary>
-public sealed partial class CacheExpiryWatch : IMessageInterceptor, IDisposable
+internal sealed partial class CacheExpiryWatch : IMessageInterceptor, IDisposable
 {
     /// <summary>The context below which no notice is worth it, unless <c>Notices:CacheExpiryMinTokens</c> says otherwise.</summary>
     public const long DefaultMinTokens = 200_000;

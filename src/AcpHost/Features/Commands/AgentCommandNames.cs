@@ -1,12 +1,10 @@
-using System.Collections.Concurrent;
-
 namespace AcpHost.Features.Commands;
 
 /// <summary>
 /// Per session, the host's commands that yield to a command of the same name the agent offers there (learned from the
 /// agent's command lists): such a prompt is the agent's to answer. Bounded by the sessions the host relays.
 /// </summary>
-public sealed class AgentCommandNames
+internal sealed class AgentCommandNames
 {
     private readonly ConcurrentDictionary<string, IReadOnlySet<string>> _yielded = new(StringComparer.Ordinal);
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using AcpHost.Acp;
 using AcpHost.Relay.Protocol;
@@ -15,7 +14,7 @@ namespace AcpHost.Features.Commands;
 /// (noted in <see cref="AgentCommandNames"/>), and <c>/fork</c> takes the agent's place. Everything else in the message
 /// stays as the agent sent it.
 /// </summary>
-public sealed class CommandList(ClientProfile profile, AgentCommandNames agentNames) : IMessageInterceptor
+internal sealed class CommandList(ClientProfile profile, AgentCommandNames agentNames) : IMessageInterceptor
 {
     // v2 session/resume results name no session: the request did. Bounded: an entry leaves with its response.
     private const int MaxResumes = 1024;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
@@ -24,7 +23,7 @@ namespace AcpHost.Features.Commands;
 /// <param name="log">The log.</param>
 /// <param name="usage">Each session's live usage, for the prompt cache in the <c>/context</c> addition.</param>
 /// <param name="time">The clock.</param>
-public sealed partial class HistoryCommands(
+internal sealed partial class HistoryCommands(
     SessionHistory history, SessionRegistry sessions, INotices notices, ClientProfile profile, AgentCommandNames agentNames, Func<long, long?> markFor, ILogger<HistoryCommands> log,
     LiveUsage? usage = null, TimeProvider? time = null)
     : IMessageInterceptor

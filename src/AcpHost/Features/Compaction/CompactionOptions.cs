@@ -1,7 +1,7 @@
 namespace AcpHost.Features.Compaction;
 
 /// <summary>How compactions are followed. Bound from the <c>Compaction</c> configuration section.</summary>
-public sealed class CompactionOptions
+internal sealed class CompactionOptions
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Compaction";

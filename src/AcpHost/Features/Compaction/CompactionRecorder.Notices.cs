@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AcpHost.Acp;
 using AcpHost.Events;
 using AcpHost.State;
@@ -11,7 +10,7 @@ namespace AcpHost.Features.Compaction;
 /// must not end on the client before its notice (a <c>/compact</c> is answered a few milliseconds before the host has
 /// the counts), so the notice is expected from the compaction's first signal until it is out.
 /// </summary>
-public sealed partial class CompactionRecorder
+internal sealed partial class CompactionRecorder
 {
     /// <summary>
     /// How long a notice waits for what the summary no longer names (the summary line reaches the transcript a few

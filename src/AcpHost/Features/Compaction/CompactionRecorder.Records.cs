@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using AcpHost.Events;
 using AcpHost.Relay.Diagnostics;
@@ -13,7 +12,7 @@ namespace AcpHost.Features.Compaction;
 /// wait), then each is logged, counted and announced to the client. A full queue holds whoever adds to it (the agent's
 /// pump) until there is room: a record may be late, never lost.
 /// </summary>
-public sealed partial class CompactionRecorder
+internal sealed partial class CompactionRecorder
 {
     // Records waiting for the ledger; past this the agent's pump waits for room (backpressure, never a dropped record).
     private const int QueueLength = 1024;

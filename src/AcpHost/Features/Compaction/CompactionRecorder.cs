@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Events;
 using AcpHost.Relay.Diagnostics;
@@ -23,7 +21,7 @@ namespace AcpHost.Features.Compaction;
 /// next signal wait for room: a record may be late, never lost. The loops start in <see cref="StartAsync"/> and end in
 /// <see cref="StopAsync"/>, after the relay's own service has stopped.
 /// </summary>
-public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedService, IAsyncDisposable
+internal sealed partial class CompactionRecorder : IMessageInterceptor, IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan FinalFlushTimeout = TimeSpan.FromSeconds(5);
 
@@ -274,67 +272,14 @@ public sealed partial class CompactionRecorder : IMessageInterceptor, IHostedSer
         }
     }
 
-    // A turn ended (ACP v1: its prompt was answered; v2: the agent reported the session idle): look at its transcript
-    // for any compaction the wire did not report, and so for what the turn's model requests used.
-    private void TurnEnded(string sessionId)
-    {
-        _sweeps.TryAdd(sessionId, 0);
-        WakePoll();
-        _flattened.Wake(sessionId);
-    }
-
     // The agent reads a slash command from the first block's first word, as Claude Code does.
     private static bool IsCompactCommand(PromptParams prompt) =>
         prompt.Prompt is [{ Type: "text", Text: { } text }, ..]
         && text.StartsWith("/compact", StringComparison.Ordinal)
         && (text.Length == "/compact".Length || char.IsWhiteSpace(text["/compact".Length]));
 
-    private async ValueTask ReadTranscriptAsync(string sessionId, CancellationToken cancellationToken)
-    {
-        if (_following.Of(sessionId) is not { } tail)
-        {
-            return;
-        }
-
-        // Reading new lines and telling the tracker about them is one step: otherwise the poll loop could take a
-        // boundary off the file while the agent's compaction_update is being intercepted, and the interceptor, finding
-        // nothing new and the tracker not told yet, would forward the update without the facts it could have carried.
-        var actions = new List<TrackerAction>();
-        await _transcriptGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            IReadOnlyList<TranscriptBoundary> boundaries;
-            try
-            {
-                boundaries = tail.ReadNew();
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                TranscriptUnreadable(_log, tail.FilePath ?? sessionId, ex.Message);
-                return;
-            }
-
-            // A fork's transcript starts as a copy of its parent's: boundaries marked as copied (forkedFrom), that name
-            // another session, or that are older than this session, are history.
-            DateTimeOffset since = (_sessions.Find(sessionId)?.OpenedAt ?? DateTimeOffset.MinValue) - ClockSkew;
-            foreach (TranscriptBoundary boundary in boundaries.Where(b => b.ForkedFrom is null && (b.SessionId is null || b.SessionId == sessionId) && (b.Timestamp is null || b.Timestamp >= since)))
-            {
-                actions.AddRange(_tracker.Observe(sessionId, boundary, WindowOf(sessionId)));
-            }
-        }
-        finally
-        {
-            _transcriptGate.Release();
-        }
-
-        await EnqueueAsync(actions, cancellationToken).ConfigureAwait(false);
-    }
-
     private long? WindowOf(string sessionId) => _sessions.Find(sessionId)?.ContextWindow;
 
     [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Ignored a compaction signal with an empty sessionId; the agent's message went on unchanged")]
     private static partial void SignalWithoutSession(ILogger logger);
-
-    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Cannot read transcript {Path}: {Reason}")]
-    private static partial void TranscriptUnreadable(ILogger logger, string path, string reason);
 }

@@ -8,4 +8,4 @@ namespace AcpHost.Features.Compaction;
 /// <param name="Key">The tool call or compaction id that ties its reports together; null for signals without one.</param>
 /// <param name="Phase">Begun, part of it, or ended.</param>
 /// <param name="Facts">What it says.</param>
-public sealed record CompactionSignal(string SessionId, string Source, string? Key, SignalPhase Phase, CompactionFacts Facts);
+internal sealed record CompactionSignal(string SessionId, string Source, string? Key, SignalPhase Phase, CompactionFacts Facts);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Events;
 using AcpHost.Storage.Transcripts;
@@ -10,7 +9,7 @@ namespace AcpHost.Features.Compaction;
 /// ACP's <c>compaction_update</c>, JetBrains AIR's <c>_meta.jetbrains.air.contextCompaction</c> on either, and the
 /// non-standard <c>compact_boundary</c> update. Pure: no state, no I/O.
 /// </summary>
-public static class CompactionSignalReader
+internal static class CompactionSignalReader
 {
     /// <summary>The signal in <paramref name="update"/>, or null when it is not about a compaction.</summary>
     public static CompactionSignal? Read(string sessionId, SessionUpdate update)

@@ -26,7 +26,7 @@ namespace AcpHost.Features.Compaction;
 /// <param name="time">The clock.</param>
 /// <param name="transcriptWait">How long a compaction that ended without counts waits for its transcript line.</param>
 /// <param name="turns">Which sessions are in a turn; without it no compaction is taken for idle unless the wire says so.</param>
-public sealed class CompactionTracker(TimeProvider time, TimeSpan transcriptWait, SessionTurns? turns = null)
+internal sealed class CompactionTracker(TimeProvider time, TimeSpan transcriptWait, SessionTurns? turns = null)
 {
     /// <summary>How far apart a live signal and a transcript boundary may be to count as the same compaction.</summary>
     public static readonly TimeSpan JoinWindow = TimeSpan.FromSeconds(60);

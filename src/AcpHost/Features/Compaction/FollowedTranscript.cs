@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Events;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Storage.Transcripts;

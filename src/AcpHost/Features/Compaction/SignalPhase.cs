@@ -1,7 +1,7 @@
 namespace AcpHost.Features.Compaction;
 
 /// <summary>Where in a compaction's life a wire signal sits.</summary>
-public enum SignalPhase : byte
+internal enum SignalPhase : byte
 {
     /// <summary>It has begun (<c>in_progress</c>).</summary>
     Started,

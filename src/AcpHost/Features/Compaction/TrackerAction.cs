@@ -6,4 +6,4 @@ namespace AcpHost.Features.Compaction;
 /// <param name="IsNew">True the first time a compaction is recorded (ledger, log line, client notification);
 /// false for later facts about one already recorded (ledger only).</param>
 /// <param name="Record">The record as now known.</param>
-public sealed record TrackerAction(bool IsNew, CompactionRecord Record);
+internal sealed record TrackerAction(bool IsNew, CompactionRecord Record);

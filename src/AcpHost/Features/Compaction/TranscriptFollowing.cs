@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AcpHost.State;
 using AcpHost.Storage.Transcripts;
 

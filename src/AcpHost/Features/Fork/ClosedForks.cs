@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
@@ -18,7 +16,7 @@ namespace AcpHost.Features.Fork;
 /// holds that session's messages, so "prompt the fork at once" keeps working. A client that opens, closes or deletes
 /// it itself takes it over: the host forgets it closed it. <c>Fork:CloseHostForks=false</c> keeps such forks open.
 /// </summary>
-public sealed partial class ClosedForks(SessionRegistry sessions, SessionGate gate, ILogger<ClosedForks> log, IOptions<ForkOptions>? options = null) : IMessageInterceptor, IClosedSessions
+internal sealed partial class ClosedForks(SessionRegistry sessions, SessionGate gate, ILogger<ClosedForks> log, IOptions<ForkOptions>? options = null) : IMessageInterceptor, IClosedSessions
 {
     // Messages that need the session open on the agent. A cancel has nothing to stop in a closed session; a fork, a
     // close, a delete, a load and a resume all work from the transcript on disk.

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Events;
 using AcpHost.Relay.Protocol;
@@ -21,7 +19,7 @@ namespace AcpHost.Features.Fork;
 /// just before its response, so the client gets them in the order the agent sent them.
 /// </summary>
 /// <remarks>Registered after every other interceptor of <c>session/update</c>: what it holds back has been through them.</remarks>
-public sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<ForkAnnouncer> log, HostEventBus? events = null) : IMessageInterceptor
+internal sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<ForkAnnouncer> log, HostEventBus? events = null) : IMessageInterceptor
 {
     /// <summary>The longest a new session's early updates wait for the announcement.</summary>
     public static readonly TimeSpan EarlyUpdateWait = TimeSpan.FromSeconds(30);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Events;
 using AcpHost.Relay.Protocol;
@@ -14,7 +13,7 @@ namespace AcpHost.Features.Fork;
 /// the session, says which new session holds it, and ends the turn, in the protocol version the client negotiated
 /// (<see cref="HostTurn"/>). Such a prompt never reaches the agent as a prompt.
 /// </summary>
-public sealed partial class ForkCommand(ForkService forks, ILogger<ForkCommand> log, ClientProfile? profile = null) : IMessageInterceptor
+internal sealed partial class ForkCommand(ForkService forks, ILogger<ForkCommand> log, ClientProfile? profile = null) : IMessageInterceptor
 {
     /// <summary>The command's name, without the slash.</summary>
     public const string Name = "fork";

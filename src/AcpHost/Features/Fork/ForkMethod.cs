@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Events;
 using AcpHost.Relay.Protocol;
@@ -11,7 +10,7 @@ namespace AcpHost.Features.Fork;
 /// <c>session/fork</c> or want to fork at a message: <c>{sessionId, messageId?, cwd?, mcpServers?}</c> →
 /// <c>{sessionId, parentSessionId, modes?, configOptions?}</c>, or the agent's error.
 /// </summary>
-public sealed class ForkMethod(ForkService forks) : IMessageInterceptor
+internal sealed class ForkMethod(ForkService forks) : IMessageInterceptor
 {
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.HostSessionFork];

@@ -1,7 +1,7 @@
 namespace AcpHost.Features.Fork;
 
 /// <summary>Forking settings. Bound from the <c>Fork</c> configuration section.</summary>
-public sealed class ForkOptions
+internal sealed class ForkOptions
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Fork";

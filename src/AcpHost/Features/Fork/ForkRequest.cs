@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace AcpHost.Features.Fork;
 
 /// <summary>A fork the host is to make.</summary>
@@ -9,4 +7,4 @@ namespace AcpHost.Features.Fork;
 /// <param name="Cwd">The fork's working directory; default the parent's.</param>
 /// <param name="McpServers">Its MCP servers (a JSON array); default the parent's.</param>
 /// <param name="Note">The user's note (<c>/fork note</c>), kept with the fork's lineage.</param>
-public sealed record ForkRequest(string ParentSessionId, string Reason, string? MessageId = null, string? Cwd = null, JsonElement? McpServers = null, string? Note = null);
+internal sealed record ForkRequest(string ParentSessionId, string Reason, string? MessageId = null, string? Cwd = null, JsonElement? McpServers = null, string? Note = null);

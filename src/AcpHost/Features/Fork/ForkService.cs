@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Events;
 using AcpHost.Relay.Protocol;
@@ -16,7 +15,7 @@ namespace AcpHost.Features.Fork;
 /// agent process until someone uses it (<see cref="ClosedForks"/>). A refusal changes nothing and comes back as the
 /// agent's error.
 /// </summary>
-public sealed class ForkService(SessionRegistry sessions, TimeProvider time, ForkAnnouncer? announcer = null, ClosedForks? closedForks = null)
+internal sealed class ForkService(SessionRegistry sessions, TimeProvider time, ForkAnnouncer? announcer = null, ClosedForks? closedForks = null)
 {
     /// <summary>Forks; throws <see cref="AgentUnavailableException"/> when the agent is gone.</summary>
     public async Task<ForkResult> ForkAsync(ForkRequest request, IRelayOutlet outlet, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AcpHost.Acp;
 using AcpHost.Events;
 using AcpHost.Relay.Protocol;
@@ -18,7 +17,7 @@ namespace AcpHost.Features.Fork;
 /// has it then. It is the host's own work: it never blocks the relay; only the forked session's next messages wait for
 /// it (<see cref="SessionGate"/>, bounded). A failed fork is logged and the session goes on all the same.
 /// </summary>
-public sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
+internal sealed partial class PreCompactFork : IMessageInterceptor, IDisposable
 {
     private readonly ForkService _forks;
     private readonly SessionRegistry _sessions;

@@ -12,7 +12,7 @@ namespace AcpHost.Features.Fork;
 /// The mark is <see cref="Percent"/> of the window, but never later than <see cref="MarginTokens"/> before the point
 /// where the agent compacts by itself (<see cref="MarkFor"/>): a mark past that point would fork after the compaction.
 /// </remarks>
-public sealed class PreCompactPolicy(double percent)
+internal sealed class PreCompactPolicy(double percent)
 {
     /// <summary>
     /// How far below its window the pinned agent compacts by itself: measured with agent 0.101.0 and a 1,000,000-token

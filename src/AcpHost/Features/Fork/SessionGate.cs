@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
@@ -14,7 +13,7 @@ namespace AcpHost.Features.Fork;
 /// never blocks the relay. Every hold ends within <see cref="HoldTimeout"/>, and a session's queue is bounded: past
 /// either, the held messages go on regardless (logged), because a user's turn must never be lost to the host's work.
 /// </summary>
-public sealed partial class SessionGate : IMessageInterceptor
+internal sealed partial class SessionGate : IMessageInterceptor
 {
     /// <summary>The longest a session's messages wait for the host's work on it.</summary>
     public static readonly TimeSpan DefaultHoldTimeout = TimeSpan.FromSeconds(60);

@@ -7,7 +7,7 @@ namespace AcpHost.Features.Notices;
 /// The desk's side of the turns: which run (as <see cref="TurnEndHold"/> tells it), and what the end of a held turn
 /// waits for: the notices built at its end, then the ones expected in it, at most <see cref="TurnEndBound"/>.
 /// </summary>
-public sealed partial class NoticeDesk
+internal sealed partial class NoticeDesk
 {
     /// <summary>A turn of the session began: an ACP v1 prompt went to the agent, or a v2 agent reported it running.</summary>
     public void TurnBegan(string sessionId, bool v2)

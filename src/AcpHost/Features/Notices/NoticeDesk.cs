@@ -16,7 +16,7 @@ namespace AcpHost.Features.Notices;
 /// until that end has passed it (or, held, has gone out), so a notice posted while the agent's answer is still on its way
 /// through the other features is shown before it. <see cref="SessionTurns.Generation"/> voids the turns of a dead agent.
 /// </remarks>
-public sealed partial class NoticeDesk(NoticeSwitches switches, ClientProfile profile, SessionTurns turns, ClientChannel client, ILogger<NoticeDesk> log, TimeProvider? time = null)
+internal sealed partial class NoticeDesk(NoticeSwitches switches, ClientProfile profile, SessionTurns turns, ClientChannel client, ILogger<NoticeDesk> log, TimeProvider? time = null)
     : INotices
 {
     /// <summary>The longest the end of a turn waits for the notices expected inside it.</summary>

@@ -10,7 +10,7 @@ namespace AcpHost.Features.Notices;
 /// before it goes to the agent, so they come before any of the agent's updates of that turn.
 /// </summary>
 /// <remarks>Registered after the session gate: a prompt it holds back begins its turn when it is let go.</remarks>
-public sealed class NoticeFlush(NoticeDesk desk) : IMessageInterceptor
+internal sealed class NoticeFlush(NoticeDesk desk) : IMessageInterceptor
 {
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.SessionPrompt];

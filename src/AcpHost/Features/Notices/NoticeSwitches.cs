@@ -8,7 +8,7 @@ namespace AcpHost.Features.Notices;
 /// <c>Notices:Enabled</c> (default true) switches them all; <c>Notices:&lt;Switch&gt;</c> each kind (its default in the
 /// table). A value that is not a boolean stops the host at start-up with the setting named.
 /// </summary>
-public sealed class NoticeSwitches
+internal sealed class NoticeSwitches
 {
     private readonly HashSet<NoticeKind> _on;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
@@ -17,7 +16,7 @@ namespace AcpHost.Features.Notices;
 /// they keep their order; every other session's pass.
 /// </summary>
 /// <remarks>Registered after every interceptor that acts on the end of a turn: what it holds back has been through them.</remarks>
-public sealed partial class TurnEndHold(NoticeDesk desk, ClientProfile profile, SessionTurns turns, ILogger<TurnEndHold> log) : IMessageInterceptor
+internal sealed partial class TurnEndHold(NoticeDesk desk, ClientProfile profile, SessionTurns turns, ILogger<TurnEndHold> log) : IMessageInterceptor
 {
     // Prompts in flight by the client's id (v1), to know which session a response ends a turn of. A prompt the agent
     // never answers (it died) would stay: the cap keeps that bounded.

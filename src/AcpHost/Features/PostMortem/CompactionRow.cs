@@ -14,7 +14,7 @@ namespace AcpHost.Features.PostMortem;
 /// <param name="BoundaryUuid">The line's uuid: what ties it to a host's compaction ledger.</param>
 /// <param name="File">The transcript it was found in.</param>
 /// <param name="Flattened">What its summary no longer names; null when the transcript has no summary line for it.</param>
-public sealed record CompactionRow(
+internal sealed record CompactionRow(
     string Project,
     string SessionId,
     DateTimeOffset? At,

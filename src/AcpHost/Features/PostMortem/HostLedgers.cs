@@ -7,7 +7,7 @@ namespace AcpHost.Features.PostMortem;
 /// What AcpHost itself recorded in a data directory (its compaction and session ledgers), to set beside the
 /// transcripts: which compactions a host saw, which it did not find in them, and the forks it made.
 /// </summary>
-public sealed class HostLedgers
+internal sealed class HostLedgers
 {
     private readonly HashSet<string> _boundaries;
     private readonly HashSet<(string SessionId, long PreTokens)> _counts;

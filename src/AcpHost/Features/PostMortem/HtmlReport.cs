@@ -11,7 +11,7 @@ namespace AcpHost.Features.PostMortem;
 /// <c>acphost report</c>'s page: one self-contained HTML file, charts as inline SVG, no script, no font, no request
 /// of any kind (its Content-Security-Policy forbids them), so it opens the same offline, in a mail, in years.
 /// </summary>
-public static class HtmlReport
+internal static class HtmlReport
 {
     private const string Style =
         "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px 32px;color:#222;max-width:1180px}" +

@@ -10,7 +10,7 @@ namespace AcpHost.Features.PostMortem;
 /// <param name="MedianPreTokens">Median tokens flattened per compaction (the mean of the middle two for an even count); null without counts.</param>
 /// <param name="MaxPreTokens">Most tokens flattened at once; null without counts.</param>
 /// <param name="TotalFlattened">Sum of every compaction's <c>preTokens</c>.</param>
-public sealed record ProjectSummary(
+internal sealed record ProjectSummary(
     string Project,
     int Sessions,
     int Compactions,

@@ -3,7 +3,7 @@ using AcpHost.Usage;
 namespace AcpHost.Features.PostMortem;
 
 /// <summary>What to scan and what to keep.</summary>
-public sealed record ScanOptions
+internal sealed record ScanOptions
 {
     /// <summary>Folders searched recursively for <c>*.jsonl</c> (a file is taken as it is).</summary>
     public required IReadOnlyList<string> Roots { get; init; }

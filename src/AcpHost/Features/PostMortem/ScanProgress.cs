@@ -8,7 +8,7 @@ namespace AcpHost.Features.PostMortem;
 /// terminal) or once the scan has taken over two seconds; a quick scan of a small history stays silent.
 /// Called from the scanning threads.
 /// </summary>
-public sealed class ScanProgress(TextWriter error, long totalBytes, bool interactive)
+internal sealed class ScanProgress(TextWriter error, long totalBytes, bool interactive)
 {
     /// <summary>Bytes between two progress lines.</summary>
     public const long Step = 256L * 1024 * 1024;

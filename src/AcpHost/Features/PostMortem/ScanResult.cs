@@ -1,7 +1,7 @@
 namespace AcpHost.Features.PostMortem;
 
 /// <summary>What a scan of transcripts found, filtered as <see cref="ScanOptions"/> asked.</summary>
-public sealed record ScanResult
+internal sealed record ScanResult
 {
     /// <summary>Every compaction, by time (unknown times last), then project and session.</summary>
     public required IReadOnlyList<CompactionRow> Rows { get; init; }

@@ -8,7 +8,7 @@ namespace AcpHost.Features.PostMortem;
 /// <param name="SessionId">The session.</param>
 /// <param name="Points">The context of each request of its main conversation, in time order (kept for a report only).</param>
 /// <param name="Compactions">Its compactions, in time order.</param>
-public sealed record SessionFill(string Project, string SessionId, IReadOnlyList<FillPoint> Points, IReadOnlyList<CompactionRow> Compactions)
+internal sealed record SessionFill(string Project, string SessionId, IReadOnlyList<FillPoint> Points, IReadOnlyList<CompactionRow> Compactions)
 {
     /// <summary>Its cold requests, in time order.</summary>
     public IReadOnlyList<ColdRequest> Cold { get; init; } = [];

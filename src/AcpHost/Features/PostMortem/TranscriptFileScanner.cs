@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using AcpHost.Relay.Protocol;
 using AcpHost.Storage.Transcripts;
 using Microsoft.Win32.SafeHandles;

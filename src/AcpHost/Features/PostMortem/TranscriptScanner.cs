@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO.Enumeration;
 
@@ -10,7 +9,7 @@ namespace AcpHost.Features.PostMortem;
 /// Only regular files are read (a FIFO or <c>/dev/zero</c> named <c>.jsonl</c> would block or never end), and symlinked
 /// folders are not descended into, so a symlink loop cannot make the walk endless; a symlinked file is read once.
 /// </summary>
-public static class TranscriptScanner
+internal static class TranscriptScanner
 {
     /// <summary>The reason given for a root that does not exist.</summary>
     public const string Missing = "no such file or folder";

@@ -1,4 +1,4 @@
 namespace AcpHost.Features.PostMortem;
 
 /// <summary>A transcript (or folder) the scan could not read, and why.</summary>
-public sealed record UnreadableFile(string Path, string Reason);
+internal sealed record UnreadableFile(string Path, string Reason);

@@ -3,7 +3,7 @@ using AcpHost.Usage;
 namespace AcpHost.Features.PostMortem;
 
 /// <summary>What the scanned requests cost, per session, per project and in total, as <c>acphost usage</c> shows it.</summary>
-public sealed record UsageResult
+internal sealed record UsageResult
 {
     /// <summary>Sessions with a request or a compaction, costliest first.</summary>
     public required IReadOnlyList<UsageSummary> Sessions { get; init; }

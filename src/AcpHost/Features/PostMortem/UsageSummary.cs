@@ -9,4 +9,4 @@ namespace AcpHost.Features.PostMortem;
 /// <param name="Sessions">How many sessions it sums.</param>
 /// <param name="Totals">The sums.</param>
 /// <param name="Cold">A session's cold requests, in time order; empty for a project or the total, whose sums count them.</param>
-public sealed record UsageSummary(string? Project, string? SessionId, int Sessions, UsageTotals Totals, IReadOnlyList<ColdRequest> Cold);
+internal sealed record UsageSummary(string? Project, string? SessionId, int Sessions, UsageTotals Totals, IReadOnlyList<ColdRequest> Cold);

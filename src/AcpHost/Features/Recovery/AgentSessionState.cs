@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Relay.Protocol;
 

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Text;
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
@@ -15,7 +13,7 @@ namespace AcpHost.Features.Recovery;
 /// lacks), that is the mode the user last saw, and it is the mode to restore. Observes only; every message goes on
 /// unchanged.
 /// </summary>
-public sealed class ChoiceRecorder(ClientChoices choices) : IMessageInterceptor
+internal sealed class ChoiceRecorder(ClientChoices choices) : IMessageInterceptor
 {
     // Requests waiting for their answer. One the agent never answers (it died) would stay; the cap keeps that bounded,
     // and such a request never became a choice anyway.

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Relay.Relay;
 using AcpHost.State;
@@ -15,7 +14,7 @@ namespace AcpHost.Features.Recovery;
 /// <c>config_option_update</c>; ACP v2 has no modes, its mode is a config option), so the editor never shows a choice
 /// that no longer holds.
 /// </summary>
-public sealed partial class ChoiceReplay(ClientChoices choices, ILogger<ChoiceReplay> log, ClientProfile? profile = null)
+internal sealed partial class ChoiceReplay(ClientChoices choices, ILogger<ChoiceReplay> log, ClientProfile? profile = null)
 {
     /// <summary>
     /// Replays the choices for <paramref name="sessionId"/>; <paramref name="reopened"/> is the agent's answer to the

@@ -8,4 +8,4 @@ namespace AcpHost.Features.Recovery;
 /// <param name="Key">What it sets (<c>mode</c>, <c>model</c>, or <c>config:</c> and the option's id): a later choice
 /// of the same key replaces an earlier one.</param>
 /// <param name="Params">The request's params, byte for byte as the client sent them.</param>
-public sealed record ClientChoice(string Method, string Key, ReadOnlyMemory<byte> Params);
+internal sealed record ClientChoice(string Method, string Key, ReadOnlyMemory<byte> Params);

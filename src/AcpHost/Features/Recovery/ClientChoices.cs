@@ -5,7 +5,7 @@ namespace AcpHost.Features.Recovery;
 /// restarted agent must be told again so the user finds the session as they left it. Only choices the agent accepted
 /// are kept. Thread-safe; bounded by the sessions the host relays times the keys the agent accepts for each.
 /// </summary>
-public sealed class ClientChoices
+internal sealed class ClientChoices
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<ClientChoice>> _bySession = new(StringComparer.Ordinal);

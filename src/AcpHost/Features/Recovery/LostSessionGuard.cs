@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
@@ -13,7 +12,7 @@ namespace AcpHost.Features.Recovery;
 /// <c>session/close</c> still go to the agent: the client may try to take the session back or let it go, and the
 /// session is no longer treated as lost. Notifications (a <c>session/cancel</c>) pass: there is nobody to answer.
 /// </summary>
-public sealed partial class LostSessionGuard(LostSessions lost, ILogger<LostSessionGuard> log) : IMessageInterceptor
+internal sealed partial class LostSessionGuard(LostSessions lost, ILogger<LostSessionGuard> log) : IMessageInterceptor
 {
     /// <summary>The JSON-RPC code of the error: the agent's own for an unknown session (resource not found).</summary>
     public const int SessionLostCode = -32002;

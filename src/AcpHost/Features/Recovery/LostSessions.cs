@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace AcpHost.Features.Recovery;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace AcpHost.Features.Recovery;
 /// the host with that reason (<see cref="LostSessionGuard"/>) instead of the agent's bare "not found". A session leaves
 /// this list when the client reopens or closes it itself. Thread-safe.
 /// </summary>
-public sealed class LostSessions
+internal sealed class LostSessions
 {
     private readonly ConcurrentDictionary<string, string> _reasons = new(StringComparer.Ordinal);
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Relay;
@@ -27,7 +26,7 @@ namespace AcpHost.Features.Recovery;
 /// <param name="time">The clock for that event.</param>
 /// <param name="profile">The client's protocol version: a v2 agent reopens with <c>session/resume</c>, baseline in v2.</param>
 /// <param name="notices">Where each session is told what became of it.</param>
-public sealed partial class SessionRestorer(
+internal sealed partial class SessionRestorer(
     SessionRegistry sessions,
     ChoiceReplay choices,
     LostSessions lostSessions,

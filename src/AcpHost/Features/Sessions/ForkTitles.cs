@@ -15,7 +15,7 @@ namespace AcpHost.Features.Sessions;
 /// of the window</c>. Everything else in the answer stays as the agent sent it. The lineage is read from disk, so the
 /// answer is finished off the relay's path; if that fails, the agent's answer goes on as it came.
 /// </summary>
-public sealed partial class ForkTitles(SessionHistory history, ILogger<ForkTitles> log) : IMessageInterceptor
+internal sealed partial class ForkTitles(SessionHistory history, ILogger<ForkTitles> log) : IMessageInterceptor
 {
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.SessionList];

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using AcpHost.Events;
 using AcpHost.State;
@@ -17,7 +16,7 @@ namespace AcpHost.Features.Sessions;
 /// background loop, never on the relay's. What waits to be written is one entry per session, its latest state (a burst
 /// of sessions or changes is coalesced, never dropped), and the loop writes all that waits in one append.
 /// </summary>
-public sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
+internal sealed partial class LineageRecorder : IHostedService, IAsyncDisposable
 {
     /// <summary>How often a session's changing fill is written at most.</summary>
     public static readonly TimeSpan UsageInterval = TimeSpan.FromSeconds(4);

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
 using AcpHost.Acp;
 using AcpHost.Events;
 using AcpHost.Relay.Protocol;
@@ -16,7 +14,7 @@ namespace AcpHost.Features.Sessions;
 /// longer live for <c>acphost ps</c>, not reopened after a restart); and what the client negotiated
 /// (<see cref="ClientProfile"/>). Observes only; every message goes on unchanged.
 /// </summary>
-public sealed partial class SessionTracker(SessionRegistry registry, TimeProvider time, ILogger<SessionTracker> log, HostState? host = null, ClientProfile? profile = null)
+internal sealed partial class SessionTracker(SessionRegistry registry, TimeProvider time, ILogger<SessionTracker> log, HostState? host = null, ClientProfile? profile = null)
     : IMessageInterceptor
 {
     // Params of session requests in flight, by the client's id, so the response can be logged with its cwd.

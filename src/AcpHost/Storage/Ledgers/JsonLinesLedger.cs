@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Relay.Platform;
 
 namespace AcpHost.Storage.Ledgers;
@@ -10,7 +9,7 @@ namespace AcpHost.Storage.Ledgers;
 /// and never block writers. Safe to use from any thread.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
-public sealed class JsonLinesLedger<T>
+internal sealed class JsonLinesLedger<T>
     where T : class
 {
 

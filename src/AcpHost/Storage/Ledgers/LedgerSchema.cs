@@ -7,7 +7,7 @@ namespace AcpHost.Storage.Ledgers;
 /// needs to know about <typeparamref name="T"/>. One static instance per ledger kind, shared by its writers and readers.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
-public sealed class LedgerSchema<T>
+internal sealed class LedgerSchema<T>
     where T : class
 {
     /// <summary>

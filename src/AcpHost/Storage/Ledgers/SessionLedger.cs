@@ -11,7 +11,7 @@ namespace AcpHost.Storage.Ledgers;
 /// folds the file back to one line per session as fill lines pile up (<see cref="CompactAboveBytes"/>), so it stays
 /// small over months of use. The file mechanics (locking, fsync, torn lines) are <see cref="JsonLinesLedger{T}"/>'s.
 /// </summary>
-public sealed class SessionLedger
+internal sealed class SessionLedger
 {
     private static readonly LedgerSchema<SessionRecord> Schema = new()
     {

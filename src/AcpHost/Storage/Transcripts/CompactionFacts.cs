@@ -7,7 +7,7 @@ namespace AcpHost.Storage.Transcripts;
 /// <param name="PreTokens">Tokens before.</param>
 /// <param name="PostTokens">Tokens after.</param>
 /// <param name="DurationMs">How long it took.</param>
-public sealed record CompactionFacts(string? Trigger, long? PreTokens, long? PostTokens, long? DurationMs)
+internal sealed record CompactionFacts(string? Trigger, long? PreTokens, long? PostTokens, long? DurationMs)
 {
     /// <summary>Nothing known.</summary>
     public static CompactionFacts None { get; } = new(null, null, null, null);

@@ -5,7 +5,7 @@ namespace AcpHost.Storage.Transcripts;
 /// (the compaction recorder reads it, at the moments it already reads: after a turn ends, while a compaction waits for
 /// its counts, at shutdown) and hands each new line to every follower's reader, off the relay's threads.
 /// </summary>
-public interface ITranscriptFollower
+internal interface ITranscriptFollower
 {
     /// <summary>The reader of a session's new lines, or null to follow it not at all.</summary>
     /// <param name="sessionId">The session.</param>

@@ -4,7 +4,7 @@ namespace AcpHost.Storage.Transcripts;
 /// One more reader of a followed transcript's new lines (<see cref="TranscriptTail"/>): the file is read once, and each
 /// complete line is handed to every reader in file order, on the thread that reads the file (never a relay pump).
 /// </summary>
-public interface ITranscriptLineReader
+internal interface ITranscriptLineReader
 {
     /// <summary>A complete line appended since the last read, without its LF. Must not throw; must be quick.</summary>
     void Take(ReadOnlySpan<byte> line);

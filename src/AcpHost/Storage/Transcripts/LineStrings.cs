@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace AcpHost.Storage.Transcripts;
 
 /// <summary>

@@ -18,7 +18,7 @@ namespace AcpHost.Storage.Transcripts;
 /// For a line a fork copied from its parent's history (<c>forkedFrom</c>): the parent's session, or "" when the copy does
 /// not name it. Such a line is the parent's request, not the fork's: it tells what the fork's cache holds, nothing more.
 /// </param>
-public readonly record struct ModelRequest(
+internal readonly record struct ModelRequest(
     string? SessionId,
     string? Cwd,
     DateTimeOffset At,

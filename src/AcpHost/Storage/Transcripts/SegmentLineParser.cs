@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Storage.Transcripts;

@@ -10,7 +10,7 @@ namespace AcpHost.Storage.Transcripts;
 /// <param name="CacheWrite1h">Input written to the cache with the one-hour lifetime (<c>cache_creation.ephemeral_1h_input_tokens</c>).</param>
 /// <param name="CacheRead">Input read from the cache (<c>cache_read_input_tokens</c>).</param>
 /// <param name="Output">Output tokens (<c>output_tokens</c>).</param>
-public readonly record struct TokenCounts(long Input, long CacheWrite5m, long CacheWrite1h, long CacheRead, long Output)
+internal readonly record struct TokenCounts(long Input, long CacheWrite5m, long CacheWrite1h, long CacheRead, long Output)
 {
     /// <summary>Everything written to the cache.</summary>
     public long CacheWrite => TokenMath.Add(CacheWrite5m, CacheWrite1h);

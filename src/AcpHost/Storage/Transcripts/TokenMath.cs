@@ -5,7 +5,7 @@ namespace AcpHost.Storage.Transcripts;
 /// <see cref="long.MinValue"/>) instead of throwing <see cref="OverflowException"/> or wrapping, so a transcript or
 /// ledger holding absurd numbers (6e18) still gives a table and a report, with the total shown as "at least this".
 /// </summary>
-public static class TokenMath
+internal static class TokenMath
 {
     /// <summary>a + b, held at the bounds of <see cref="long"/>.</summary>
     public static long Add(long a, long b)

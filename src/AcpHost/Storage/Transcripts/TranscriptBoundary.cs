@@ -8,7 +8,7 @@ namespace AcpHost.Storage.Transcripts;
 /// <param name="Timestamp">When it was written, if the line says.</param>
 /// <param name="Cwd">The working directory the line records, if any.</param>
 /// <param name="Facts">Trigger and token counts.</param>
-public sealed record TranscriptBoundary(string? Uuid, string? SessionId, DateTimeOffset? Timestamp, string? Cwd, CompactionFacts Facts)
+internal sealed record TranscriptBoundary(string? Uuid, string? SessionId, DateTimeOffset? Timestamp, string? Cwd, CompactionFacts Facts)
 {
     /// <summary>
     /// For a line a fork copied from its parent's history, the line it copies (its <c>forkedFrom</c>: the parent's

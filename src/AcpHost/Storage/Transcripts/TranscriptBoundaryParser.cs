@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Storage.Transcripts;
@@ -9,7 +8,7 @@ namespace AcpHost.Storage.Transcripts;
 /// and <c>compact_metadata.pre_tokens</c> (older files and the SDK's stream). A cheap byte search comes first, so the
 /// conversation lines around them are never parsed.
 /// </summary>
-public static class TranscriptBoundaryParser
+internal static class TranscriptBoundaryParser
 {
     /// <summary>True when the line may be a boundary; false means it certainly is not.</summary>
     public static bool MayBeBoundary(ReadOnlySpan<byte> line) => line.IndexOf("compact_boundary"u8) >= 0;

@@ -10,7 +10,7 @@ namespace AcpHost.Storage.Transcripts;
 /// from its start, numbered from 1 again. Not thread-safe: one reader at a time.
 /// </summary>
 /// <param name="locate">Finds the file; null while it does not exist.</param>
-public sealed class TranscriptLines(Func<string?> locate)
+internal sealed class TranscriptLines(Func<string?> locate)
 {
     /// <summary>The longest line handed on; transcripts' longest lines are tool results of a few MB.</summary>
     public const int MaxLine = 64 * 1024 * 1024;

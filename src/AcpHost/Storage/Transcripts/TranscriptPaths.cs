@@ -8,7 +8,7 @@ namespace AcpHost.Storage.Transcripts;
 /// an ASCII letter or digit replaced by '-'. Folder names longer than 200 characters are cut and given a hash suffix,
 /// so those are found by prefix.
 /// </summary>
-public static class TranscriptPaths
+internal static class TranscriptPaths
 {
     /// <summary>Claude Code's longest project folder name before it cuts and hashes.</summary>
     public const int MaxFolderName = 200;

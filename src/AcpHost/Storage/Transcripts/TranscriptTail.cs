@@ -8,7 +8,7 @@ namespace AcpHost.Storage.Transcripts;
 /// <see cref="ITranscriptLineReader"/>s, so that whoever else follows the session (its live usage) needs no second read
 /// of the file. Thread-safe: the relay's thread and the poll loop may both read it; reads take turns.
 /// </summary>
-public sealed class TranscriptTail
+internal sealed class TranscriptTail
 {
     private readonly TranscriptLines _lines;
     private readonly IReadOnlyList<ITranscriptLineReader> _readers;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Storage.Transcripts;

@@ -11,7 +11,7 @@ namespace AcpHost.Storage.Transcripts;
 /// string), so an answer, whose first one is its message's, an attachment or a boundary never reads as a user line. A
 /// user line whose own type comes later is not recognised and goes the long way, which finds the same things.
 /// </remarks>
-public static class UserLine
+internal static class UserLine
 {
     private const int Head = 2048;
 

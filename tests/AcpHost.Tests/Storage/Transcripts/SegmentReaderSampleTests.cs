@@ -4,7 +4,7 @@ using AcpHost.Storage.Ledgers;
 using AcpHost.Storage.Transcripts;
 using AcpHost.Tests.Support;
 
-namespace AcpHost.Tests.Features.Transcripts;
+namespace AcpHost.Tests.Storage.Transcripts;
 
 /// <summary>
 /// The segment analysis on the transcript captured from the real agent (tests/TestData/agent-samples,

@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 using AcpHost.Events;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Storage.Transcripts;
-using static AcpHost.Tests.Features.Transcripts.SegmentLines;
+using static AcpHost.Tests.Storage.Transcripts.SegmentLines;
 
-namespace AcpHost.Tests.Features.Transcripts;
+namespace AcpHost.Tests.Storage.Transcripts;
 
 /// <summary>
 /// What a compaction's summary no longer names, on generated transcripts with known dropped and kept specifics: the

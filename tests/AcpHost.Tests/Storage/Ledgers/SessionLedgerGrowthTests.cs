@@ -6,7 +6,7 @@ using AcpHost.Features.Sessions;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 
-namespace AcpHost.Tests.Features;
+namespace AcpHost.Tests.Storage.Ledgers;
 
 /// <summary>sessions.jsonl gains a line per fill change; it must stay small, and quick to read, over months of use.</summary>
 public sealed class SessionLedgerGrowthTests : IDisposable

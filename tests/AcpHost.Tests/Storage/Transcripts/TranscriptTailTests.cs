@@ -1,7 +1,7 @@
 using System.Text;
 using AcpHost.Storage.Transcripts;
 
-namespace AcpHost.Tests.Features.Transcripts;
+namespace AcpHost.Tests.Storage.Transcripts;
 
 public sealed class TranscriptTailTests : IDisposable
 {

@@ -4,7 +4,7 @@ using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Logging;
 
-namespace AcpHost.Tests.Features;
+namespace AcpHost.Tests.Features.Sessions;
 
 /// <summary>A session record the ledger refuses spoils only itself (a feature's failure is contained).</summary>
 public sealed class LineageRecorderContainmentTests : IDisposable

@@ -3,7 +3,7 @@ using System.Text.Json;
 using AcpHost.Storage.Transcripts;
 using static AcpHost.Tests.Usage.UsageLines;
 
-namespace AcpHost.Tests.Usage;
+namespace AcpHost.Tests.Storage.Transcripts;
 
 /// <summary>A usage line read as <c>JSON.parse</c> would read it, and lines that are no request.</summary>
 public sealed class TranscriptUsageParserTests

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 
-namespace AcpHost.Tests.Features;
+namespace AcpHost.Tests.Storage.Ledgers;
 
 // What the generic store adds beyond the compaction ledger's tests (CompactionLedgerTests cover the file mechanics
 // through it, including two processes at once): its schema hooks and its lock.

@@ -5,7 +5,7 @@ using AcpHost.Events;
 using AcpHost.Features.Compaction;
 using AcpHost.Storage.Ledgers;
 
-namespace AcpHost.Tests.Features;
+namespace AcpHost.Tests.Storage.Ledgers;
 
 public sealed class CompactionLedgerTests : IDisposable
 {

@@ -3,7 +3,7 @@ using System.Text.Json;
 using AcpHost.Storage.Transcripts;
 using AcpHost.Tests.Support;
 
-namespace AcpHost.Tests.Features.Transcripts;
+namespace AcpHost.Tests.Storage.Transcripts;
 
 /// <summary>
 /// The scan's fast path for user lines, held to the real agent's transcripts: every user line is recognised, and no

@@ -3,7 +3,7 @@ using AcpHost.State;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Logging;
 
-namespace AcpHost.Tests.Features;
+namespace AcpHost.Tests.Features.Sessions;
 
 public class SessionTrackerTests
 {

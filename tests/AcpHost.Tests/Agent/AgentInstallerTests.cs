@@ -3,7 +3,7 @@ using AcpHost.Settings;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Options;
 
-namespace AcpHost.Tests.Hosting;
+namespace AcpHost.Tests.Agent;
 
 /// <summary>The installer against stand-in node and npm scripts: no network, no real npm.</summary>
 public sealed class AgentInstallerTests : IDisposable

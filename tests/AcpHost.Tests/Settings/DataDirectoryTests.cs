@@ -1,6 +1,6 @@
 using AcpHost.Settings;
 
-namespace AcpHost.Tests.Hosting;
+namespace AcpHost.Tests.Settings;
 
 public class DataDirectoryTests
 {

@@ -7,7 +7,7 @@ using AcpHost.Events;
 using AcpHost.Features.Compaction;
 using AcpHost.Storage.Ledgers;
 
-namespace AcpHost.Tests.Features;
+namespace AcpHost.Tests.Storage.Ledgers;
 
 /// <summary>
 /// A writer process appending numbered records as fast as it can is killed with SIGKILL at random moments, again and

@@ -4,7 +4,7 @@ using AcpHost.Features.Compaction;
 using AcpHost.Features.Sessions;
 using AcpHost.Storage.Ledgers;
 
-namespace AcpHost.Tests.Features;
+namespace AcpHost.Tests.Storage.Ledgers;
 
 public sealed class SessionLedgerTests : IDisposable
 {

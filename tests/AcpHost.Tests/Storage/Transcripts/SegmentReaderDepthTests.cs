@@ -1,8 +1,8 @@
 using AcpHost.Events;
 using AcpHost.Storage.Ledgers;
-using static AcpHost.Tests.Features.Transcripts.SegmentLines;
+using static AcpHost.Tests.Storage.Transcripts.SegmentLines;
 
-namespace AcpHost.Tests.Features.Transcripts;
+namespace AcpHost.Tests.Storage.Transcripts;
 
 /// <summary>The segment reader reads a transcript line as deep as the relay reads one (<c>JsonDepth.Reader</c>), not 64.</summary>
 public sealed class SegmentReaderDepthTests

@@ -5,7 +5,7 @@ using AcpHost.Features.Compaction;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 
-namespace AcpHost.Tests.Features;
+namespace AcpHost.Tests.Cli;
 
 public sealed class CompactionsCommandTests : IDisposable
 {

@@ -7,7 +7,7 @@ using AcpHost.Features.Sessions;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 
-namespace AcpHost.Tests.Features;
+namespace AcpHost.Tests.Cli;
 
 public sealed class SessionsCommandTests : IDisposable
 {

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace AcpHost.Tests.Features.Transcripts;
+namespace AcpHost.Tests.Storage.Transcripts;
 
 /// <summary>
 /// Transcript lines as Claude Code 2.1.318 writes them around tool calls and compactions (see
