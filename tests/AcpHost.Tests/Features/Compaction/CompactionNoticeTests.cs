@@ -131,10 +131,18 @@ public sealed class CompactionNoticeTests : IAsyncDisposable
         {
             // v2 gives no counts on the wire: the transcript's boundary line, written as the agent writes it, carries them.
             string? sessionId = null;
+            List<int> asked = [];
             foreach ((string direction, string line) in AgentSamples.Load("v2-prompt-compact.ndjson"))
             {
                 if (direction == "client->agent")
                 {
+                    // A client asks again only once it has the answers it waits for (it prompts with the sessionId that
+                    // session/new answered), so the agent can compact, and write the boundary, only after the host has
+                    // relayed that answer and started following the session's transcript from the file's end as it was.
+                    // Fed without waiting, the capture's agent lines could lag in the relay (a cold run, this test alone)
+                    // while the boundary was written: the host, opening the session after it, took it for history.
+                    await ReceivedAsync(received, m => asked.TrueForAll(id => m.Exists(message => IsAnswer(message, id))), "the answers to the client's earlier requests");
+                    asked.Add(JsonDocument.Parse(line).RootElement.GetProperty("id").GetInt32());
                     await harness.ClientSayAsync(line);
                     await harness.Agent.ReadFromRelay.NextAsync();
                     continue;
