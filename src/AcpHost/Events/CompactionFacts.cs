@@ -1,8 +1,9 @@
-using AcpHost.Events;
+namespace AcpHost.Events;
 
-namespace AcpHost.Storage.Transcripts;
-
-/// <summary>What a signal says about a compaction; any part may be unknown.</summary>
+/// <summary>
+/// What a signal says about a compaction, from the wire (a <c>compaction_update</c>, a tool call) or from a transcript's
+/// boundary line alike; any part may be unknown.
+/// </summary>
 /// <param name="Trigger"><c>auto</c>, <c>manual</c> or <c>idle</c> (see <see cref="CompactionTriggers"/>), normalised.</param>
 /// <param name="PreTokens">Tokens before.</param>
 /// <param name="PostTokens">Tokens after.</param>
