@@ -92,7 +92,7 @@ public class ArchitectureTests
     [InlineData("namespace AcpHost.Features.Fork;\nusing AcpHost.Relay.Transport;\nclass A { }", "src/AcpHost/Features/Fork/A.cs -> AcpHost.Relay.Transport")]
     [InlineData("namespace AcpHost.Features.Fork;\nclass A { void F() => Compaction.CompactionRecorder.X(); }", "src/AcpHost/Features/Fork/A.cs -> AcpHost.Features.Compaction")]
     [InlineData("namespace AcpHost.Storage.Ledgers;\n/// <see cref=\"AcpHost.Features.Fork.ForkService\"/>\nclass A { }", "src/AcpHost/Storage/Ledgers/A.cs -> AcpHost.Features.Fork")]
-    [InlineData("namespace AcpHost.Usage;\nusing AcpHost.Features.PostMortem;\nclass A { }", "src/AcpHost/Usage/A.cs -> AcpHost.Features.PostMortem")]
+    [InlineData("namespace AcpHost.Usage;\nusing AcpHost.PostMortem;\nclass A { }", "src/AcpHost/Usage/A.cs -> AcpHost.PostMortem")]
     [InlineData("namespace AcpHost.Storage.Transcripts;\nclass A { AcpHost.Usage.SessionUsage? U; }", "src/AcpHost/Storage/Transcripts/A.cs -> AcpHost.Usage")]
     [InlineData("namespace AcpHost.Features.Fresh;\nclass A { }", "src/AcpHost/Features/Fresh/A.cs: room Features.Fresh has no row")]
     public async Task Rules_CatchABreachWrittenAnyWay(string code, string expected)

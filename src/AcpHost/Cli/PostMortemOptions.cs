@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AcpHost.Features.PostMortem;
+using AcpHost.PostMortem;
 using AcpHost.Hosting;
 using AcpHost.Settings;
 using AcpHost.Storage.Transcripts;

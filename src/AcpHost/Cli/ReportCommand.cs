@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text;
-using AcpHost.Features.PostMortem;
+using AcpHost.PostMortem;
 using AcpHost.Hosting;
 using AcpHost.Settings;
 

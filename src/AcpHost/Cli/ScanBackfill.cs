@@ -1,7 +1,7 @@
 using System.CommandLine;
 using AcpHost.Agent;
 using AcpHost.Events;
-using AcpHost.Features.PostMortem;
+using AcpHost.PostMortem;
 using AcpHost.Hosting;
 using AcpHost.Telemetry;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using AcpHost.Events;
-using AcpHost.Features.PostMortem;
+using AcpHost.PostMortem;
 using AcpHost.Storage.Ledgers;
 
 namespace AcpHost.Cli;

@@ -1,4 +1,4 @@
-using AcpHost.Features.PostMortem;
+using AcpHost.PostMortem;
 using AcpHost.Usage;
 using AcpHost.Events;
 

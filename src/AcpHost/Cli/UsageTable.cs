@@ -1,5 +1,5 @@
 using System.Globalization;
-using AcpHost.Features.PostMortem;
+using AcpHost.PostMortem;
 using AcpHost.Usage;
 using AcpHost.Events;
 

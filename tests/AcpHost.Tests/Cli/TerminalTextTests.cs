@@ -4,7 +4,7 @@ using AcpHost.Features.Compaction;
 using AcpHost.Features.Sessions;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
-using static AcpHost.Tests.Features.PostMortem.TranscriptLines;
+using static AcpHost.Tests.PostMortem.TranscriptLines;
 
 namespace AcpHost.Tests.Cli;
 

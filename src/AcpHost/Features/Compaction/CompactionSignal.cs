@@ -1,4 +1,4 @@
-using AcpHost.Storage.Transcripts;
+using AcpHost.Events;
 
 namespace AcpHost.Features.Compaction;
 

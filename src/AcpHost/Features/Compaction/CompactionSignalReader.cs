@@ -1,6 +1,5 @@
 using AcpHost.Acp;
 using AcpHost.Events;
-using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Features.Compaction;
 

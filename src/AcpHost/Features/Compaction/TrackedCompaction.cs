@@ -1,5 +1,4 @@
 using AcpHost.Events;
-using AcpHost.Storage.Transcripts;
 
 namespace AcpHost.Features.Compaction;
 

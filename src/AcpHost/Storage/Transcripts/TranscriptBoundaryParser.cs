@@ -1,4 +1,5 @@
 using System.Globalization;
+using AcpHost.Events;
 using AcpHost.Relay.Protocol;
 
 namespace AcpHost.Storage.Transcripts;
