@@ -6,6 +6,13 @@ namespace AcpHost.State;
 /// The sessions this host relays, learned from the traffic, shared by the features that need a session's cwd or its
 /// context fill. Thread-safe; entries are immutable records replaced on change.
 /// </summary>
+/// <remarks>
+/// A change is told twice, on purpose. The C# events (<see cref="SessionOpened"/>, <see cref="UsageChanged"/>) run on
+/// the relay's thread before the message that caused them goes on, for the features that must act first (the
+/// transcript following starts before the client can learn the session's id and prompt it). The bus
+/// (<see cref="HostEventBus"/>) queues the same facts for the world outside (control plane, telemetry), which must never
+/// hold the relay up.
+/// </remarks>
 /// <param name="events">Where an opened session and a fill change are published (<see cref="Events.SessionOpened"/>, <see cref="ContextFillChanged"/>).</param>
 /// <param name="time">The clock for those events.</param>
 internal sealed class SessionRegistry(HostEventBus? events = null, TimeProvider? time = null)
