@@ -133,25 +133,14 @@ internal static class TranscriptFileScanner
             return;
         }
 
-        // A user line is neither a model's answer nor a boundary: only the segment reader reads it.
-        if (UserLine.Is(line))
-        {
-            if (lastLine && !IsJson(line))
-            {
-                findings.MalformedLines++;
-                return;
-            }
-
-            findings.Segments.Take(line);
-            return;
-        }
-
-        if (TranscriptBoundaryParser.MayBeBoundary(line) && TakeBoundary(line, number, findings))
+        // A user line is neither a model's answer nor a boundary: neither is searched for in it.
+        bool user = UserLine.Is(line);
+        if (!user && TranscriptBoundaryParser.MayBeBoundary(line) && TakeBoundary(line, number, findings))
         {
             return;
         }
 
-        if (TranscriptUsageParser.MayHaveUsage(line))
+        if (!user && TranscriptUsageParser.MayHaveUsage(line))
         {
             if (TakeUsage(line, findings, ref strings))
             {
