@@ -4,6 +4,7 @@ using AcpHost.Relay.Diagnostics;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Storage.Transcripts;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AcpHost.Features.Compaction;
 
@@ -13,8 +14,9 @@ namespace AcpHost.Features.Compaction;
 /// delays no message. The loop runs only when woken: when a turn ends (to keep up with the session's lines, so a
 /// compaction finds little left to read), and when the wire reports a compaction (then it polls every
 /// <see cref="CompactionOptions.PollInterval"/> until that compaction's boundary and summary are read, at most
-/// <see cref="SummaryWait"/>). Between those, nothing runs. Each compaction found is handed to the recorder, and kept a
-/// while for the notice that waits for it (<see cref="WaitAsync"/>).
+/// <see cref="SummaryWait"/>). Between those, nothing runs. Each compaction found is told to the tracker, what that
+/// changes is queued for the ledger like any record, and it is kept a while for the notice that waits for it
+/// (<see cref="WaitAsync"/>).
 /// </summary>
 internal sealed partial class FlattenedWatch : IAsyncDisposable
 {
@@ -26,7 +28,8 @@ internal sealed partial class FlattenedWatch : IAsyncDisposable
     private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly HashSet<string> _active = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Action<string, TranscriptBoundary, FlattenedSpecifics> _found;
+    private readonly CompactionTracker _tracker;
+    private readonly CompactionQueue _queue;
     private readonly TimeSpan _poll;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
@@ -35,14 +38,18 @@ internal sealed partial class FlattenedWatch : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private int _started;
 
-    /// <param name="found">Told each compaction found (session, boundary, what its summary no longer names), on the watch's loop.</param>
-    /// <param name="poll">How often a session is read again while a compaction of it is awaited.</param>
+    /// <summary>Creates the watch; its loop starts with <see cref="Start"/>.</summary>
+    /// <param name="tracker">Told each compaction found (session, boundary, what its summary no longer names).</param>
+    /// <param name="queue">Where what the tracker makes of it waits for the ledger.</param>
+    /// <param name="options">The settings: how often a session is read again while a compaction of it is awaited.</param>
     /// <param name="time">The clock.</param>
     /// <param name="log">The log.</param>
-    public FlattenedWatch(Action<string, TranscriptBoundary, FlattenedSpecifics> found, TimeSpan poll, TimeProvider time, ILogger log)
+    public FlattenedWatch(CompactionTracker tracker, CompactionQueue queue, IOptions<CompactionOptions> options, TimeProvider time, ILogger<FlattenedWatch> log)
     {
-        _found = found;
-        _poll = poll;
+        ArgumentNullException.ThrowIfNull(options);
+        _tracker = tracker;
+        _queue = queue;
+        _poll = options.Value.PollInterval;
         _time = time;
         _log = log;
     }
@@ -185,7 +192,9 @@ internal sealed partial class FlattenedWatch : IAsyncDisposable
     {
         FlattenedFound(_log, sessionId, boundary.Uuid, flattened.Dropped, flattened.Seen);
         Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
-        _found(sessionId, boundary, flattened);
+
+        // Queued like any record, without waiting: a full queue parks the update there, not this loop.
+        _ = _queue.EnqueueAsync(_tracker.ObserveFlattened(sessionId, boundary, flattened), _stopping.Token).AsTask();
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

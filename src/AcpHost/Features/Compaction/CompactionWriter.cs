@@ -1,83 +1,85 @@
-using System.Threading.Channels;
 using AcpHost.Events;
-using AcpHost.Relay.Diagnostics;
-using AcpHost.Relay.Relay;
+using AcpHost.State;
 using AcpHost.Storage.Ledgers;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AcpHost.Features.Compaction;
 
 /// <summary>
-/// The record loop: records wait in a bounded queue and go to the ledger in batches (one write and fsync for all that
-/// wait), then each is logged, counted and announced to the client. A full queue holds whoever adds to it (the agent's
-/// pump) until there is room: a record may be late, never lost.
+/// The record loop: the records in <see cref="CompactionQueue"/> go to the ledger in batches (one write and fsync for
+/// all that wait, so the agent's messages are not held up by a disk write per record), then each is logged, published
+/// on the bus and handed to <see cref="CompactionTeller"/> for the client. The ledger comes first, for the whole batch:
+/// a notification that waits on a slow client never holds a record back from the disk.
 /// </summary>
-internal sealed partial class CompactionRecorder
+internal sealed partial class CompactionWriter
 {
-    // Records waiting for the ledger; past this the agent's pump waits for room (backpressure, never a dropped record).
-    private const int QueueLength = 1024;
-
     // At most this many records go to the ledger in one write.
     private const int MaxBatch = 256;
 
-    // Two readers at most: the record loop, and the final flush when that loop is stuck notifying a client that reads
-    // nothing (the ledger must still get the records).
-    private readonly Channel<TrackerAction> _toRecord = Channel.CreateBounded<TrackerAction>(new BoundedChannelOptions(QueueLength) { SingleReader = false });
+    private readonly CompactionQueue _queue;
+    private readonly CompactionLedger _ledger;
+    private readonly SessionRegistry _sessions;
+    private readonly HostEventBus _events;
+    private readonly CompactionTeller _teller;
+    private readonly TimeSpan _transcriptWait;
+    private readonly ILogger<CompactionWriter> _log;
+    private Task _recording = Task.CompletedTask;
+    private int _started;
 
-    // Records that found the queue closed or their wait cancelled because the host is stopping: the final flush writes them.
-    private readonly ConcurrentQueue<TrackerAction> _late = new();
-
-    // Cancelled when the final flush gives up on the record loop: a notification stuck on a client that reads nothing
-    // lets the loop go on with the ledger.
-    private readonly CancellationTokenSource _notifying = new();
-    private readonly LogGate _queueFull = new(20, TimeSpan.FromSeconds(10));
-
-    /// <summary>
-    /// Hands records to the record loop. This runs on the relay's pumps: while the queue has room it never waits; a
-    /// queue that is full (a flood of compactions faster than the disk) holds the agent's pump until the loop has made
-    /// room, which is backpressure on the agent, never a lost record. A record whose wait is cancelled (the host is
-    /// stopping) is written by the final flush.
-    /// </summary>
-    private async ValueTask EnqueueAsync(IReadOnlyList<TrackerAction> actions, CancellationToken cancellationToken)
+    /// <summary>Creates the writer; its loop starts with <see cref="Start"/>.</summary>
+    /// <param name="queue">Where the records wait.</param>
+    /// <param name="ledger">Where records go.</param>
+    /// <param name="sessions">The relayed sessions, whose compaction counts each new record raises.</param>
+    /// <param name="events">The bus each record is published on.</param>
+    /// <param name="teller">Who tells the client of each new record.</param>
+    /// <param name="options">The settings (the transcript wait a record without counts is logged with).</param>
+    /// <param name="log">The log.</param>
+    public CompactionWriter(
+        CompactionQueue queue, CompactionLedger ledger, SessionRegistry sessions, HostEventBus events, CompactionTeller teller, IOptions<CompactionOptions> options, ILogger<CompactionWriter> log)
     {
-        foreach (TrackerAction action in actions)
-        {
-            if (_toRecord.Writer.TryWrite(action))
-            {
-                continue;
-            }
+        ArgumentNullException.ThrowIfNull(options);
+        _queue = queue;
+        _ledger = ledger;
+        _sessions = sessions;
+        _events = events;
+        _teller = teller;
+        _transcriptWait = options.Value.TranscriptWait;
+        _log = log;
+    }
 
-            GatedLog.Write(_log, _queueFull, "compaction record queue full", QueueLength, static (log, length) => RecordQueueFull(log, length));
-            try
-            {
-                await _toRecord.Writer.WriteAsync(action, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
-            {
-                _late.Enqueue(action);
-            }
+    /// <summary>The record loop: ends once the queue is completed and read, or never if it is stuck on a client.</summary>
+    public Task Recording => _recording;
+
+    /// <summary>Starts the record loop; again, nothing.</summary>
+    public void Start()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _recording = Task.Run(RecordLoopAsync, CancellationToken.None);
         }
     }
+
+    /// <summary>What is still queued when the loop has ended or is stuck: written to the ledger, not announced.</summary>
+    public Task WriteLeftoversAsync(CancellationToken cancellationToken) => AppendAsync(_queue.TakeLeftovers(), cancellationToken);
 
     private async Task RecordLoopAsync()
     {
         var batch = new List<TrackerAction>(MaxBatch);
-        while (await _toRecord.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _toRecord.Reader.TryRead(out TrackerAction? action))
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out TrackerAction? action))
             {
                 batch.Add(action);
             }
 
-            // The ledger first, for the whole batch: a notification that waits on a slow client never holds a record
-            // back from the disk.
             await AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
             foreach (TrackerAction action in batch)
             {
                 try
                 {
-                    await AnnounceAsync(action).ConfigureAwait(false);
+                    Announce(action);
                 }
                 catch (Exception ex)
                 {
@@ -118,30 +120,13 @@ internal sealed partial class CompactionRecorder
         }
     }
 
-    /// <summary>What is still queued when the loop has ended or is stuck: written to the ledger, not announced.</summary>
-    private async Task WriteLeftoversAsync(CancellationToken cancellationToken)
+    private void Announce(TrackerAction action)
     {
-        var leftovers = new List<TrackerAction>();
-        while (_toRecord.Reader.TryRead(out TrackerAction? action))
-        {
-            leftovers.Add(action);
-        }
-
-        while (_late.TryDequeue(out TrackerAction? action))
-        {
-            leftovers.Add(action);
-        }
-
-        await AppendAsync(leftovers, cancellationToken).ConfigureAwait(false);
-    }
-
-    private Task AnnounceAsync(TrackerAction action)
-    {
-        _events?.Publish(CompactionRecorded.Of(action.Record, isUpdate: !action.IsNew));
+        _events.Publish(CompactionRecorded.Of(action.Record, isUpdate: !action.IsNew));
         if (!action.IsNew)
         {
             CompactionEnriched(_log, action.Record.Id, action.Record.PostTokens, action.Record.DurationMs, action.Record.BoundaryUuid);
-            return Task.CompletedTask;
+            return;
         }
 
         CompactionRecord record = action.Record;
@@ -149,12 +134,11 @@ internal sealed partial class CompactionRecorder
         CompactBoundary(_log, record.Trigger ?? "unknown", record.PreTokens, record.PostTokens, record.SessionId, record.DurationMs, record.ContextWindow, record.Source, record.Id);
         if (record.PreTokens is null)
         {
-            CountsMissing(_log, record.SessionId, _options.TranscriptWait);
+            CountsMissing(_log, record.SessionId, _transcriptWait);
         }
 
         // Off the loop: the notice may wait for the summary line, and later records must not wait with it.
-        Tell(record);
-        return Task.CompletedTask;
+        _teller.Tell(record);
     }
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Could not write {Count} compaction record(s) to the ledger {Path}")]
@@ -162,12 +146,6 @@ internal sealed partial class CompactionRecorder
 
     [LoggerMessage(EventId = 306, Level = LogLevel.Error, Message = "Could not record compaction {CompactionId} of session {SessionId}; recording goes on with the next")]
     private static partial void RecordFailed(ILogger logger, Exception exception, string compactionId, string sessionId);
-
-    [LoggerMessage(EventId = 307, Level = LogLevel.Information, Message = "More than {QueueLength} compaction records wait for the ledger: the agent's messages wait for room")]
-    private static partial void RecordQueueFull(ILogger logger, int queueLength);
-
-    [LoggerMessage(EventId = 308, Level = LogLevel.Warning, Message = "The compaction record loop did not finish within {Timeout}; what is still queued goes to the ledger without a client notification")]
-    private static partial void RecordLoopStuck(ILogger logger, TimeSpan timeout);
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information,
         Message = "Compact boundary: trigger={Trigger} preTokens={PreTokens} postTokens={PostTokens} session={SessionId} durationMs={DurationMs} contextWindow={ContextWindow} source={Source} id={CompactionId}")]
