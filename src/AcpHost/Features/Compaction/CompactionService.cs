@@ -10,52 +10,31 @@ namespace AcpHost.Features.Compaction;
 /// <see cref="StopAsync"/>, after the relay's own service has stopped, with a last look at every transcript and a
 /// final flush, bounded by what the host's shutdown leaves.
 /// </summary>
-internal sealed partial class CompactionService : IHostedService, IAsyncDisposable
+/// <param name="tracker">What is still waiting for counts at the end is flushed from it.</param>
+/// <param name="queue">Where the records wait for the ledger.</param>
+/// <param name="writer">The record loop.</param>
+/// <param name="teller">The tellings to the client.</param>
+/// <param name="poll">The transcript poll.</param>
+/// <param name="flattened">The flattened watch.</param>
+/// <param name="deadline">When the host must be gone once it ends: the final flush fits before it.</param>
+/// <param name="log">The log.</param>
+internal sealed partial class CompactionService(
+    CompactionTracker tracker, CompactionQueue queue, CompactionWriter writer, CompactionTeller teller, TranscriptPoll poll, FlattenedWatch flattened, ShutdownDeadline deadline,
+    ILogger<CompactionService> log) : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan FinalFlushTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly CompactionTracker _tracker;
-    private readonly CompactionQueue _queue;
-    private readonly CompactionWriter _writer;
-    private readonly CompactionTeller _teller;
-    private readonly TranscriptPoll _poll;
-    private readonly FlattenedWatch _flattened;
-    private readonly ShutdownDeadline _deadline;
-    private readonly ILogger<CompactionService> _log;
     private int _started;
     private int _disposed;
-
-    /// <summary>Creates the service; nothing runs before <see cref="StartAsync"/>.</summary>
-    /// <param name="tracker">What is still waiting for counts at the end is flushed from it.</param>
-    /// <param name="queue">Where the records wait for the ledger.</param>
-    /// <param name="writer">The record loop.</param>
-    /// <param name="teller">The tellings to the client.</param>
-    /// <param name="poll">The transcript poll.</param>
-    /// <param name="flattened">The flattened watch.</param>
-    /// <param name="deadline">When the host must be gone once it ends: the final flush fits before it.</param>
-    /// <param name="log">The log.</param>
-    public CompactionService(
-        CompactionTracker tracker, CompactionQueue queue, CompactionWriter writer, CompactionTeller teller, TranscriptPoll poll, FlattenedWatch flattened, ShutdownDeadline deadline,
-        ILogger<CompactionService> log)
-    {
-        _tracker = tracker;
-        _queue = queue;
-        _writer = writer;
-        _teller = teller;
-        _poll = poll;
-        _flattened = flattened;
-        _deadline = deadline;
-        _log = log;
-    }
 
     /// <summary>Starts the record loop, the transcript poll and the flattened watch; waits on none of them.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            _writer.Start();
-            _poll.Start();
-            _flattened.Start();
+            writer.Start();
+            poll.Start();
+            flattened.Start();
         }
 
         return Task.CompletedTask;
@@ -75,50 +54,50 @@ internal sealed partial class CompactionService : IHostedService, IAsyncDisposab
         // Never started (a host that failed before its services started): what was queued is still recorded.
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            _writer.Start();
+            writer.Start();
         }
 
-        await _poll.StopAsync().ConfigureAwait(false);
-        await _flattened.DisposeAsync().ConfigureAwait(false);
+        await poll.StopAsync().ConfigureAwait(false);
+        await flattened.DisposeAsync().ConfigureAwait(false);
 
         // Last look at every transcript, then record whatever ended and is still waiting. All of it within the time the
         // host's shutdown leaves (at most FinalFlushTimeout): half for the loop to finish, the rest for what it could
         // not take (the loop stuck notifying a client that reads nothing), which goes to the ledger without it.
-        TimeSpan budget = _deadline.Left(FinalFlushTimeout);
+        TimeSpan budget = deadline.Left(FinalFlushTimeout);
         using (var bounded = new CancellationTokenSource(budget / 2))
         {
             try
             {
-                await _poll.ReadAllAsync(bounded.Token).ConfigureAwait(false);
+                await poll.ReadAllAsync(bounded.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (bounded.IsCancellationRequested)
             {
                 // Out of time: what the tracker holds is still flushed below.
             }
 
-            await _queue.EnqueueAsync(_tracker.Flush(), bounded.Token).ConfigureAwait(false);
-            _queue.Complete();
+            await queue.EnqueueAsync(tracker.Flush(), bounded.Token).ConfigureAwait(false);
+            queue.Complete();
             try
             {
-                await _writer.Recording.WaitAsync(bounded.Token).ConfigureAwait(false);
+                await writer.Recording.WaitAsync(bounded.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (bounded.IsCancellationRequested)
             {
-                RecordLoopStuck(_log, budget / 2);
-                await _teller.GiveUpAsync().ConfigureAwait(false);
+                RecordLoopStuck(log, budget / 2);
+                await teller.GiveUpAsync().ConfigureAwait(false);
             }
         }
 
-        using (var bounded = new CancellationTokenSource(_deadline.Left(FinalFlushTimeout)))
+        using (var bounded = new CancellationTokenSource(deadline.Left(FinalFlushTimeout)))
         {
-            await _writer.WriteLeftoversAsync(bounded.Token).ConfigureAwait(false);
+            await writer.WriteLeftoversAsync(bounded.Token).ConfigureAwait(false);
         }
 
         // What was recorded is still told (its notices run off the record loop) within the time left; a client that
         // reads nothing gives up the rest.
-        if (!await _teller.ToldAsync(_deadline.Left(FinalFlushTimeout)).ConfigureAwait(false))
+        if (!await teller.ToldAsync(deadline.Left(FinalFlushTimeout)).ConfigureAwait(false))
         {
-            await _teller.GiveUpAsync().ConfigureAwait(false);
+            await teller.GiveUpAsync().ConfigureAwait(false);
         }
     }
 

@@ -15,40 +15,19 @@ namespace AcpHost.Features.Compaction;
 /// <c>compaction_update</c> under <c>_meta.acphost</c>. It only queues records; <see cref="CompactionWriter"/> writes
 /// and announces them off the relay's path.
 /// </summary>
-internal sealed partial class CompactionSignals : IMessageInterceptor
+/// <param name="sessions">The relayed sessions (their context windows).</param>
+/// <param name="turns">Which sessions are in a turn, shared with the agent recovery, which voids them.</param>
+/// <param name="tracker">Turns the signals into records.</param>
+/// <param name="queue">Where the records wait for the ledger.</param>
+/// <param name="poll">The transcript reads: at once for a compaction that ends without its facts, soon after a turn.</param>
+/// <param name="flattened">The watch of what each compaction flattened, told when the wire reports one.</param>
+/// <param name="teller">Told of each compaction that owes a notice.</param>
+/// <param name="log">The log.</param>
+internal sealed partial class CompactionSignals(
+    SessionRegistry sessions, SessionTurns turns, CompactionTracker tracker, CompactionQueue queue, TranscriptPoll poll, FlattenedWatch flattened, CompactionTeller teller,
+    ILogger<CompactionSignals> log) : IMessageInterceptor
 {
-    private readonly SessionRegistry _sessions;
-    private readonly SessionTurns _turns;
-    private readonly CompactionTracker _tracker;
-    private readonly CompactionQueue _queue;
-    private readonly TranscriptPoll _poll;
-    private readonly FlattenedWatch _flattened;
-    private readonly CompactionTeller _teller;
-    private readonly ILogger<CompactionSignals> _log;
     private readonly LogGate _unusable = new(20, TimeSpan.FromSeconds(10));
-
-    /// <summary>Creates the interceptor.</summary>
-    /// <param name="sessions">The relayed sessions (their context windows).</param>
-    /// <param name="turns">Which sessions are in a turn, shared with the agent recovery, which voids them.</param>
-    /// <param name="tracker">Turns the signals into records.</param>
-    /// <param name="queue">Where the records wait for the ledger.</param>
-    /// <param name="poll">The transcript reads: at once for a compaction that ends without its facts, soon after a turn.</param>
-    /// <param name="flattened">The watch of what each compaction flattened, told when the wire reports one.</param>
-    /// <param name="teller">Told of each compaction that owes a notice.</param>
-    /// <param name="log">The log.</param>
-    public CompactionSignals(
-        SessionRegistry sessions, SessionTurns turns, CompactionTracker tracker, CompactionQueue queue, TranscriptPoll poll, FlattenedWatch flattened, CompactionTeller teller,
-        ILogger<CompactionSignals> log)
-    {
-        _sessions = sessions;
-        _turns = turns;
-        _tracker = tracker;
-        _queue = queue;
-        _poll = poll;
-        _flattened = flattened;
-        _teller = teller;
-        _log = log;
-    }
 
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Methods { get; } = [AcpMethods.SessionUpdate, AcpMethods.SessionPrompt];
@@ -89,14 +68,14 @@ internal sealed partial class CompactionSignals : IMessageInterceptor
         if (sessionId.Length == 0)
         {
             // No record can name no session (the ledger refuses it); the agent's message goes on as it came.
-            GatedLog.Write(_log, _unusable, "compaction signal without a session id", 0, static (log, _) => SignalWithoutSession(log));
+            GatedLog.Write(log, _unusable, "compaction signal without a session id", 0, static (log, _) => SignalWithoutSession(log));
             return InterceptResult.Forward;
         }
 
-        await _queue.EnqueueAsync(_tracker.Observe(signal, _sessions.Find(sessionId)?.ContextWindow), cancellationToken).ConfigureAwait(false);
-        _poll.Wake();
-        _flattened.Expect(sessionId);
-        _teller.ExpectNotice(sessionId, signal);
+        await queue.EnqueueAsync(tracker.Observe(signal, sessions.Find(sessionId)?.ContextWindow), cancellationToken).ConfigureAwait(false);
+        poll.Wake();
+        flattened.Expect(sessionId);
+        teller.ExpectNotice(sessionId, signal);
 
         if (body.Kind != "compaction_update" || signal.Phase != SignalPhase.Completed || signal.Key is null)
         {
@@ -105,11 +84,11 @@ internal sealed partial class CompactionSignals : IMessageInterceptor
 
         // The client declared compaction support, so the wire gives it no counts. If the transcript already has them
         // (a small read of what was appended), they travel with the agent's own message; nothing is waited for.
-        CompactionRecord? known = _tracker.KnownFacts(sessionId, signal.Key);
+        CompactionRecord? known = tracker.KnownFacts(sessionId, signal.Key);
         if (known is null)
         {
-            await _poll.ReadAsync(sessionId, cancellationToken).ConfigureAwait(false);
-            known = _tracker.KnownFacts(sessionId, signal.Key);
+            await poll.ReadAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            known = tracker.KnownFacts(sessionId, signal.Key);
         }
 
         return known is null ? InterceptResult.Forward : InterceptResult.Replace(CompactionNotices.WithAcphostMeta(context.Line, known));
@@ -131,17 +110,17 @@ internal sealed partial class CompactionSignals : IMessageInterceptor
             {
                 if (JsonSerializer.Deserialize(line, AcpJsonContext.Default.RequestEnvelopePromptParams)?.Params is { SessionId: { } sessionId } prompt)
                 {
-                    _turns.PromptSent(id, sessionId, IsCompactCommand(prompt));
+                    turns.PromptSent(id, sessionId, IsCompactCommand(prompt));
                 }
             }
             else if (TurnFields.SessionIdOf(line) is { } sessionId)
             {
-                _turns.PromptSent(id, sessionId, isCompact: false);
+                turns.PromptSent(id, sessionId, isCompact: false);
             }
         }
-        else if (context.Info.Kind == MessageKind.Response && _turns.PromptAnswered(id) is { } sessionId)
+        else if (context.Info.Kind == MessageKind.Response && turns.PromptAnswered(id) is { } sessionId)
         {
-            _poll.TurnEnded(sessionId);
+            poll.TurnEnded(sessionId);
         }
     }
 

@@ -12,8 +12,16 @@ namespace AcpHost.Features.Compaction;
 /// host has the counts), so the notice is expected from the compaction's first signal (<see cref="ExpectNotice"/>)
 /// until it is out. Tellings run off the record loop, in order per session.
 /// </summary>
+/// <param name="notices">Where each compaction is told to the user.</param>
+/// <param name="history">The sessions' forks, to name the one that kept what a compaction flattened.</param>
+/// <param name="sessions">The relayed sessions (their working folders).</param>
+/// <param name="watch">What each compaction's summary no longer names.</param>
+/// <param name="client">The relay's outlet to the client, for <c>_acphost/compaction</c>.</param>
+/// <param name="tracker">The compactions not recorded yet, whose notices are owed.</param>
+/// <param name="log">The log.</param>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source has no timer and no wait handle is ever asked of it, so there is nothing to dispose; disposing it could fail a telling still under way.")]
-internal sealed partial class CompactionTeller
+internal sealed partial class CompactionTeller(
+    INotices notices, SessionHistory history, SessionRegistry sessions, FlattenedWatch watch, ClientChannel client, CompactionTracker tracker, ILogger<CompactionTeller> log)
 {
     /// <summary>
     /// How long a notice waits for what the summary no longer names (the summary line reaches the transcript a few
@@ -23,46 +31,18 @@ internal sealed partial class CompactionTeller
     /// </summary>
     internal static readonly TimeSpan FlattenedWait = TimeSpan.FromSeconds(1.2);
 
-    private readonly INotices _notices;
-    private readonly SessionHistory _history;
-    private readonly SessionRegistry _sessions;
-    private readonly FlattenedWatch _flattened;
-    private readonly ClientChannel _client;
-    private readonly CompactionTracker _tracker;
-    private readonly ILogger<CompactionTeller> _log;
-
     // Each session's last telling, so a session's notices keep their order while the record loop goes on.
     private readonly ConcurrentDictionary<string, Task> _telling = new(StringComparer.Ordinal);
 
     // Cancelled when the final flush gives up on the client (it reads nothing): the tellings stuck on it end.
     private readonly CancellationTokenSource _notifying = new();
 
-    /// <summary>Creates the teller.</summary>
-    /// <param name="notices">Where each compaction is told to the user.</param>
-    /// <param name="history">The sessions' forks, to name the one that kept what a compaction flattened.</param>
-    /// <param name="sessions">The relayed sessions (their working folders).</param>
-    /// <param name="flattened">What each compaction's summary no longer names.</param>
-    /// <param name="client">The relay's outlet to the client, for <c>_acphost/compaction</c>.</param>
-    /// <param name="tracker">The compactions not recorded yet, whose notices are owed.</param>
-    /// <param name="log">The log.</param>
-    public CompactionTeller(
-        INotices notices, SessionHistory history, SessionRegistry sessions, FlattenedWatch flattened, ClientChannel client, CompactionTracker tracker, ILogger<CompactionTeller> log)
-    {
-        _notices = notices;
-        _history = history;
-        _sessions = sessions;
-        _flattened = flattened;
-        _client = client;
-        _tracker = tracker;
-        _log = log;
-    }
-
     /// <summary>On the relay's pump: a compaction the wire reports and the ledger has not recorded yet owes a notice.</summary>
     public void ExpectNotice(string sessionId, CompactionSignal signal)
     {
-        if (signal.Key is not null && _tracker.UnrecordedId(sessionId, signal.Key) is { } compactionId)
+        if (signal.Key is not null && tracker.UnrecordedId(sessionId, signal.Key) is { } compactionId)
         {
-            _notices.Expect(NoticeKind.Compaction, sessionId, compactionId);
+            notices.Expect(NoticeKind.Compaction, sessionId, compactionId);
         }
     }
 
@@ -109,7 +89,7 @@ internal sealed partial class CompactionTeller
         catch (Exception ex)
         {
             // One record that cannot be told must not stop the telling of the session's later ones.
-            TellFailed(_log, ex, record.Id, record.SessionId);
+            TellFailed(log, ex, record.Id, record.SessionId);
         }
     }
 
@@ -122,20 +102,20 @@ internal sealed partial class CompactionTeller
     {
         try
         {
-            if (_notices.IsOn(NoticeKind.Compaction))
+            if (notices.IsOn(NoticeKind.Compaction))
             {
-                SessionRecord? fork = SessionHistory.ForkBefore(_history.Sessions(), _history.CompactionsOf(record.SessionId), record);
+                SessionRecord? fork = SessionHistory.ForkBefore(history.Sessions(), history.CompactionsOf(record.SessionId), record);
                 FlattenedSpecifics? flattened = record.Flattened
-                    ?? await _flattened.WaitAsync(record.SessionId, record.BoundaryUuid, record.PreTokens, FlattenedWait).ConfigureAwait(false);
-                HostNotice notice = CompactionNoticeText.For(record with { Flattened = flattened }, fork, _sessions.Find(record.SessionId)?.Cwd);
-                await _notices.PostAsync(notice, cancellationToken).ConfigureAwait(false);
+                    ?? await watch.WaitAsync(record.SessionId, record.BoundaryUuid, record.PreTokens, FlattenedWait).ConfigureAwait(false);
+                HostNotice notice = CompactionNoticeText.For(record with { Flattened = flattened }, fork, sessions.Find(record.SessionId)?.Cwd);
+                await notices.PostAsync(notice, cancellationToken).ConfigureAwait(false);
             }
 
-            await _client.NotifyAsync(AcpMethods.HostCompaction, CompactionNotices.Payload(record), cancellationToken).ConfigureAwait(false);
+            await client.NotifyAsync(AcpMethods.HostCompaction, CompactionNotices.Payload(record), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _notices.Fulfil(record.SessionId, record.Id);
+            notices.Fulfil(record.SessionId, record.Id);
         }
     }
 

@@ -12,46 +12,26 @@ namespace AcpHost.Features.Compaction;
 /// on the bus and handed to <see cref="CompactionTeller"/> for the client. The ledger comes first, for the whole batch:
 /// a notification that waits on a slow client never holds a record back from the disk.
 /// </summary>
-internal sealed partial class CompactionWriter
+/// <param name="queue">Where the records wait.</param>
+/// <param name="ledger">Where records go.</param>
+/// <param name="sessions">The relayed sessions, whose compaction counts each new record raises.</param>
+/// <param name="events">The bus each record is published on.</param>
+/// <param name="teller">Who tells the client of each new record.</param>
+/// <param name="options">The settings (the transcript wait a record without counts is logged with).</param>
+/// <param name="log">The log.</param>
+internal sealed partial class CompactionWriter(
+    CompactionQueue queue, CompactionLedger ledger, SessionRegistry sessions, HostEventBus events, CompactionTeller teller, IOptions<CompactionOptions> options, ILogger<CompactionWriter> log)
 {
     // At most this many records go to the ledger in one write.
     private const int MaxBatch = 256;
 
-    private readonly CompactionQueue _queue;
-    private readonly CompactionLedger _ledger;
-    private readonly SessionRegistry _sessions;
-    private readonly HostEventBus _events;
-    private readonly CompactionTeller _teller;
-    private readonly TimeSpan _transcriptWait;
-    private readonly ILogger<CompactionWriter> _log;
     private Task _recording = Task.CompletedTask;
     private int _started;
-
-    /// <summary>Creates the writer; its loop starts with <see cref="Start"/>.</summary>
-    /// <param name="queue">Where the records wait.</param>
-    /// <param name="ledger">Where records go.</param>
-    /// <param name="sessions">The relayed sessions, whose compaction counts each new record raises.</param>
-    /// <param name="events">The bus each record is published on.</param>
-    /// <param name="teller">Who tells the client of each new record.</param>
-    /// <param name="options">The settings (the transcript wait a record without counts is logged with).</param>
-    /// <param name="log">The log.</param>
-    public CompactionWriter(
-        CompactionQueue queue, CompactionLedger ledger, SessionRegistry sessions, HostEventBus events, CompactionTeller teller, IOptions<CompactionOptions> options, ILogger<CompactionWriter> log)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        _queue = queue;
-        _ledger = ledger;
-        _sessions = sessions;
-        _events = events;
-        _teller = teller;
-        _transcriptWait = options.Value.TranscriptWait;
-        _log = log;
-    }
 
     /// <summary>The record loop: ends once the queue is completed and read, or never if it is stuck on a client.</summary>
     public Task Recording => _recording;
 
-    /// <summary>Starts the record loop; again, nothing.</summary>
+    /// <summary>Starts the record loop (once).</summary>
     public void Start()
     {
         if (Interlocked.Exchange(ref _started, 1) == 0)
@@ -61,15 +41,15 @@ internal sealed partial class CompactionWriter
     }
 
     /// <summary>What is still queued when the loop has ended or is stuck: written to the ledger, not announced.</summary>
-    public Task WriteLeftoversAsync(CancellationToken cancellationToken) => AppendAsync(_queue.TakeLeftovers(), cancellationToken);
+    public Task WriteLeftoversAsync(CancellationToken cancellationToken) => AppendAsync(queue.TakeLeftovers(), cancellationToken);
 
     private async Task RecordLoopAsync()
     {
         var batch = new List<TrackerAction>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out TrackerAction? action))
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out TrackerAction? action))
             {
                 batch.Add(action);
             }
@@ -84,7 +64,7 @@ internal sealed partial class CompactionWriter
                 catch (Exception ex)
                 {
                     // One record that cannot be announced must not stop the recording of every later one.
-                    RecordFailed(_log, ex, action.Record.Id, action.Record.SessionId);
+                    RecordFailed(log, ex, action.Record.Id, action.Record.SessionId);
                 }
             }
         }
@@ -100,7 +80,7 @@ internal sealed partial class CompactionWriter
 
         try
         {
-            await _ledger.AppendAsync([.. batch.Select(action => action.Record)], cancellationToken).ConfigureAwait(false);
+            await ledger.AppendAsync([.. batch.Select(action => action.Record)], cancellationToken).ConfigureAwait(false);
         }
         catch (ArgumentException) when (batch.Count > 1)
         {
@@ -112,33 +92,33 @@ internal sealed partial class CompactionWriter
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException or OperationCanceledException)
         {
-            LedgerWriteFailed(_log, ex, batch.Count, _ledger.FilePath);
+            LedgerWriteFailed(log, ex, batch.Count, ledger.FilePath);
         }
         catch (Exception ex)
         {
-            RecordFailed(_log, ex, batch[0].Record.Id, batch[0].Record.SessionId);
+            RecordFailed(log, ex, batch[0].Record.Id, batch[0].Record.SessionId);
         }
     }
 
     private void Announce(TrackerAction action)
     {
-        _events.Publish(CompactionRecorded.Of(action.Record, isUpdate: !action.IsNew));
+        events.Publish(CompactionRecorded.Of(action.Record, isUpdate: !action.IsNew));
         if (!action.IsNew)
         {
-            CompactionEnriched(_log, action.Record.Id, action.Record.PostTokens, action.Record.DurationMs, action.Record.BoundaryUuid);
+            CompactionEnriched(log, action.Record.Id, action.Record.PostTokens, action.Record.DurationMs, action.Record.BoundaryUuid);
             return;
         }
 
         CompactionRecord record = action.Record;
-        _sessions.RecordCompaction(record.SessionId);
-        CompactBoundary(_log, record.Trigger ?? "unknown", record.PreTokens, record.PostTokens, record.SessionId, record.DurationMs, record.ContextWindow, record.Source, record.Id);
+        sessions.RecordCompaction(record.SessionId);
+        CompactBoundary(log, record.Trigger ?? "unknown", record.PreTokens, record.PostTokens, record.SessionId, record.DurationMs, record.ContextWindow, record.Source, record.Id);
         if (record.PreTokens is null)
         {
-            CountsMissing(_log, record.SessionId, _transcriptWait);
+            CountsMissing(log, record.SessionId, options.Value.TranscriptWait);
         }
 
         // Off the loop: the notice may wait for the summary line, and later records must not wait with it.
-        _teller.Tell(record);
+        teller.Tell(record);
     }
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Could not write {Count} compaction record(s) to the ledger {Path}")]
