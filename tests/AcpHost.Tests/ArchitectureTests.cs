@@ -90,7 +90,7 @@ public class ArchitectureTests
     [InlineData("namespace AcpHost.Agent;\nclass A { Hosting.RelayHost? H; }", "src/AcpHost/Agent/A.cs -> AcpHost.Hosting")]
     [InlineData("namespace AcpHost.Control;\nusing AcpHost.Hosting;\nclass A { }", "src/AcpHost/Control/A.cs -> AcpHost.Hosting")]
     [InlineData("namespace AcpHost.Features.Fork;\nusing AcpHost.Relay.Transport;\nclass A { }", "src/AcpHost/Features/Fork/A.cs -> AcpHost.Relay.Transport")]
-    [InlineData("namespace AcpHost.Features.Fork;\nclass A { void F() => Compaction.CompactionRecorder.X(); }", "src/AcpHost/Features/Fork/A.cs -> AcpHost.Features.Compaction")]
+    [InlineData("namespace AcpHost.Features.Fork;\nclass A { void F() => Compaction.CompactionSignals.X(); }", "src/AcpHost/Features/Fork/A.cs -> AcpHost.Features.Compaction")]
     [InlineData("namespace AcpHost.Storage.Ledgers;\n/// <see cref=\"AcpHost.Features.Fork.ForkService\"/>\nclass A { }", "src/AcpHost/Storage/Ledgers/A.cs -> AcpHost.Features.Fork")]
     [InlineData("namespace AcpHost.Usage;\nusing AcpHost.PostMortem;\nclass A { }", "src/AcpHost/Usage/A.cs -> AcpHost.PostMortem")]
     [InlineData("namespace AcpHost.Storage.Transcripts;\nclass A { AcpHost.Usage.SessionUsage? U; }", "src/AcpHost/Storage/Transcripts/A.cs -> AcpHost.Usage")]

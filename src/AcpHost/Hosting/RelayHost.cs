@@ -142,8 +142,7 @@ internal static class RelayHost
         builder.Services.AddSingleton<LiveUsage>();
         builder.Services.AddSingleton<ITranscriptFollower>(services => services.GetRequiredService<LiveUsage>());
         builder.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<CacheExpiryWatch>(services, CacheExpiryWatch.MinTokensFrom(configuration)));
-        builder.Services.AddSingleton<CompactionRecorder>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<CompactionRecorder>());
+        CompactionRegistration.Add(builder.Services);
         builder.Services.AddOptions<ForkOptions>()
             .Bind(configuration.GetSection(ForkOptions.Section))
             .Validate(options => options.BeforeCompactPercent is null or (>= 0 and <= 100), "Fork:BeforeCompactPercent must be a percentage from 0 (off) to 100")
@@ -183,7 +182,7 @@ internal static class RelayHost
         builder.Services.AddSingleton<IMessageInterceptor>(services => ActivatorUtilities.CreateInstance<HistoryCommands>(services, MarkFor(services)));
         builder.Services.AddSingleton<IMessageInterceptor, ForkMethod>();
         builder.Services.AddSingleton<IMessageInterceptor, PreCompactFork>();
-        builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<CompactionRecorder>());
+        builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<CompactionSignals>());
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<CacheExpiryWatch>());
         builder.Services.AddSingleton<IMessageInterceptor, CommandList>();
         builder.Services.AddSingleton<IMessageInterceptor, ForkTitles>();

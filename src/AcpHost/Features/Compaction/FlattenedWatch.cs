@@ -4,6 +4,7 @@ using AcpHost.Relay.Diagnostics;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Storage.Transcripts;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AcpHost.Features.Compaction;
 
@@ -13,10 +14,17 @@ namespace AcpHost.Features.Compaction;
 /// delays no message. The loop runs only when woken: when a turn ends (to keep up with the session's lines, so a
 /// compaction finds little left to read), and when the wire reports a compaction (then it polls every
 /// <see cref="CompactionOptions.PollInterval"/> until that compaction's boundary and summary are read, at most
-/// <see cref="SummaryWait"/>). Between those, nothing runs. Each compaction found is handed to the recorder, and kept a
-/// while for the notice that waits for it (<see cref="WaitAsync"/>).
+/// <see cref="SummaryWait"/>). Between those, nothing runs. Each compaction found is told to the tracker, what that
+/// changes is queued for the ledger like any record, and it is kept a while for the notice that waits for it
+/// (<see cref="WaitAsync"/>).
 /// </summary>
-internal sealed partial class FlattenedWatch : IAsyncDisposable
+/// <param name="tracker">Told each compaction found (session, boundary, what its summary no longer names).</param>
+/// <param name="queue">Where what the tracker makes of it waits for the ledger.</param>
+/// <param name="options">The settings: how often a session is read again while a compaction of it is awaited.</param>
+/// <param name="time">The clock.</param>
+/// <param name="log">The log.</param>
+internal sealed partial class FlattenedWatch(CompactionTracker tracker, CompactionQueue queue, IOptions<CompactionOptions> options, TimeProvider time, ILogger<FlattenedWatch> log)
+    : IAsyncDisposable
 {
     /// <summary>How long a compaction the wire reported, or a boundary read without its summary, is waited for.</summary>
     public static readonly TimeSpan SummaryWait = TimeSpan.FromSeconds(30);
@@ -26,26 +34,11 @@ internal sealed partial class FlattenedWatch : IAsyncDisposable
     private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly HashSet<string> _active = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Action<string, TranscriptBoundary, FlattenedSpecifics> _found;
-    private readonly TimeSpan _poll;
-    private readonly TimeProvider _time;
-    private readonly ILogger _log;
+    private readonly TimeSpan _poll = options.Value.PollInterval;
     private readonly LogGate _unreadable = new(20, TimeSpan.FromSeconds(10));
     private TaskCompletionSource _changed = NewSignal();
     private Task _loop = Task.CompletedTask;
     private int _started;
-
-    /// <param name="found">Told each compaction found (session, boundary, what its summary no longer names), on the watch's loop.</param>
-    /// <param name="poll">How often a session is read again while a compaction of it is awaited.</param>
-    /// <param name="time">The clock.</param>
-    /// <param name="log">The log.</param>
-    public FlattenedWatch(Action<string, TranscriptBoundary, FlattenedSpecifics> found, TimeSpan poll, TimeProvider time, ILogger log)
-    {
-        _found = found;
-        _poll = poll;
-        _time = time;
-        _log = log;
-    }
 
     /// <summary>Follows a session from now on; <paramref name="locate"/> finds its transcript.</summary>
     public void Follow(string sessionId, Func<string?> locate) =>
@@ -78,7 +71,7 @@ internal sealed partial class FlattenedWatch : IAsyncDisposable
             return null;
         }
 
-        DateTimeOffset until = _time.GetUtcNow() + within;
+        DateTimeOffset until = time.GetUtcNow() + within;
         while (true)
         {
             Task changed = Volatile.Read(ref _changed).Task;
@@ -87,7 +80,7 @@ internal sealed partial class FlattenedWatch : IAsyncDisposable
                 return found;
             }
 
-            TimeSpan left = until - _time.GetUtcNow();
+            TimeSpan left = until - time.GetUtcNow();
             if (left <= TimeSpan.Zero || _stopping.IsCancellationRequested || !followed.Exists)
             {
                 return null;
@@ -95,7 +88,7 @@ internal sealed partial class FlattenedWatch : IAsyncDisposable
 
             try
             {
-                await changed.WaitAsync(left, _time, _stopping.Token).ConfigureAwait(false);
+                await changed.WaitAsync(left, time, _stopping.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
             {
@@ -131,7 +124,7 @@ internal sealed partial class FlattenedWatch : IAsyncDisposable
             while (true)
             {
                 await _wake.Reader.ReadAsync(_stopping.Token).ConfigureAwait(false);
-                using var timer = new PeriodicTimer(_poll, _time);
+                using var timer = new PeriodicTimer(_poll, time);
                 while (CatchUp())
                 {
                     await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false);
@@ -147,7 +140,7 @@ internal sealed partial class FlattenedWatch : IAsyncDisposable
     // Reads every session that is due or still awaits a compaction; true while any does.
     private bool CatchUp()
     {
-        DateTimeOffset now = _time.GetUtcNow();
+        DateTimeOffset now = time.GetUtcNow();
         foreach (string sessionId in _due.Keys)
         {
             if (_due.TryRemove(sessionId, out bool expecting) && _sessions.TryGetValue(sessionId, out FollowedTranscript? due))
@@ -176,16 +169,18 @@ internal sealed partial class FlattenedWatch : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            GatedLog.Write(_log, _unreadable, "transcript unreadable", (sessionId, ex.Message), static (log, s) => TranscriptUnreadable(log, s.sessionId, s.Message));
+            GatedLog.Write(log, _unreadable, "transcript unreadable", (sessionId, ex.Message), static (log, s) => TranscriptUnreadable(log, s.sessionId, s.Message));
             return false;
         }
     }
 
     private void Found(string sessionId, TranscriptBoundary boundary, FlattenedSpecifics flattened)
     {
-        FlattenedFound(_log, sessionId, boundary.Uuid, flattened.Dropped, flattened.Seen);
+        FlattenedFound(log, sessionId, boundary.Uuid, flattened.Dropped, flattened.Seen);
         Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
-        _found(sessionId, boundary, flattened);
+
+        // Queued like any record, without waiting: a full queue parks the update there, not this loop.
+        _ = queue.EnqueueAsync(tracker.ObserveFlattened(sessionId, boundary, flattened), _stopping.Token).AsTask();
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

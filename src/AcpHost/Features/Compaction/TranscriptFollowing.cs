@@ -6,8 +6,8 @@ namespace AcpHost.Features.Compaction;
 /// <summary>
 /// Every relayed session's transcript, followed from when the host first sees the session (<see
 /// cref="SessionRegistry.SessionOpened"/>): one <see cref="TranscriptTail"/> per session, whose reads return the
-/// compaction boundaries to the recorder and hand every new line to each <see cref="ITranscriptFollower"/>'s reader
-/// (the live usage, ...), so the file is read once for all of them. When to read stays the recorder's choice: after a
+/// compaction boundaries to <see cref="TranscriptPoll"/> and hand every new line to each <see cref="ITranscriptFollower"/>'s reader
+/// (the live usage, ...), so the file is read once for all of them. When to read stays the poll's choice: after a
 /// turn ends, while a compaction waits for its counts, at shutdown; never on a timer of its own. Thread-safe.
 /// </summary>
 internal sealed class TranscriptFollowing : IDisposable
@@ -16,7 +16,7 @@ internal sealed class TranscriptFollowing : IDisposable
     private readonly SessionRegistry _sessions;
     private readonly string _claudeConfigDir;
     private readonly ITranscriptFollower[] _followers;
-    private readonly Action<string, Func<string?>>? _started;
+    private readonly Action<string, Func<string?>> _started;
 
     /// <summary>Starts following each session <paramref name="sessions"/> opens from now on.</summary>
     /// <param name="sessions">The relayed sessions.</param>
@@ -24,7 +24,7 @@ internal sealed class TranscriptFollowing : IDisposable
     /// <param name="followers">Who else reads each session's new lines.</param>
     /// <param name="started">Told each session newly followed, with how to find its transcript (for a reader of its own
     /// that reads from the file's start, as the flattened watch does).</param>
-    public TranscriptFollowing(SessionRegistry sessions, string claudeConfigDir, IEnumerable<ITranscriptFollower> followers, Action<string, Func<string?>>? started = null)
+    public TranscriptFollowing(SessionRegistry sessions, string claudeConfigDir, IEnumerable<ITranscriptFollower> followers, Action<string, Func<string?>> started)
     {
         _started = started;
         _sessions = sessions;
@@ -56,7 +56,7 @@ internal sealed class TranscriptFollowing : IDisposable
         if (_tails.TryAdd(session.SessionId, tail))
         {
             tail.Start();
-            _started?.Invoke(session.SessionId, Locate);
+            _started(session.SessionId, Locate);
         }
     }
 }

@@ -7,7 +7,6 @@ using AcpHost.State;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Storage.Transcripts;
 using AcpHost.Tests.Support;
-using Microsoft.Extensions.Options;
 
 namespace AcpHost.Tests.Features.Compaction;
 
@@ -27,8 +26,8 @@ public sealed class CompactionNoticeTests : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The compaction recorder, the notice desk and the hold on a turn's end, wired as the host wires them.</summary>
-    private async Task<(RelayHarness Harness, CompactionRecorder Recorder, List<string> Received)> StartAsync()
+    /// <summary>The compaction feature, the notice desk and the hold on a turn's end, wired as the host wires them.</summary>
+    private async Task<(RelayHarness Harness, CompactionParts Compaction, List<string> Received)> StartAsync()
     {
         var registry = new SessionRegistry();
         var turns = new SessionTurns();
@@ -36,14 +35,13 @@ public sealed class CompactionNoticeTests : IAsyncDisposable
         var client = new ClientChannel();
         var desk = new NoticeDesk(NoticeSwitches.Defaults, profile, turns, client, new ListLogger<NoticeDesk>());
         var ledger = new CompactionLedger(Path.Combine(_folder, "data"));
-        var history = new SessionHistory(registry, new SessionLedger(Path.Combine(_folder, "data")), ledger);
-        var options = Options.Create(new CompactionOptions { ClaudeConfigDir = ClaudeDir, PollInterval = TimeSpan.FromMilliseconds(50) });
-        var recorder = new CompactionRecorder(registry, ledger, options, TimeProvider.System, new ListLogger<CompactionRecorder>(), turns: turns, notices: desk, history: history);
-        await recorder.StartAsync(CancellationToken.None);
+        var options = new CompactionOptions { ClaudeConfigDir = ClaudeDir, PollInterval = TimeSpan.FromMilliseconds(50) };
+        var compaction = new CompactionParts(registry, ledger, options, turns: turns, notices: desk, client: client);
+        await compaction.StartAsync();
         IMessageInterceptor[] interceptors =
         [
             new SessionTracker(registry, TimeProvider.System, new ListLogger<SessionTracker>(), profile: profile),
-            recorder,
+            compaction.Signals,
             new TurnEndHold(desk, profile, turns, new ListLogger<TurnEndHold>()),
         ];
         var harness = new RelayHarness(interceptors);
@@ -59,7 +57,7 @@ public sealed class CompactionNoticeTests : IAsyncDisposable
                 }
             }
         });
-        return (harness, recorder, received);
+        return (harness, compaction, received);
     }
 
     private string ClaudeDir => Path.Combine(_folder, "claude");
@@ -90,9 +88,9 @@ public sealed class CompactionNoticeTests : IAsyncDisposable
     [InlineData(true)]
     public async Task ManualCompactCapture_TheNoticeComesBeforeTheAnswerToCompact(bool clientShowsNotices)
     {
-        (RelayHarness harness, CompactionRecorder recorder, List<string> received) = await StartAsync();
+        (RelayHarness harness, CompactionParts compaction, List<string> received) = await StartAsync();
         await using (harness)
-        await using (recorder)
+        await using (compaction)
         {
             foreach ((string direction, string line) in AgentSamples.Load("compact-manual.ndjson"))
             {
@@ -125,9 +123,9 @@ public sealed class CompactionNoticeTests : IAsyncDisposable
     [Fact(Timeout = Timeout)]
     public async Task V2CompactCapture_TheNoticeComesBeforeTheIdleThatEndsTheCompactTurn()
     {
-        (RelayHarness harness, CompactionRecorder recorder, List<string> received) = await StartAsync();
+        (RelayHarness harness, CompactionParts compaction, List<string> received) = await StartAsync();
         await using (harness)
-        await using (recorder)
+        await using (compaction)
         {
             // v2 gives no counts on the wire: the transcript's boundary line, written as the agent writes it, carries them.
             string? sessionId = null;

@@ -3,11 +3,10 @@ using AcpHost.State;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Storage.Transcripts;
 using AcpHost.Tests.Support;
-using Microsoft.Extensions.Options;
 
 namespace AcpHost.Tests.Features.Compaction;
 
-/// <summary>The recorder's transcript following as its other consumers see it: one read, every follower's reader fed.</summary>
+/// <summary>The transcript following as its other consumers see it: one read, every follower's reader fed.</summary>
 public sealed class TranscriptFollowingTests : IDisposable
 {
     private const int Timeout = 20_000;
@@ -25,11 +24,10 @@ public sealed class TranscriptFollowingTests : IDisposable
         var turns = new SessionTurns();
         CountingFollower first = new(), second = new();
         string claude = Path.Combine(_folder, "claude");
-        var options = Options.Create(new CompactionOptions { ClaudeConfigDir = claude, PollInterval = TimeSpan.FromMilliseconds(50) });
-        var recorder = new CompactionRecorder(
-            registry, new CompactionLedger(Path.Combine(_folder, "data")), options, TimeProvider.System, new ListLogger<CompactionRecorder>(), turns: turns, followers: [first, second]);
-        await recorder.StartAsync(CancellationToken.None);
-        await using (recorder)
+        var options = new CompactionOptions { ClaudeConfigDir = claude, PollInterval = TimeSpan.FromMilliseconds(50) };
+        var compaction = new CompactionParts(registry, new CompactionLedger(Path.Combine(_folder, "data")), options, turns: turns, followers: [first, second]);
+        await compaction.StartAsync();
+        await using (compaction)
         {
             string project = Directory.CreateDirectory(Path.Combine(claude, "projects", TranscriptPaths.EncodeCwd(Cwd))).FullName;
             registry.Open(new SessionInfo(Session, Cwd, DateTimeOffset.UtcNow, "session/new", null));

@@ -7,16 +7,15 @@ using AcpHost.State;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Storage.Transcripts;
 using AcpHost.Tests.Support;
-using Microsoft.Extensions.Options;
 
 namespace AcpHost.Tests.Features.Compaction;
 
 /// <summary>The compaction feature on a relay, fed the real agent's captured traffic.</summary>
-public sealed class CompactionRecorderTests : IAsyncDisposable
+public sealed class CompactionSignalsTests : IAsyncDisposable
 {
     private const int Timeout = 20_000;
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("acphost-recorder-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("acphost-signals-").FullName;
 
     public ValueTask DisposeAsync()
     {
@@ -26,15 +25,17 @@ public sealed class CompactionRecorderTests : IAsyncDisposable
 
     private string ClaudeDir => Path.Combine(_folder, "claude");
 
-    private (RelayHarness Harness, CompactionRecorder Recorder, CompactionLedger Ledger) Start(TimeProvider? clock = null)
+    private (RelayHarness Harness, CompactionParts Compaction, CompactionLedger Ledger) Start(TimeProvider? clock = null)
     {
         var registry = new SessionRegistry();
         var ledger = new CompactionLedger(Path.Combine(_folder, "data"));
-        var options = Options.Create(new CompactionOptions { ClaudeConfigDir = ClaudeDir, TranscriptWait = TimeSpan.FromSeconds(5), PollInterval = TimeSpan.FromMilliseconds(50) });
-        var recorder = new CompactionRecorder(registry, ledger, options, clock ?? TimeProvider.System, new ListLogger<CompactionRecorder>());
-        Assert.True(recorder.StartAsync(CancellationToken.None).IsCompletedSuccessfully, "starting the loops must not wait on them");
-        IMessageInterceptor[] interceptors = [new SessionTracker(registry, TimeProvider.System, new ListLogger<SessionTracker>()), recorder];
-        return (new RelayHarness(interceptors), recorder, ledger);
+        var options = new CompactionOptions { ClaudeConfigDir = ClaudeDir, TranscriptWait = TimeSpan.FromSeconds(5), PollInterval = TimeSpan.FromMilliseconds(50) };
+        var compaction = new CompactionParts(registry, ledger, options, clock);
+        Assert.True(compaction.StartAsync().IsCompletedSuccessfully, "starting the loops must not wait on them");
+        IMessageInterceptor[] interceptors = [new SessionTracker(registry, TimeProvider.System, new ListLogger<SessionTracker>()), compaction.Signals];
+        var harness = new RelayHarness(interceptors);
+        compaction.Client.Attach(harness.Relay);
+        return (harness, compaction, ledger);
     }
 
     /// <summary>
@@ -75,9 +76,9 @@ public sealed class CompactionRecorderTests : IAsyncDisposable
     [Fact(Timeout = Timeout)]
     public async Task ManualCompactCapture_OneLedgerRecordAndOneClientNotification()
     {
-        (RelayHarness harness, CompactionRecorder recorder, CompactionLedger ledger) = Start();
+        (RelayHarness harness, CompactionParts compaction, CompactionLedger ledger) = Start();
         await using (harness)
-        await using (recorder)
+        await using (compaction)
         {
             var fromHost = new List<string>();
             List<string> relayed = await ReplayAsync(harness, "compact-manual.ndjson", fromHost);
@@ -103,13 +104,13 @@ public sealed class CompactionRecorderTests : IAsyncDisposable
     public async Task Idle_NothingEndedOrAwaited_NoPollTimerUntilATurnEndsAndNoneAfterItIsLookedAt()
     {
         var clock = new TimerWatch();
-        (RelayHarness harness, CompactionRecorder recorder, _) = Start(clock);
+        (RelayHarness harness, CompactionParts compaction, _) = Start(clock);
         await using (harness)
-        await using (recorder)
+        await using (compaction)
         {
             // Absence can only be watched for a while: ten poll intervals with no turn ended and no count awaited.
             Task timerMade = Conditions.UntilAsync(() => clock.Created > 0, TimeSpan.FromSeconds(10), "a poll timer once a turn ended");
-            Assert.True(await Conditions.StaysPendingAsync(timerMade, TimeSpan.FromMilliseconds(500)), "an idle recorder made a timer");
+            Assert.True(await Conditions.StaysPendingAsync(timerMade, TimeSpan.FromMilliseconds(500)), "an idle feature made a poll timer");
 
             // A turn ends (the /compact prompt is answered): its transcript is looked at, then the poll stops again.
             await ReplayAsync(harness, "compact-manual.ndjson", []);
@@ -121,11 +122,11 @@ public sealed class CompactionRecorderTests : IAsyncDisposable
     [Fact(Timeout = Timeout)]
     public async Task CapableClientCapture_TranscriptAlreadyWritten_FactsRideAlongInMetaAcphost()
     {
-        (RelayHarness harness, CompactionRecorder recorder, CompactionLedger ledger) = Start();
+        (RelayHarness harness, CompactionParts compaction, CompactionLedger ledger) = Start();
         const string sample = "compact-manual-compaction-capable-client.ndjson";
         string? sessionId = null;
         await using (harness)
-        await using (recorder)
+        await using (compaction)
         {
             // Just before the agent's terminal compaction_update, its transcript line is on disk.
             var fromHost = new List<string>();
@@ -160,10 +161,10 @@ public sealed class CompactionRecorderTests : IAsyncDisposable
     [Fact(Timeout = Timeout)]
     public async Task CapableClientCapture_TranscriptWrittenAfterTheWire_StillOneRecordWithCounts()
     {
-        (RelayHarness harness, CompactionRecorder recorder, CompactionLedger ledger) = Start();
+        (RelayHarness harness, CompactionParts compaction, CompactionLedger ledger) = Start();
         const string sample = "compact-auto-compaction-capable-client.ndjson";
         await using (harness)
-        await using (recorder)
+        await using (compaction)
         {
             var fromHost = new List<string>();
             List<string> relayed = await ReplayAsync(harness, sample, fromHost);

@@ -6,16 +6,15 @@ using AcpHost.State;
 using AcpHost.Storage.Ledgers;
 using AcpHost.Tests.Support;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AcpHost.Tests.Features.Compaction;
 
-/// <summary>A compaction signal the recorder cannot use spoils only itself.</summary>
-public sealed class CompactionRecorderContainmentTests : IAsyncDisposable
+/// <summary>A compaction signal the feature cannot use, or a flood of them, spoils nothing else.</summary>
+public sealed class CompactionSignalsContainmentTests : IAsyncDisposable
 {
     private const int Timeout = 20_000;
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("acphost-recorder-contain-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("acphost-signals-contain-").FullName;
 
     public ValueTask DisposeAsync()
     {
@@ -34,12 +33,12 @@ public sealed class CompactionRecorderContainmentTests : IAsyncDisposable
     {
         var registry = new SessionRegistry();
         var ledger = new CompactionLedger(Path.Combine(_folder, "data"));
-        var options = Options.Create(new CompactionOptions { ClaudeConfigDir = Path.Combine(_folder, "claude"), TranscriptWait = TimeSpan.FromSeconds(5), PollInterval = TimeSpan.FromMilliseconds(50) });
-        var log = new ListLogger<CompactionRecorder>();
-        var recorder = new CompactionRecorder(registry, ledger, options, TimeProvider.System, log);
-        await recorder.StartAsync(CancellationToken.None);
-        await using var harness = new RelayHarness([recorder]);
-        await using (recorder)
+        var options = new CompactionOptions { ClaudeConfigDir = Path.Combine(_folder, "claude"), TranscriptWait = TimeSpan.FromSeconds(5), PollInterval = TimeSpan.FromMilliseconds(50) };
+        var compaction = new CompactionParts(registry, ledger, options);
+        await compaction.StartAsync();
+        await using var harness = new RelayHarness([compaction.Signals]);
+        compaction.Client.Attach(harness.Relay);
+        await using (compaction)
         {
             await harness.Agent.SayAsync(Signal("", "t-empty", 1000));
             await harness.ToClient.NextAsync(); // the agent's update itself, unchanged
@@ -50,7 +49,7 @@ public sealed class CompactionRecorderContainmentTests : IAsyncDisposable
             JsonElement notification = JsonDocument.Parse(await harness.ToClient.NextAsync()).RootElement;
             Assert.Equal("_acphost/compaction", notification.GetProperty("method").GetString());
             Assert.Equal("s-1", notification.GetProperty("params").GetProperty("sessionId").GetString());
-            Assert.True(log.Entries.Any(e => e.Level >= LogLevel.Warning), "the unusable signal left no log line");
+            Assert.True(compaction.LogEntries.Any(e => e.Level >= LogLevel.Warning), "the unusable signal left no log line");
         }
 
         Assert.Equal("s-1", Assert.Single(ledger.ReadAll()).SessionId);
@@ -61,24 +60,24 @@ public sealed class CompactionRecorderContainmentTests : IAsyncDisposable
     {
         const int Burst = 1_100;
         var ledger = new CompactionLedger(Path.Combine(_folder, "data"));
-        var options = Options.Create(new CompactionOptions { ClaudeConfigDir = Path.Combine(_folder, "claude") });
-        var log = new ListLogger<CompactionRecorder>();
-        var recorder = new CompactionRecorder(new SessionRegistry(), ledger, options, TimeProvider.System, log);
-        await recorder.StartAsync(CancellationToken.None);
-        await using var harness = new RelayHarness([recorder]);
+        var options = new CompactionOptions { ClaudeConfigDir = Path.Combine(_folder, "claude") };
+        var compaction = new CompactionParts(new SessionRegistry(), ledger, options);
+        await compaction.StartAsync();
+        await using var harness = new RelayHarness([compaction.Signals]);
+        compaction.Client.Attach(harness.Relay);
         Task<List<string>> client = harness.ToClient.ReadToEndAsync(TimeSpan.FromSeconds(60));
-        await using (recorder)
+        await using (compaction)
         {
-            // Faster than one fsync per record: the recorder's queue fills, and the agent must wait rather than lose one.
+            // Faster than one fsync per record: the record queue fills, and the agent must wait rather than lose one.
             for (int i = 0; i < Burst; i++)
             {
                 await harness.Agent.SayAsync(Signal("s-" + i, "t-" + i, 900_000 + i));
             }
 
-            await Conditions.UntilAsync(() => ledger.ReadAll().Count == Burst || log.Entries.Any(e => e.Message.Contains("Dropped", StringComparison.Ordinal)), TimeSpan.FromSeconds(90), "every record written or one dropped");
+            await Conditions.UntilAsync(() => ledger.ReadAll().Count == Burst || compaction.LogEntries.Any(e => e.Message.Contains("Dropped", StringComparison.Ordinal)), TimeSpan.FromSeconds(90), "every record written or one dropped");
         }
 
-        Assert.DoesNotContain(log.Entries, e => e.Message.Contains("Dropped", StringComparison.Ordinal));
+        Assert.DoesNotContain(compaction.LogEntries, e => e.Message.Contains("Dropped", StringComparison.Ordinal));
         Assert.Equal(Burst, ledger.ReadAll().Select(r => r.SessionId).Distinct().Count());
         await harness.ClientCloseAsync();
         Assert.Equal(Burst, (await client).Count(line => line.Contains("\"_acphost/compaction\"", StringComparison.Ordinal)));
