@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Scan and usage benchmark: publishes acphost as scripts/acphost does (Release; on Linux self-contained, trimmed,
-# ReadyToRun: scripts/lib/publish-flags.sh), writes ~1 GiB of synthetic Claude Code transcripts into a temp
+# Scan and usage benchmark: publishes acphost as scripts/acphost does (Release; on Linux the native build where a C
+# toolchain works, else the trimmed ReadyToRun build: scripts/lib/publish.sh; --build picks one), writes ~1 GiB of synthetic Claude Code transcripts into a temp
 # folder, then times `acphost scan --json` and `acphost usage --json` over them, alternated, and reports the peak RSS
 # of each. The transcripts are shaped like Claude Code's: large user tool results; each model response written as one
 # to three lines (one per content block) that repeat its message id, requestId and usage, with the 5m/1h cache split,
@@ -11,18 +11,25 @@
 # The figures go to stdout; build output and progress to stderr.
 # Everything is written under one temp folder, removed on exit.
 #
-# usage: scripts/scan-bench.sh [--before REV] [SIZE_MB] [RUNS]
+# usage: scripts/scan-bench.sh [--build KIND] [--before REV] [SIZE_MB] [RUNS]
 #   defaults: 1024 MB, 3 runs (the best and every run are printed)
-#   --before REV: also publish the acphost of git revision REV (e.g. the branch point) and time its `scan` on the same
-#                 transcripts in the same alternation, so before and after are measured under the same load
+#   --build KIND: auto (default: what scripts/acphost makes here), native or ReadyToRun
+#   --before REV: also publish the acphost of git revision REV (e.g. the branch point), the same kind of build from
+#                 that revision's tree, and time its `scan` on the same transcripts in the same alternation, so before
+#                 and after are measured under the same load
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 before=""
-if [[ "${1:-}" == --before ]]; then
-  before="${2:?--before needs a git revision}"
+kind=auto
+while [[ "${1:-}" == --* ]]; do
+  case "$1" in
+    --before) before="${2:?--before needs a git revision}" ;;
+    --build) kind="${2:?--build needs auto, native or ReadyToRun}" ;;
+    *) echo "scan-bench.sh: unknown option $1" >&2; exit 2 ;;
+  esac
   shift 2
-fi
+done
 size_mb="${1:-1024}"
 runs="${2:-3}"
 out="$(mktemp -d "${TMPDIR:-/tmp}/acphost-scan-bench.XXXXXX")"
@@ -35,13 +42,21 @@ if (( free_mb < size_mb + 1024 )); then
   exit 1
 fi
 
-source "$root/scripts/lib/publish-flags.sh"
+source "$root/scripts/lib/publish.sh"
+if [[ "$(uname -s)" != Linux ]]; then
+  kind=framework
+elif [[ "$kind" == auto ]]; then
+  if acphost_find_cc; then kind=native; else kind=ReadyToRun; echo "scan-bench.sh: no native build here ($acphost_cc_why)" >&2; fi
+else
+  acphost_find_cc || true
+fi
+mapfile -t publish_flags < <(acphost_publish_args "$kind")
 publish() { # SOURCE_DIR OUTPUT_DIR
-  dotnet publish "$1/src/AcpHost" -c Release "${acphost_publish_flags[@]}" -o "$2" --artifacts-path "$out/artifacts" --nologo -v quiet >&2
+  dotnet publish "$1/src/AcpHost" -c Release ${publish_flags[@]+"${publish_flags[@]}"} -o "$2" --artifacts-path "$out/artifacts" --nologo -v quiet >&2
   rm -rf "$out/artifacts"
 }
 
-echo "scan-bench.sh: publishing acphost (Release)" >&2
+echo "scan-bench.sh: publishing acphost (Release, $kind)" >&2
 publish "$root" "$out/acphost"
 if [[ -n "$before" ]]; then
   echo "scan-bench.sh: publishing acphost at $before" >&2
@@ -74,7 +89,7 @@ done
 
 read -r count files bytes < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["rows"]), d["scanned"]["files"], d["scanned"]["bytes"])' "$out/scan.json")
 read -r requests cold sessions < <(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["total"]; print(t["requests"], t["coldRequests"], t["sessions"])' "$out/usage.json")
-echo "corpus: $((bytes / 1048576)) MB in $files transcripts: $count compactions, $sessions sessions, $requests model requests ($cold cold); $(nproc) cores, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "build: $kind; corpus: $((bytes / 1048576)) MB in $files transcripts: $count compactions, $sessions sessions, $requests model requests ($cold cold); $(nproc) cores, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 for name in scan-before scan usage; do
   [[ -z "${times[$name]:-}" ]] && continue
   best=$(printf '%s\n' ${times[$name]} | sort -n | head -1)

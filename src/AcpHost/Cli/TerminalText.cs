@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -12,6 +13,9 @@ namespace AcpHost.Cli;
 /// </summary>
 internal static class TerminalText
 {
+    private static readonly SearchValues<char> Unsafe = SearchValues.Create(UnsafeChars(lineBreak: true));
+    private static readonly SearchValues<char> UnsafeInLines = SearchValues.Create(UnsafeChars(lineBreak: false));
+
     /// <summary><paramref name="text"/> with control and bidi characters escaped; the same instance when there are none.</summary>
     public static string Escape(string text)
     {
@@ -44,27 +48,37 @@ internal static class TerminalText
         return escaped.ToString();
     }
 
-    /// <summary>Escapes each line of a block of text, keeping its line breaks.</summary>
+    /// <summary>Escapes each line of a block of text, keeping its line breaks; the same instance when there is nothing to escape.</summary>
     public static string EscapeLines(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return IndexOfUnsafe(text, 0) < 0 ? text : string.Join('\n', text.Split('\n').Select(Escape));
+        // A command's JSON is megabytes of lines that need nothing: one vectorised search, and no copy of it.
+        return text.AsSpan().IndexOfAny(UnsafeInLines) < 0 ? text : string.Join('\n', text.Split('\n').Select(Escape));
     }
 
     private static int IndexOfUnsafe(string text, int start)
     {
-        for (int i = start; i < text.Length; i++)
-        {
-            if (char.IsControl(text[i]) || IsBidiControl(text[i]))
-            {
-                return i;
-            }
-        }
-
-        return -1;
+        int at = text.AsSpan(start).IndexOfAny(Unsafe);
+        return at < 0 ? -1 : start + at;
     }
 
     // The embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the marks (U+200E, U+200F, U+061C):
     // they reorder what follows them on the line, so a path could show as another.
     private static bool IsBidiControl(char c) => c is >= '\u202a' and <= '\u202e' or >= '\u2066' and <= '\u2069' or '\u200e' or '\u200f' or '\u061c';
+
+    // Every character Escape rewrites: the controls (char.IsControl: U+0000–U+001F, U+007F–U+009F) and the bidi ones,
+    // with or without the line feed that EscapeLines keeps.
+    private static string UnsafeChars(bool lineBreak)
+    {
+        var chars = new StringBuilder();
+        for (char c = '\0'; c <= '\u009f'; c = (char)(c + 1))
+        {
+            if (char.IsControl(c) && (lineBreak || c != '\n'))
+            {
+                chars.Append(c);
+            }
+        }
+
+        return chars.Append("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c").ToString();
+    }
 }

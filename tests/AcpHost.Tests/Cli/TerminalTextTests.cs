@@ -40,6 +40,32 @@ public sealed class TerminalTextTests : IDisposable
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Escape_EveryCharacter_IsEscapedExactlyWhenControlOrBidi()
+    {
+        // The vectorised search must find exactly the characters the escaping rewrites: one missed would reach the
+        // terminal raw through EscapeLines' fast path.
+        for (int c = 0; c <= char.MaxValue; c++)
+        {
+            string one = ((char)c).ToString();
+            bool isUnsafe = char.IsControl((char)c) || c is >= 0x202a and <= 0x202e or >= 0x2066 and <= 0x2069 or 0x200e or 0x200f or 0x061c;
+            Assert.True(isUnsafe == !ReferenceEquals(one, AcpHost.Cli.TerminalText.Escape(one)), $"U+{c:X4}");
+            Assert.True((isUnsafe && c != '\n') == !ReferenceEquals(one, AcpHost.Cli.TerminalText.EscapeLines(one)), $"U+{c:X4} in lines");
+        }
+
+        await Task.CompletedTask;
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task EscapeLines_OnlyLineBreaks_ReturnsTheSameText()
+    {
+        string json = "{\n  \"a\": 1,\n  \"b\": \"\\u001b\"\n}";
+
+        Assert.Same(json, AcpHost.Cli.TerminalText.EscapeLines(json));
+        Assert.Equal("a\n\\x1b\nb", AcpHost.Cli.TerminalText.EscapeLines("a\n\u001b\nb"));
+        await Task.CompletedTask;
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task ScanTable_HostileCwdAndPath_IsEscaped()
     {
         string folder = Path.Combine(_folder, "projects", "-work-" + Hostile);

@@ -77,7 +77,7 @@ internal sealed class SegmentLine
     }
 
     /// <summary>The tool names seen last: a name is one string however many lines repeat it (a few tools make most calls).</summary>
-    public IReadOnlyList<string?> Names => _names;
+    public ReadOnlySpan<string?> Names => _names;
 
     /// <summary>Keeps <paramref name="name"/> among <see cref="Names"/>, in place of the oldest.</summary>
     public string Remember(string name)

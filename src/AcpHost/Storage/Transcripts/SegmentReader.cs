@@ -108,7 +108,7 @@ internal sealed class SegmentReader
         _closing = null;
         if (closing.Summary is { } summary)
         {
-            (string text, bool marked) = SummaryText.Extract(summary);
+            (ReadOnlyMemory<char> text, bool marked) = SummaryText.Extract(summary);
             _finished(closing.Boundary, SegmentVerdict.Judge(closing.Tallies, text, marked, closing.Reattached, closing.Boundary.PreservedUuids, (_transcript, closing.From, closing.To)));
         }
     }

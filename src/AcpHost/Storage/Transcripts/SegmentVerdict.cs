@@ -39,7 +39,7 @@ internal sealed class SegmentVerdict
     /// <param name="preserved">The uuids of the messages the agent kept verbatim.</param>
     /// <param name="where">The transcript and the segment's first and last line.</param>
     public static FlattenedSpecifics Judge(
-        SegmentTallies tallies, string summary, bool marked, IReadOnlySet<string> reattached, IReadOnlySet<string> preserved, (string? Transcript, long From, long To) where)
+        SegmentTallies tallies, ReadOnlyMemory<char> summary, bool marked, IReadOnlySet<string> reattached, IReadOnlySet<string> preserved, (string? Transcript, long From, long To) where)
     {
         var verdict = new SegmentVerdict(tallies, new SummaryNames(summary, tallies[SpecificKind.File].All), reattached, preserved);
         return new FlattenedSpecifics

@@ -28,53 +28,56 @@ internal sealed class SummaryNames
     private static readonly char[] OpeningMarks = Opening.ToCharArray();
     private static readonly char[] ClosingMarks = Closing.ToCharArray();
 
-    private readonly string _summary;
-    private readonly Dictionary<string, int> _partOwners = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string[]> _parts = new(StringComparer.Ordinal);
+    private readonly ReadOnlyMemory<char> _summary;
+
+    // The 64-bit hash of every trailing part of every file of the segment, sorted: how many files end with a part is
+    // how often its hash is there. No part is copied out of its path (a scan meets tens of thousands of files). Two
+    // parts that hash alike count as one shared part, which can only list as dropped a file the summary named, never
+    // the reverse.
+    private readonly ulong[] _parts;
 
     /// <param name="summary">The model's text.</param>
     /// <param name="files">The segment's files: a trailing part more than one of them ends with names none of them.</param>
-    public SummaryNames(string summary, IReadOnlyList<SpecificTally.Use> files)
+    public SummaryNames(ReadOnlyMemory<char> summary, IReadOnlyList<SpecificTally.Use> files)
     {
-        ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(files);
         _summary = summary;
+        int count = 0;
         foreach (SpecificTally.Use file in files)
         {
-            string[] parts = TrailingParts(file.Value);
-            _parts[file.Value] = parts;
-            foreach (string part in parts)
+            ReadOnlySpan<char> path = Trimmed(file.Value);
+            for (int part = path.IsEmpty ? -1 : 0; part >= 0; part = NextPart(path, part))
             {
-                _partOwners[part] = _partOwners.GetValueOrDefault(part) + 1;
+                count++;
             }
         }
-    }
 
-    /// <summary>The trailing parts of a path, longest first: itself, then what follows each separator.</summary>
-    public static string[] TrailingParts(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        string trimmed = path.TrimEnd('/', '\\');
-        if (trimmed.Length == 0)
+        _parts = new ulong[count];
+        count = 0;
+        foreach (SpecificTally.Use file in files)
         {
-            return [];
+            ReadOnlySpan<char> path = Trimmed(file.Value);
+            for (int part = path.IsEmpty ? -1 : 0; part >= 0; part = NextPart(path, part))
+            {
+                _parts[count++] = Hash(path[part..]);
+            }
         }
 
-        var parts = new List<string> { trimmed };
-        for (int at = trimmed.IndexOfAny(['/', '\\']); at >= 0 && at < trimmed.Length - 1; at = trimmed.IndexOfAny(['/', '\\'], at + 1))
-        {
-            parts.Add(trimmed[(at + 1)..]);
-        }
-
-        return [.. parts];
+        Array.Sort(_parts);
     }
 
     /// <summary>True when the summary names <paramref name="path"/> by a trailing part no other file of the segment ends with.</summary>
+    /// <remarks>
+    /// The trailing parts, longest first: the path itself (without trailing separators), then what follows each
+    /// <c>/</c> or <c>\</c> in it.
+    /// </remarks>
     public bool HasFile(string path)
     {
-        foreach (string part in _parts.GetValueOrDefault(path) ?? TrailingParts(path))
+        ArgumentNullException.ThrowIfNull(path);
+        ReadOnlySpan<char> trimmed = Trimmed(path);
+        for (int part = trimmed.IsEmpty ? -1 : 0; part >= 0; part = NextPart(trimmed, part))
         {
-            if (_partOwners.GetValueOrDefault(part) <= 1 && HasPath(part))
+            if (Owners(trimmed[part..]) <= 1 && HasPath(trimmed[part..]))
             {
                 return true;
             }
@@ -96,7 +99,7 @@ internal sealed class SummaryNames
 
         string first = words[start];
         string? second = words.Length > start + 1 ? words[start + 1] : null;
-        for (int at = _summary.IndexOf(first, StringComparison.Ordinal); at >= 0; at = _summary.IndexOf(first, at + 1, StringComparison.Ordinal))
+        for (int at = Text.IndexOf(first, StringComparison.Ordinal); at >= 0; at = Next(first, at))
         {
             int end = WordEnd(at, at + first.Length);
             if (end >= 0 && (second is null || NextWordIs(end, second)))
@@ -112,7 +115,7 @@ internal sealed class SummaryNames
     public bool HasWord(string word)
     {
         ArgumentNullException.ThrowIfNull(word);
-        for (int at = _summary.IndexOf(word, StringComparison.Ordinal); at >= 0; at = _summary.IndexOf(word, at + 1, StringComparison.Ordinal))
+        for (int at = Text.IndexOf(word, StringComparison.Ordinal); at >= 0; at = Next(word, at))
         {
             if (WordEnd(at, at + word.Length) >= 0)
             {
@@ -128,21 +131,21 @@ internal sealed class SummaryNames
     {
         ArgumentNullException.ThrowIfNull(url);
         string bare = Bare(url);
-        for (int at = bare.Length == 0 ? -1 : _summary.IndexOf(bare, StringComparison.Ordinal); at >= 0; at = _summary.IndexOf(bare, at + 1, StringComparison.Ordinal))
+        for (int at = bare.Length == 0 ? -1 : Text.IndexOf(bare, StringComparison.Ordinal); at >= 0; at = Next(bare, at))
         {
-            bool starts = at == 0 || UrlMarks.Contains(_summary[at - 1]) || _summary.AsSpan(0, at).EndsWith("://", StringComparison.Ordinal);
+            bool starts = at == 0 || UrlMarks.Contains(Text[at - 1]) || Text[..at].EndsWith("://", StringComparison.Ordinal);
             int end = at + bare.Length;
-            while (end < _summary.Length && _summary[end] == '/')
+            while (end < _summary.Length && Text[end] == '/')
             {
                 end++;
             }
 
-            while (end < _summary.Length && ".,;:!?".Contains(_summary[end]))
+            while (end < _summary.Length && ".,;:!?".Contains(Text[end]))
             {
                 end++;
             }
 
-            if (starts && (end == _summary.Length || UrlMarks.Contains(_summary[end])))
+            if (starts && (end == _summary.Length || UrlMarks.Contains(Text[end])))
             {
                 return true;
             }
@@ -151,28 +154,87 @@ internal sealed class SummaryNames
         return false;
     }
 
-    private bool HasPath(string part)
+    private bool HasPath(ReadOnlySpan<char> part)
     {
-        for (int at = _summary.IndexOf(part, StringComparison.Ordinal); at >= 0; at = _summary.IndexOf(part, at + 1, StringComparison.Ordinal))
+        for (int at = Text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = Next(part, at))
         {
-            if (at > 0 && !PathMarks.Contains(_summary[at - 1]) && _summary[at - 1] is not ('/' or '\\'))
+            if (at > 0 && !PathMarks.Contains(Text[at - 1]) && Text[at - 1] is not ('/' or '\\'))
             {
                 continue;
             }
 
             int end = at + part.Length;
-            while (end < _summary.Length && _summary[end] is '.' or '/' or '\\')
+            while (end < _summary.Length && Text[end] is '.' or '/' or '\\')
             {
                 end++;
             }
 
-            if (end == _summary.Length || PathMarks.Contains(_summary[end]))
+            if (end == _summary.Length || PathMarks.Contains(Text[end]))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private ReadOnlySpan<char> Text => _summary.Span;
+
+    // The next place after <paramref name="at"/> where the summary has <paramref name="text"/>, or -1.
+    private int Next(ReadOnlySpan<char> text, int at)
+    {
+        if (text.IsEmpty || at + 1 > _summary.Length)
+        {
+            return -1;
+        }
+
+        int found = Text[(at + 1)..].IndexOf(text, StringComparison.Ordinal);
+        return found < 0 ? -1 : at + 1 + found;
+    }
+
+    private static ReadOnlySpan<char> Trimmed(string path) => path.AsSpan().TrimEnd("/\\");
+
+    // Where the trailing part after the one at <paramref name="part"/> starts (just past the next separator), or -1.
+    private static int NextPart(ReadOnlySpan<char> path, int part)
+    {
+        int separator = path[part..].IndexOfAny('/', '\\');
+        return separator < 0 || part + separator >= path.Length - 1 ? -1 : part + separator + 1;
+    }
+
+    // How many of the segment's files end with this part.
+    private int Owners(ReadOnlySpan<char> part)
+    {
+        ulong hash = Hash(part);
+        int at = Array.BinarySearch(_parts, hash);
+        if (at < 0)
+        {
+            return 0;
+        }
+
+        int first = at, last = at;
+        while (first > 0 && _parts[first - 1] == hash)
+        {
+            first--;
+        }
+
+        while (last < _parts.Length - 1 && _parts[last + 1] == hash)
+        {
+            last++;
+        }
+
+        return last - first + 1;
+    }
+
+    // FNV-1a over the characters.
+    private static ulong Hash(ReadOnlySpan<char> text)
+    {
+        ulong hash = 14695981039346656037;
+        foreach (char c in text)
+        {
+            hash = (hash ^ c) * 1099511628211;
+        }
+
+        return hash;
     }
 
     // [start, end) is a word of its own: only opening marks between it and whitespace (or the text's start) before it,
@@ -180,39 +242,39 @@ internal sealed class SummaryNames
     private int WordEnd(int start, int end)
     {
         int before = start - 1;
-        while (before >= 0 && Opening.Contains(_summary[before]))
+        while (before >= 0 && Opening.Contains(Text[before]))
         {
             before--;
         }
 
-        if (before >= 0 && !char.IsWhiteSpace(_summary[before]))
+        if (before >= 0 && !char.IsWhiteSpace(Text[before]))
         {
             return -1;
         }
 
-        while (end < _summary.Length && Closing.Contains(_summary[end]))
+        while (end < _summary.Length && Closing.Contains(Text[end]))
         {
             end++;
         }
 
-        return end == _summary.Length || char.IsWhiteSpace(_summary[end]) ? end : -1;
+        return end == _summary.Length || char.IsWhiteSpace(Text[end]) ? end : -1;
     }
 
     // The word after the whitespace at <paramref name="from"/> is <paramref name="word"/>.
     private bool NextWordIs(int from, string word)
     {
         int at = from;
-        while (at < _summary.Length && char.IsWhiteSpace(_summary[at]))
+        while (at < _summary.Length && char.IsWhiteSpace(Text[at]))
         {
             at++;
         }
 
-        while (at < _summary.Length && Opening.Contains(_summary[at]))
+        while (at < _summary.Length && Opening.Contains(Text[at]))
         {
             at++;
         }
 
-        return at > from && _summary.AsSpan(at).StartsWith(word, StringComparison.Ordinal) && WordEnd(at, at + word.Length) >= 0;
+        return at > from && Text[at..].StartsWith(word, StringComparison.Ordinal) && WordEnd(at, at + word.Length) >= 0;
     }
 
     private static string Word(string raw) => raw.TrimStart(OpeningMarks).TrimEnd(ClosingMarks);

@@ -31,7 +31,7 @@ internal static partial class SummaryText
     /// starts "This session is being continued" (up to "summarized below:" when it says so), without system reminders,
     /// and in both cases cut before the first line that holds one of the known closing sentences.
     /// </summary>
-    public static (string Text, bool Marked) Extract(string line)
+    public static (ReadOnlyMemory<char> Text, bool Marked) Extract(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
         (int start, int end, bool marked) = Bounds(line);
@@ -46,10 +46,11 @@ internal static partial class SummaryText
             }
         }
 
-        string text = line[start..end];
-        if (text.Contains("<system-reminder>", StringComparison.Ordinal))
+        // A slice of the line, not a copy: a scan meets a thousand summaries of tens of kilobytes.
+        ReadOnlyMemory<char> text = line.AsMemory(start, end - start);
+        if (text.Span.Contains("<system-reminder>", StringComparison.Ordinal))
         {
-            text = Reminders().Replace(text, "");
+            text = Reminders().Replace(text.ToString(), "").AsMemory();
         }
 
         return (text.Trim(), marked);
