@@ -166,10 +166,10 @@ internal static class RelayHost
         // Interceptors run in this order. The lost-session guard first: a request it answers reaches no feature (and
         // no closed fork is reopened for it). Then the closed-fork reopener and the session tracker, so the others find
         // each session registered; the session gate before the features that act on a session's messages, so that what
-        // it holds back and lets go later reaches them in order; the fork features before the compaction recorder, so a
+        // it holds back and lets go later reaches them in order; the fork features before the compaction signals, so a
         // prompt the host answers itself never reaches it; the command list and the fork titles before the fork announcer,
         // which lets a new fork's held updates go straight to the client; the hold on a turn's end after everything that
-        // acts on it (the compaction recorder, the pre-compact fork); the fork announcer last, since the updates it holds
+        // acts on it (the compaction signals, the pre-compact fork); the fork announcer last, since the updates it holds
         // back have been through the rest.
         builder.Services.AddSingleton<IMessageInterceptor, LostSessionGuard>();
         builder.Services.AddSingleton<IMessageInterceptor>(services => services.GetRequiredService<ClosedForks>());

@@ -11,7 +11,7 @@ namespace AcpHost.Telemetry;
 internal sealed class CompactionHold
 {
     /// <summary>
-    /// Longer than the recorder waits for a transcript line (<c>Compaction:TranscriptWait</c>, 10 s by default) plus its
+    /// Longer than the compaction tracker waits for a transcript line (<c>Compaction:TranscriptWait</c>, 10 s by default) plus its
     /// poll: after that no update comes.
     /// </summary>
     public static readonly TimeSpan MaxHold = TimeSpan.FromSeconds(15);

@@ -7,7 +7,7 @@ using static AcpHost.Tests.Usage.UsageLines;
 namespace AcpHost.Tests.Usage;
 
 /// <summary>
-/// The live usage model, fed as the host feeds it: through the transcript tail the compaction recorder reads, one read
+/// The live usage model, fed as the host feeds it: through the transcript tail the transcript poll reads, one read
 /// of the file for every reader; cold requests published once each read is over, the cache's state after each.
 /// </summary>
 public sealed class LiveUsageTests : IDisposable

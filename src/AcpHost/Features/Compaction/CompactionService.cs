@@ -62,7 +62,7 @@ internal sealed partial class CompactionService(
 
         // Last look at every transcript, then record whatever ended and is still waiting. All of it within the time the
         // host's shutdown leaves (at most FinalFlushTimeout): half for the loop to finish, the rest for what it could
-        // not take (the loop stuck notifying a client that reads nothing), which goes to the ledger without it.
+        // not take (the loop stuck on a ledger write that does not end; tellings run off it), written here instead.
         TimeSpan budget = deadline.Left(FinalFlushTimeout);
         using (var bounded = new CancellationTokenSource(budget / 2))
         {

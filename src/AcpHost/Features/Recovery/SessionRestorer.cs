@@ -20,7 +20,7 @@ namespace AcpHost.Features.Recovery;
 /// <param name="choices">The client's choices to give back to each reopened session.</param>
 /// <param name="lostSessions">The sessions the new agent would not take back.</param>
 /// <param name="log">The log.</param>
-/// <param name="turns">The turns the compaction recorder follows: the old agent's prompts are all answered now.</param>
+/// <param name="turns">The turns the compaction signals follow: the old agent's prompts are all answered now.</param>
 /// <param name="closedForks">The forks the host closed on the agent: not reopened until used.</param>
 /// <param name="events">Where the restart is published (<see cref="Events.AgentRestarted"/>).</param>
 /// <param name="time">The clock for that event.</param>

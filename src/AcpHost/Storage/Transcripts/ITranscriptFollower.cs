@@ -2,7 +2,7 @@ namespace AcpHost.Storage.Transcripts;
 
 /// <summary>
 /// Something that wants each relayed session's new transcript lines. The host follows every session's transcript once
-/// (the compaction recorder reads it, at the moments it already reads: after a turn ends, while a compaction waits for
+/// (the transcript poll reads it, at the moments it already reads: after a turn ends, while a compaction waits for
 /// its counts, at shutdown) and hands each new line to every follower's reader, off the relay's threads.
 /// </summary>
 internal interface ITranscriptFollower

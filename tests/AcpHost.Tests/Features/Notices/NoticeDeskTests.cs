@@ -84,7 +84,7 @@ public class NoticeDeskTests
     [Fact(Timeout = Timeout)]
     public async Task PostAsync_WhileTheAnswerIsStillBetweenTheFeatures_IsShownBeforeIt()
     {
-        // A feature that sees the answer before the hold (as the compaction recorder does) and posts right then: the turn
+        // A feature that sees the answer before the hold (as the compaction signals do) and posts right then: the turn
         // has not ended for the desk until the answer has passed the hold.
         var poster = new PostOnAnswer();
         await using var rig = new NoticeRig(before: poster);
