@@ -197,6 +197,20 @@ public sealed class SegmentReaderTests
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Read_FailedToolWithAnEmptyName_IsJudgedWithoutThrowing()
+    {
+        // A transcript any program can write: a tool named "" whose call failed, then an answer. Searching the summary
+        // for an empty word used to run past its end and throw, which ended the whole scan.
+        FlattenedSpecifics flattened = Only(
+            ToolCall("t1", "", new JsonObject { ["file_path"] = "/r/x.txt" }), Result("t1", error: true),
+            Text("Odd."), Boundary(), Summary("Nothing named."));
+
+        FlattenedItem failed = Assert.Single(flattened.ToolErrors.Items);
+        Assert.Equal("", failed.Name);
+        await Task.CompletedTask;
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Read_SubagentLines_AreNotTheSessionsContext()
     {
         FlattenedSpecifics flattened = Only(
