@@ -18,6 +18,35 @@ public class CompactionTests(AgentInstall install)
         ["session"] = new JsonObject { ["compaction"] = new JsonObject() },
     };
 
+    [Theory(Timeout = Timeout)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ManualCompact_SummarizerFails_TheFailureIsNotRecordedNorToldAsACompaction(bool compactionClient)
+    {
+        await using RealAgentSession session = await RealAgentSession.StartAsync(install);
+        await session.InitializeAsync(compactionClient ? CompactionCapable() : null);
+        string sessionId = await session.NewSessionAsync();
+
+        await session.PromptAsync(sessionId, "Say hello");
+
+        // The summarizer's request is refused, so the agent's compaction fails and nothing is flattened.
+        session.Api.SummaryFails = true;
+        int from = session.Host.MessageCount;
+        await session.PromptAsync(sessionId, "/compact");
+        session.Api.SummaryFails = false;
+        Assert.Contains(session.Updates(sessionId), u => u.TryGetProperty("status", out JsonElement status) && status.GetString() == "failed");
+        await session.PromptAsync(sessionId, "Say hello");
+
+        // Nothing was flattened: no notice says so, and the ledger, flushed when the host ends, holds no record of it.
+        Assert.DoesNotContain(session.Host.Messages.Skip(from), m => RealAgentSession.IsNotice(m, "compaction"));
+        session.Host.CloseStdin();
+        Assert.Equal(0, await session.Host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.DoesNotContain(session.Host.Messages.Skip(from), m => m.TryGetProperty("method", out JsonElement method) && method.GetString() == "_acphost/compaction");
+        var (exitCode, stdout, stderr) = await HostCommand.RunAsync(["compactions", "--data-dir", session.DataDir, "--json"], environment: null, TimeSpan.FromSeconds(30));
+        Assert.True(exitCode == 0, stderr);
+        Assert.Empty(JsonDocument.Parse(stdout).RootElement.EnumerateArray());
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task ManualCompact_PlainClient_OneRecordWithTheAgentsPreTokens()
     {

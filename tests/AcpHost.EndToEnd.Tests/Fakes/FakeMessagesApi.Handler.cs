@@ -106,6 +106,17 @@ public sealed partial class FakeMessagesApi
         }
 
         Record(new FakeApiRequest(request.Method, path, query, kind, info.LastUserText, info.Model, info.Stream, inputTokens, headers, body));
+        if (kind == FakeApiRequestKind.Summary && SummaryFails)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await FakeWire.WriteJsonAsync(context, new JsonObject
+            {
+                ["type"] = "error",
+                ["error"] = new JsonObject { ["type"] = "invalid_request_error", ["message"] = "The fake refuses to summarize." },
+            }).ConfigureAwait(false);
+            return;
+        }
+
         FakeUsage usage = turnUsage ?? new FakeUsage(inputTokens, 0);
 
         var messageId = "msg_fake_" + Interlocked.Increment(ref _messageCounter).ToString("D6", CultureInfo.InvariantCulture);

@@ -75,6 +75,7 @@ public sealed partial class FakeMessagesApi : IAsyncDisposable
     private string _summaryText = DefaultSummaryText;
     private string _suggestionText = DefaultSuggestionText;
     private TimeSpan _replyDelay = TimeSpan.Zero;
+    private bool _summaryFails;
     private long _messageCounter;
     private int _disposed;
 
@@ -147,6 +148,16 @@ public sealed partial class FakeMessagesApi : IAsyncDisposable
     {
         get => Volatile.Read(ref _summaryText);
         set => Volatile.Write(ref _summaryText, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    /// <summary>
+    /// When true, the compaction summarizer's requests are answered with HTTP 400 (<c>invalid_request_error</c>, which the
+    /// agent does not retry): its compaction then fails. Defaults to false.
+    /// </summary>
+    public bool SummaryFails
+    {
+        get => Volatile.Read(ref _summaryFails);
+        set => Volatile.Write(ref _summaryFails, value);
     }
 
     /// <summary>The answer to a next-prompt suggestion request. Defaults to <see cref="DefaultSuggestionText"/>.</summary>

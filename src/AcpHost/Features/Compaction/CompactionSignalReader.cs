@@ -43,7 +43,8 @@ internal static class CompactionSignalReader
 
     private static SignalPhase PhaseOf(string kind, string? status) => status switch
     {
-        "completed" or "failed" => SignalPhase.Completed,
+        "completed" => SignalPhase.Completed,
+        "failed" => SignalPhase.Failed,
         "in_progress" or "pending" when kind is "tool_call" or "compaction_update" => SignalPhase.Started,
         _ => SignalPhase.Update,
     };

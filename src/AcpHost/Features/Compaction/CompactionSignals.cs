@@ -72,6 +72,18 @@ internal sealed partial class CompactionSignals(
             return InterceptResult.Forward;
         }
 
+        if (signal.Phase == SignalPhase.Failed && tracker.Abandon(signal, out string? abandoned))
+        {
+            // It failed before flattening anything (too little to compact, the summary request failed): nothing to
+            // record, and the notice expected since its start is not coming.
+            if (abandoned is not null)
+            {
+                teller.Withdraw(sessionId, abandoned);
+            }
+
+            return InterceptResult.Forward;
+        }
+
         await queue.EnqueueAsync(tracker.Observe(signal, sessions.Find(sessionId)?.ContextWindow), cancellationToken).ConfigureAwait(false);
         poll.Wake();
         flattened.Expect(sessionId);

@@ -46,6 +46,9 @@ internal sealed partial class CompactionTeller(
         }
     }
 
+    /// <summary>On the relay's pump: the compaction <paramref name="compactionId"/> failed, so its expected notice is not coming.</summary>
+    public void Withdraw(string sessionId, string compactionId) => notices.Fulfil(sessionId, compactionId);
+
     /// <summary>
     /// Tells the client of a new record off the record loop (its notice may wait for the summary line, and the ledger
     /// must not wait with it), after the session's earlier tellings.

@@ -11,4 +11,10 @@ internal enum SignalPhase : byte
 
     /// <summary>It has ended (<c>completed</c>): if no facts came, the transcript must supply them.</summary>
     Completed,
+
+    /// <summary>
+    /// It has ended in failure (<c>failed</c>: too little to compact, the summary request failed): nothing was flattened,
+    /// unless the transcript already showed its boundary.
+    /// </summary>
+    Failed,
 }

@@ -74,6 +74,18 @@ public class CompactionSignalReaderTests
         await Task.CompletedTask;
     }
 
+    [Theory(Timeout = Timeout)]
+    [InlineData("""{"sessionUpdate":"tool_call_update","toolCallId":"t1","status":"failed","content":[{"type":"content","content":{"type":"text","text":"Compaction failed: Not enough messages to compact."}}],"rawOutput":{"error":"Not enough messages to compact."},"_meta":{"claudeCode":{"toolName":"compact"}}}""")]
+    [InlineData("""{"sessionUpdate":"compaction_update","compactionId":"t1","status":"failed","error":"Not enough messages to compact."}""")]
+    public async Task Read_FailedCompaction_IsAFailureNotAnEnding(string json)
+    {
+        CompactionSignal signal = CompactionSignalReader.Read("s", Update(json))!;
+
+        Assert.Equal((SignalPhase.Failed, "t1"), (signal.Phase, signal.Key));
+        Assert.Equal(CompactionFacts.None, signal.Facts);
+        await Task.CompletedTask;
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task Read_NonStandardCompactBoundaryUpdate_GivesTriggerAndPreTokens()
     {

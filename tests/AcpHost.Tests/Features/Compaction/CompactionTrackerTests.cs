@@ -137,6 +137,43 @@ public class CompactionTrackerTests
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Failed_NothingShowsItFlattened_IsForgottenAndNeverRecorded()
+    {
+        CompactionTracker tracker = Tracker();
+        tracker.Observe(Wire(CompactionSources.ToolCall, "t1", SignalPhase.Started), 200_000);
+        string? expected = tracker.UnrecordedId("s", "t1");
+
+        // "Not enough messages to compact", or the summary request failed: the agent wrote no boundary.
+        Assert.True(tracker.Abandon(Wire(CompactionSources.ToolCall, "t1", SignalPhase.Failed), out string? abandoned));
+
+        Assert.NotNull(expected);
+        Assert.Equal(expected, abandoned);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Empty(tracker.Expire());
+        Assert.Empty(tracker.Flush());
+        Assert.Empty(tracker.SessionsAwaitingTranscript());
+
+        // A failure whose start was never seen is nothing to forget, and nothing to record either.
+        Assert.True(tracker.Abandon(Wire(CompactionSources.CompactionUpdate, "c9", SignalPhase.Failed), out string? none));
+        Assert.Null(none);
+        await Task.CompletedTask;
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Failed_AfterItsBoundaryWasRead_IsStillTheCompactionItWas()
+    {
+        CompactionTracker tracker = Tracker();
+        tracker.Observe(Wire(CompactionSources.ToolCall, "t1", SignalPhase.Started), 200_000);
+        TrackerAction recorded = Assert.Single(tracker.Observe("s", Boundary("u1", 150000), null));
+
+        Assert.False(tracker.Abandon(Wire(CompactionSources.ToolCall, "t1", SignalPhase.Failed), out string? abandoned));
+        Assert.Null(abandoned);
+        Assert.Empty(tracker.Observe(Wire(CompactionSources.ToolCall, "t1", SignalPhase.Failed), 200_000));
+        Assert.Equal(recorded.Record.Id, tracker.KnownFacts("s", "t1")?.Id);
+        await Task.CompletedTask;
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Flush_RecordsWhatEndedAndWaits_IgnoresWhatNeverEnded()
     {
         CompactionTracker tracker = Tracker();
