@@ -16,9 +16,6 @@ internal sealed class LiveUsage(UsageSettings settings, HostEventBus? events = n
     /// <summary>The newest cold requests kept per session; older ones are only counted.</summary>
     public const int KeptCold = 16;
 
-    // The agent stamps transcript lines with its own clock; allow for a little disagreement with the host's.
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
-
     private readonly ConcurrentDictionary<string, LiveSessionUsage> _sessions = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -37,7 +34,7 @@ internal sealed class LiveUsage(UsageSettings settings, HostEventBus? events = n
     /// here (<c>acphost usage</c>, reading the whole file, judges it).
     /// </remarks>
     public ITranscriptLineReader? ReaderFor(string sessionId, DateTimeOffset openedAt) =>
-        _sessions.GetOrAdd(sessionId, id => new LiveSessionUsage(new SessionUsage(id, settings, openedAt - ClockSkew, keptCold: KeptCold), this));
+        _sessions.GetOrAdd(sessionId, id => new LiveSessionUsage(new SessionUsage(id, settings, openedAt - TranscriptTail.ClockSkew, keptCold: KeptCold), this));
 
     /// <summary>What the session's usage model knows now; null for a session not followed.</summary>
     public UsageSnapshot? Of(string sessionId) => _sessions.TryGetValue(sessionId, out LiveSessionUsage? live) ? live.Snapshot() : null;

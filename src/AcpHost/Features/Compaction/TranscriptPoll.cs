@@ -21,9 +21,6 @@ namespace AcpHost.Features.Compaction;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The gate never allocates a wait handle and the token source has no timer, so there is nothing to dispose (and a read still under way must not find them disposed); StopAsync ends the following.")]
 internal sealed partial class TranscriptPoll
 {
-    // The agent stamps transcript lines with its own clock; allow for a little disagreement with the host's.
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
-
     private readonly SessionRegistry _sessions;
     private readonly SessionTurns _turns;
     private readonly CompactionTracker _tracker;
@@ -134,7 +131,7 @@ internal sealed partial class TranscriptPoll
 
             // A fork's transcript starts as a copy of its parent's: boundaries marked as copied (forkedFrom), that name
             // another session, or that are older than this session, are history.
-            DateTimeOffset since = (_sessions.Find(sessionId)?.OpenedAt ?? DateTimeOffset.MinValue) - ClockSkew;
+            DateTimeOffset since = (_sessions.Find(sessionId)?.OpenedAt ?? DateTimeOffset.MinValue) - TranscriptTail.ClockSkew;
             foreach (TranscriptBoundary boundary in boundaries.Where(b => b.ForkedFrom is null && (b.SessionId is null || b.SessionId == sessionId) && (b.Timestamp is null || b.Timestamp >= since)))
             {
                 actions.AddRange(_tracker.Observe(sessionId, boundary, _sessions.Find(sessionId)?.ContextWindow));

@@ -10,6 +10,12 @@ namespace AcpHost.Storage.Transcripts;
 /// </summary>
 internal sealed class TranscriptTail
 {
+    /// <summary>
+    /// How far the agent's clock, which stamps transcript lines, may disagree with the host's: a line is taken as written
+    /// after a session opened when its stamp is no earlier than the opening minus this.
+    /// </summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
+
     private readonly TranscriptLines _lines;
     private readonly IReadOnlyList<ITranscriptLineReader> _readers;
     private readonly Lock _lock = new();
