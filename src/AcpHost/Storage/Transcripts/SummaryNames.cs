@@ -34,7 +34,7 @@ internal sealed class SummaryNames
     // how often its hash is there. No part is copied out of its path (a scan meets tens of thousands of files). Two
     // parts that hash alike count as one shared part, which can only list as dropped a file the summary named, never
     // the reverse.
-    private readonly ulong[] _parts;
+    private readonly List<ulong> _parts;
 
     /// <param name="summary">The model's text.</param>
     /// <param name="files">The segment's files: a trailing part more than one of them ends with names none of them.</param>
@@ -42,28 +42,18 @@ internal sealed class SummaryNames
     {
         ArgumentNullException.ThrowIfNull(files);
         _summary = summary;
-        int count = 0;
+        var parts = new List<ulong>(files.Count * 4);
         foreach (SpecificTally.Use file in files)
         {
             ReadOnlySpan<char> path = Trimmed(file.Value);
             for (int part = path.IsEmpty ? -1 : 0; part >= 0; part = NextPart(path, part))
             {
-                count++;
+                parts.Add(Hash(path[part..]));
             }
         }
 
-        _parts = new ulong[count];
-        count = 0;
-        foreach (SpecificTally.Use file in files)
-        {
-            ReadOnlySpan<char> path = Trimmed(file.Value);
-            for (int part = path.IsEmpty ? -1 : 0; part >= 0; part = NextPart(path, part))
-            {
-                _parts[count++] = Hash(path[part..]);
-            }
-        }
-
-        Array.Sort(_parts);
+        parts.Sort();
+        _parts = parts;
     }
 
     /// <summary>True when the summary names <paramref name="path"/> by a trailing part no other file of the segment ends with.</summary>
@@ -205,7 +195,7 @@ internal sealed class SummaryNames
     private int Owners(ReadOnlySpan<char> part)
     {
         ulong hash = Hash(part);
-        int at = Array.BinarySearch(_parts, hash);
+        int at = _parts.BinarySearch(hash);
         if (at < 0)
         {
             return 0;
@@ -217,7 +207,7 @@ internal sealed class SummaryNames
             first--;
         }
 
-        while (last < _parts.Length - 1 && _parts[last + 1] == hash)
+        while (last < _parts.Count - 1 && _parts[last + 1] == hash)
         {
             last++;
         }
