@@ -73,19 +73,25 @@ internal sealed class CompactionTracker(TimeProvider time, TimeSpan transcriptWa
     /// <summary>
     /// A compaction the wire says failed: when nothing shows it flattened anything (no boundary in the transcript, no
     /// counts, not recorded), it is forgotten and true is returned, with its id if it was tracked (a notice may have been
-    /// expected for it); false when it is known to have happened after all, so the signal is observed as an ending.
+    /// expected for it); false when it is known to have happened after all, or carries no key to know it by, so the signal
+    /// is observed as an ending.
     /// </summary>
     public bool Abandon(CompactionSignal signal, out string? abandonedId)
     {
         ArgumentNullException.ThrowIfNull(signal);
         abandonedId = null;
+        if (signal.Key is null)
+        {
+            return false;
+        }
+
         lock (_lock)
         {
-            if (signal.Key is null || !_sessions.TryGetValue(signal.SessionId, out List<TrackedCompaction>? entries)
+            if (!_sessions.TryGetValue(signal.SessionId, out List<TrackedCompaction>? entries)
                 || entries.FirstOrDefault(e => e.Keys.Contains(signal.Key)) is not { } entry)
             {
                 // Only its failure was reported (its start was missed): there is nothing to forget.
-                return signal.Key is not null;
+                return true;
             }
 
             if (entry.Recorded is not null || entry.BoundaryUuid is not null || entry.Facts.PreTokens is not null)
