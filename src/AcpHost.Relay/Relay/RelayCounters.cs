@@ -17,6 +17,9 @@ public sealed class RelayCounters
     [FieldOffset(192)] private long _agentMessages;
     [FieldOffset(200)] private long _agentBytes;
 
+    // Read by other threads only, and set once, before the relay runs.
+    [FieldOffset(128)] private PendingRequests? _pending;
+
     /// <summary>Lines received from the client (before routing: a line the host answers itself counts too).</summary>
     public long ClientMessages => Volatile.Read(ref _clientMessages);
 
@@ -28,6 +31,15 @@ public sealed class RelayCounters
 
     /// <summary>Bytes of those lines, without their line endings.</summary>
     public long AgentBytes => Volatile.Read(ref _agentBytes);
+
+    /// <summary>
+    /// The client's requests the agent has not answered yet (0 before a relay counts here): with the message counts,
+    /// what tells that the relay is idle, and not waiting on a slow agent.
+    /// </summary>
+    public int RequestsInFlight => Volatile.Read(ref _pending)?.Count ?? 0;
+
+    /// <summary>The relay whose requests <see cref="RequestsInFlight"/> counts.</summary>
+    internal void CountRequestsOf(PendingRequests pending) => Volatile.Write(ref _pending, pending);
 
     /// <summary>Only the client's pump thread calls this.</summary>
     internal void CountClientLine(int bytes)
