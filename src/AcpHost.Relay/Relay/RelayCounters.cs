@@ -7,7 +7,7 @@ namespace AcpHost.Relay.Relay;
 /// counters). Each pair is written by the one pump thread of its direction with plain increments, no lock and no
 /// interlocked operation, so counting costs the relay two additions per line; readers on other threads see values at
 /// most a moment old through <see cref="Volatile"/> reads. The two directions sit on separate cache lines so the two
-/// pump threads never contend for one.
+/// pump threads never contend for one. Beside them, the client's requests in flight, read from the relay's own table.
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = 256)]
 public sealed class RelayCounters
@@ -17,7 +17,7 @@ public sealed class RelayCounters
     [FieldOffset(192)] private long _agentMessages;
     [FieldOffset(200)] private long _agentBytes;
 
-    // Read by other threads only, and set once, before the relay runs.
+    // Set once, by the relay that counts here, before it runs; read by other threads.
     [FieldOffset(128)] private PendingRequests? _pending;
 
     /// <summary>Lines received from the client (before routing: a line the host answers itself counts too).</summary>
