@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using AcpHost.EndToEnd.Tests.Support;
 
 namespace AcpHost.EndToEnd.Tests;
@@ -44,5 +47,27 @@ public class PublishedBuildSmokeTests(AgentInstall install)
         Assert.Equal(sessionId, record.GetProperty("sessionId").GetString());
         Assert.Equal(told.GetProperty("preTokens").GetInt64(), record.GetProperty("preTokens").GetInt64());
         StdoutAssert.OnlyJsonRpc(host.StdoutLines);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Host_IdleAfterItsFirstSession_GivesBackItsStartupPagesAndGoesOnAnswering()
+    {
+        await using RealAgentSession session = await RealAgentSession.StartAsync(install, "--log-level", "debug");
+        await session.InitializeAsync();
+        string sessionId = await session.NewSessionAsync();
+
+        // Idle once the session is open: the release comes within a few of its 250 ms ticks.
+        var waited = Stopwatch.StartNew();
+        Match released;
+        while (!(released = Regex.Match(session.Host.Stderr, @"Start-up over: gave back ([0-9.]+) MiB")).Success)
+        {
+            Assert.True(waited.Elapsed < RealAgentSession.StepTimeout, $"no start-up pages given back; stderr:\n{session.Host.Stderr}");
+            await Task.Delay(100);
+        }
+
+        double miB = double.Parse(released.Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(miB >= 1, $"gave back only {miB} MiB");
+        Assert.Equal("end_turn", RealAgentSession.Result(await session.PromptAsync(sessionId, "Say hello")).GetProperty("stopReason").GetString());
+        StdoutAssert.OnlyJsonRpc(session.Host.StdoutLines);
     }
 }

@@ -44,6 +44,7 @@ public sealed partial class JsonRpcRelay : IRelayOutlet
         _writes = new RelayWrites(clientOutput, _agent, setup.Trace, _log);
         _interception = new Interception(setup.Interceptors, this, setup.Dialect.Chunk, _log, _books.Held);
         _clientRouter = new ClientRouter(_writes, _interception, _books, setup.Dialect, options.MaxMessageBytes, setup.Counters);
+        setup.Counters.CountRequestsOf(_books.Pending);
         _supervisor = new AgentSupervisor(_agent, _writes, _books, options, _log, setup.Ending);
     }
 

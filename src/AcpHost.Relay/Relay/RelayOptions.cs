@@ -54,4 +54,10 @@ public sealed class RelayOptions
 
     /// <summary><see cref="ReadSpinMicroseconds"/> as a time span.</summary>
     public TimeSpan ReadSpin => TimeSpan.FromMicroseconds(ReadSpinMicroseconds);
+
+    /// <summary>
+    /// Whether the host gives the kernel back, once start-up is over, the pages of its own files that only start-up used
+    /// (<see cref="Platform.ImagePages"/>). Default true; Linux only.
+    /// </summary>
+    public bool ReleaseStartupPages { get; set; } = true;
 }

@@ -198,6 +198,10 @@ internal static class RelayHost
         }
 
         builder.Services.AddHostedService<RelayService>();
+        if (relayOptions.ReleaseStartupPages)
+        {
+            builder.Services.AddHostedService<StartupPagesRelease>();
+        }
         return builder.Build();
     }
 

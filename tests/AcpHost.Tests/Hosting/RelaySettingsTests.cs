@@ -20,17 +20,19 @@ public class RelaySettingsTests
         Assert.Equal(50, options.ReadSpinMicroseconds);
         Assert.Equal(TimeSpan.FromMicroseconds(50), options.ReadSpin);
         Assert.Equal(128L * 1024 * 1024, options.MaxMessageBytes);
+        Assert.True(options.ReleaseStartupPages);
         await Task.CompletedTask;
     }
 
     [Fact(Timeout = Timeout)]
     public async Task From_Values_AreBound()
     {
-        RelayOptions options = RelaySettings.From(Config(("Relay:ReadSpinMicroseconds", "0"), ("Relay:MaxMessageBytes", "4096"), ("Relay:ShutdownGrace", "00:00:01")));
+        RelayOptions options = RelaySettings.From(Config(("Relay:ReadSpinMicroseconds", "0"), ("Relay:MaxMessageBytes", "4096"), ("Relay:ShutdownGrace", "00:00:01"), ("Relay:ReleaseStartupPages", "false")));
 
         Assert.Equal(TimeSpan.Zero, options.ReadSpin);
         Assert.Equal(4096, options.MaxMessageBytes);
         Assert.Equal(TimeSpan.FromSeconds(1), options.ShutdownGrace);
+        Assert.False(options.ReleaseStartupPages);
         await Task.CompletedTask;
     }
 

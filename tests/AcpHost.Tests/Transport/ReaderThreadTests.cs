@@ -80,5 +80,11 @@ public class ReaderThreadTests
         ReadResult result = await read.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("{}\n"u8.ToArray(), result.Buffer.ToArray());
         Assert.False(result.IsCompleted);
+
+        // The write end closes first, and the reader thread, back in its blocking read, sees the end. The read end
+        // closed first would hang the test: a pipe's stream waits, as it closes, for a read in progress on another
+        // thread, and that read would wait for the writer disposed after it.
+        writer.Dispose();
+        await ((IInputEnd)reader).Ended.WaitAsync(TimeSpan.FromSeconds(10));
     }
 }

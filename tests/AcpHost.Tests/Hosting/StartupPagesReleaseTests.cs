@@ -1,0 +1,72 @@
+using AcpHost.Hosting;
+using AcpHost.Relay.Platform;
+using AcpHost.Relay.Relay;
+using AcpHost.Tests.Support;
+
+namespace AcpHost.Tests.Hosting;
+
+/// <summary>
+/// When <see cref="StartupPagesRelease"/> gives the start-up pages back: once, the first time the relay is idle (no
+/// message for a tick, no client request waiting for the agent), never while a slow agent works on a request.
+/// </summary>
+public sealed class StartupPagesReleaseTests
+{
+    private const int Timeout = 20_000;
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
+
+    // Absence is watched for many ticks: a release that ignored what it must wait for would come within a few.
+    private static readonly TimeSpan Watch = TimeSpan.FromMilliseconds(400);
+
+    private int _releases;
+
+    private StartupPagesRelease Release(RelayCounters counters) =>
+        new(counters, new ListLogger<StartupPagesRelease>(), Tick, () =>
+        {
+            Interlocked.Increment(ref _releases);
+            return new ImagePagesReleased(1, 4096);
+        });
+
+    [Fact(Timeout = Timeout)]
+    public async Task Idle_FromTheStart_ReleasesOnce()
+    {
+        await using var harness = new RelayHarness();
+        using StartupPagesRelease release = Release(harness.Relay.Counters);
+
+        await release.StartAsync(CancellationToken.None);
+        await Conditions.UntilAsync(() => Volatile.Read(ref _releases) == 1, TimeSpan.FromSeconds(10), "the release");
+        await release.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, _releases);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task RequestTheAgentHasNotAnswered_WaitsForTheAnswer()
+    {
+        await using var harness = new RelayHarness();
+        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":1}}""");
+        await harness.Agent.ReadFromRelay.NextAsync();
+        using StartupPagesRelease release = Release(harness.Relay.Counters);
+
+        await release.StartAsync(CancellationToken.None);
+
+        Assert.True(await Conditions.HoldsForAsync(() => Volatile.Read(ref _releases) == 0, Watch), "released while the agent had a request to answer");
+        await harness.Agent.SayAsync("""{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":1}}""");
+        await harness.ToClient.NextAsync();
+        await Conditions.UntilAsync(() => Volatile.Read(ref _releases) == 1, TimeSpan.FromSeconds(10), "the release after the answer");
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task StoppedBeforeIdle_ReleasesNothingAndEndsQuietly()
+    {
+        await using var harness = new RelayHarness();
+        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":1}}""");
+        await harness.Agent.ReadFromRelay.NextAsync();
+        using StartupPagesRelease release = Release(harness.Relay.Counters);
+        await release.StartAsync(CancellationToken.None);
+
+        await release.StopAsync(CancellationToken.None);
+
+        await release.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, _releases);
+    }
+}
