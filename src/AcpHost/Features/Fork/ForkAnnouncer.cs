@@ -137,8 +137,7 @@ internal sealed partial class ForkAnnouncer(SessionRegistry sessions, ILogger<Fo
                 return InterceptResult.Forward;
             }
 
-            _early.Hold(sessionId);
-            held = _early.Enqueue(sessionId, context.Line);
+            held = _early.HoldWith(sessionId, context.Line);
             IRelayOutlet outlet = context.Outlet;
             _ = Task.Delay(EarlyUpdateWait, CancellationToken.None).ContinueWith(_ => LetGoAsync(sessionId, outlet), TaskScheduler.Default);
         }

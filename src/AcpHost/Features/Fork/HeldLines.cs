@@ -25,6 +25,21 @@ internal sealed class HeldLines(int maxLines, long maxBytes)
         }
     }
 
+    /// <summary>
+    /// Holds the session, as <see cref="Hold"/>, and queues <paramref name="line"/> in the same step: a release between
+    /// a hold and an enqueue would let an empty queue go, and the line, queued behind nobody, would never be sent.
+    /// False when the line overfilled the queue.
+    /// </summary>
+    public bool HoldWith(string sessionId, ReadOnlyMemory<byte> line)
+    {
+        lock (_lock)
+        {
+            Held held = StateOf(sessionId);
+            held.Holds++;
+            return Add(held, line);
+        }
+    }
+
     /// <summary>True when the session is held or its held messages are still being let go.</summary>
     public bool IsHeld(string sessionId)
     {
@@ -47,9 +62,7 @@ internal sealed class HeldLines(int maxLines, long maxBytes)
                 return null;
             }
 
-            held.Lines.Enqueue(line.ToArray());
-            held.Bytes += line.Length;
-            return held.Lines.Count <= maxLines && held.Bytes <= maxBytes;
+            return Add(held, line);
         }
     }
 
@@ -116,6 +129,14 @@ internal sealed class HeldLines(int maxLines, long maxBytes)
             _active = _sessions.Count;
             return null;
         }
+    }
+
+    /// <summary>Queues a copy of the line; false when the queue is now past its bounds. Under the lock.</summary>
+    private bool Add(Held held, ReadOnlyMemory<byte> line)
+    {
+        held.Lines.Enqueue(line.ToArray());
+        held.Bytes += line.Length;
+        return held.Lines.Count <= maxLines && held.Bytes <= maxBytes;
     }
 
     private Held StateOf(string sessionId)
