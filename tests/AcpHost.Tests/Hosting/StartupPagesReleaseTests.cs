@@ -26,6 +26,15 @@ public sealed class StartupPagesReleaseTests
             return new ImagePagesReleased(1, 4096);
         });
 
+    /// <summary>A relay whose agent has the client's <c>initialize</c> and has not answered it.</summary>
+    private static async Task<RelayHarness> InitializeInFlightAsync()
+    {
+        var harness = new RelayHarness();
+        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":1}}""");
+        await harness.Agent.ReadFromRelay.NextAsync();
+        return harness;
+    }
+
     [Fact(Timeout = Timeout)]
     public async Task Idle_FromTheStart_ReleasesOnce()
     {
@@ -42,9 +51,7 @@ public sealed class StartupPagesReleaseTests
     [Fact(Timeout = Timeout)]
     public async Task RequestTheAgentHasNotAnswered_WaitsForTheAnswer()
     {
-        await using var harness = new RelayHarness();
-        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":1}}""");
-        await harness.Agent.ReadFromRelay.NextAsync();
+        await using RelayHarness harness = await InitializeInFlightAsync();
         using StartupPagesRelease release = Release(harness.Relay.Counters);
 
         await release.StartAsync(CancellationToken.None);
@@ -58,9 +65,7 @@ public sealed class StartupPagesReleaseTests
     [Fact(Timeout = Timeout)]
     public async Task StoppedBeforeIdle_ReleasesNothingAndEndsQuietly()
     {
-        await using var harness = new RelayHarness();
-        await harness.ClientSayAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":1}}""");
-        await harness.Agent.ReadFromRelay.NextAsync();
+        await using RelayHarness harness = await InitializeInFlightAsync();
         using StartupPagesRelease release = Release(harness.Relay.Counters);
         await release.StartAsync(CancellationToken.None);
 
