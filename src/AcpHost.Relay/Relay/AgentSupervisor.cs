@@ -111,8 +111,9 @@ internal sealed class AgentSupervisor(AgentSlot agent, RelayWrites writes, Reque
     /// </summary>
     private void BeginEnd()
     {
-        End.Start();
+        // Closed before the clock starts, whose start is told (RelaySetup.Ending): whoever hears it sees the end begun.
         books.Held.Close();
+        End.Start();
     }
 
     /// <summary>Waits for <paramref name="task"/> at most <paramref name="timeout"/>; its outcome is not observed here.</summary>

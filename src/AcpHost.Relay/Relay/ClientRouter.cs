@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AcpHost.Relay.Protocol;
 using AcpHost.Relay.Transport;
 
@@ -20,6 +21,22 @@ internal sealed class ClientRouter(RelayWrites writes, Interception interception
     private readonly bool _agentTrims = dialect.AgentTrimsLines;
     private readonly long _agentMaxLine = dialect.AgentMaxLineBytes ?? long.MaxValue;
 
+    // Written by the pump's thread alone, around each line; read by the relay's end.
+    private volatile bool _routing;
+
+    /// <summary>
+    /// Returns once the pump is between two lines, or after <paramref name="timeout"/>: the relay's end lets the line
+    /// being routed finish (its answer, if the end left it one to write) before the client's output closes.
+    /// </summary>
+    public async Task BetweenLinesAsync(TimeSpan timeout)
+    {
+        long started = Stopwatch.GetTimestamp();
+        while (_routing && Stopwatch.GetElapsedTime(started) < timeout)
+        {
+            await Task.Delay(1).ConfigureAwait(false);
+        }
+    }
+
     public async ValueTask<bool> OnLineAsync(ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
         counters.CountClientLine(line.Length);
@@ -35,6 +52,7 @@ internal sealed class ClientRouter(RelayWrites writes, Interception interception
             }
         }
 
+        _routing = true;
         try
         {
             return await RouteAsync(line, cancellationToken).ConfigureAwait(false);
@@ -47,6 +65,10 @@ internal sealed class ClientRouter(RelayWrites writes, Interception interception
             MessageInfo info = MessageClassifier.Classify(line.Span, _chunk);
             return info.Kind != MessageKind.Request || info.Id is not { } id
                 || await writes.ReplyToClientAsync(id, new MessageError(JsonRpcErrorCodes.InternalError, "The host could not handle this request: " + ex.Message), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _routing = false;
         }
     }
 
@@ -117,7 +139,7 @@ internal sealed class ClientRouter(RelayWrites writes, Interception interception
             if (outcome.Consumed)
             {
                 writes.Trace(MessageTrace.ClientToHost, line.Span);
-                return true;
+                return !outcome.HeldAfterTheEnd || await writes.ReplyToClientAsync(info.Id, HeldRequests.ShuttingDown, cancellationToken).ConfigureAwait(false);
             }
 
             (info, line) = (outcome.Info, outcome.Line);

@@ -6,10 +6,14 @@ namespace AcpHost.Relay.Relay;
 /// The client's requests an interceptor holds back to let go later (<see cref="InterceptResult.Hold"/>): in flight as
 /// much as those the agent has, so each still gets exactly one answer. Once the relay begins to end (the agent's input
 /// is closing, so nothing let go could reach it) they stay where they are: the end answers every one, and one let go
-/// after that is dropped.
+/// after that is dropped. One held only after that (the client's pump was routing it as the end began) is answered at
+/// once by the pump, with the same error.
 /// </summary>
 internal sealed class HeldRequests
 {
+    /// <summary>The answer of a request the relay's end finds held.</summary>
+    public static readonly MessageError ShuttingDown = new(JsonRpcErrorCodes.InternalError, "The host is shutting down; the request was not completed");
+
     private readonly HashSet<RequestId> _held = [];
     private readonly Lock _lock = new();
     private bool _closed;
@@ -23,15 +27,21 @@ internal sealed class HeldRequests
         }
     }
 
-    /// <summary>Notes a request held back (once the relay has ended nothing reaches the client, and none is noted).</summary>
-    public void Hold(RequestId clientId)
+    /// <summary>
+    /// Notes a request held back. False once the relay has begun to end: nothing notes it then, and whoever held it
+    /// answers it (<see cref="ShuttingDown"/>), since the end may already have answered those it found.
+    /// </summary>
+    public bool Hold(RequestId clientId)
     {
         lock (_lock)
         {
-            if (!_closed)
+            if (_closed)
             {
-                _held.Add(clientId);
+                return false;
             }
+
+            _held.Add(clientId);
+            return true;
         }
     }
 

@@ -91,13 +91,11 @@ internal sealed class Interception
                     return new Intercepted(true, info, line);
                 case InterceptAction.Hold:
                     // In flight until let go: its id stays taken, and the relay's end answers it if it is still held.
-                    // (After that end nothing reaches the client any more, so one held then is not noted.)
-                    if (direction == Direction.FromClient && info.Kind == MessageKind.Request && info.Id is { } held)
-                    {
-                        _held.Hold(held);
-                    }
-
-                    return new Intercepted(true, info, line);
+                    // One held once the end has begun is not noted (the end may have answered those it found): the
+                    // caller answers it.
+                    bool heldAfterTheEnd = direction == Direction.FromClient && info.Kind == MessageKind.Request && info.Id is { } held
+                        && !_held.Hold(held);
+                    return new Intercepted(true, info, line, heldAfterTheEnd);
                 case InterceptAction.Replace:
                     line = result.Replacement;
                     info = MessageClassifier.Classify(line.Span, _chunk);

@@ -75,7 +75,9 @@ public sealed partial class JsonRpcRelay : IRelayOutlet
         await _interception.StopAsync(end.Left(options.DrainTimeout)).ConfigureAwait(false);
         await AnswerHeldAsync(end.Left(options.DrainTimeout)).ConfigureAwait(false);
 
-        // The client pump may sit in a read of the editor's stdin that cannot be interrupted; it is left behind.
+        // A line the client pump is routing finishes first (a request held as the end began is answered by the pump),
+        // bounded; a pump in a read of the editor's stdin, which cannot be interrupted, is left behind.
+        await _clientRouter.BetweenLinesAsync(end.Left(options.DrainTimeout)).ConfigureAwait(false);
         await pumps.CancelAsync().ConfigureAwait(false);
         await AgentSupervisor.WithinAsync(_writes.ToClient.CompleteAsync().AsTask(), end.Left(options.DrainTimeout)).ConfigureAwait(false);
         await AgentSupervisor.WithinAsync(_agent.Connection.DisposeAsync().AsTask(), end.Left(options.DrainTimeout)).ConfigureAwait(false);
@@ -92,13 +94,12 @@ public sealed partial class JsonRpcRelay : IRelayOutlet
         }
 
         RelayLog.HeldFailed(_log, held.Count);
-        var error = new MessageError(JsonRpcErrorCodes.InternalError, "The host is shutting down; the request was not completed");
         using var bounded = new CancellationTokenSource(timeout);
         try
         {
             foreach (RequestId id in held)
             {
-                await _writes.ReplyToClientAsync(id, error, bounded.Token).ConfigureAwait(false);
+                await _writes.ReplyToClientAsync(id, HeldRequests.ShuttingDown, bounded.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (bounded.IsCancellationRequested)

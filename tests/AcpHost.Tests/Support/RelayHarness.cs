@@ -22,7 +22,8 @@ internal sealed class RelayHarness : IAsyncDisposable
         PipeOptions? relayToClientOptions = null,
         FakeAgentConnection? agent = null,
         IAgentRecovery? recovery = null,
-        RelayDialect? dialect = null)
+        RelayDialect? dialect = null,
+        Action<DateTimeOffset>? ending = null)
     {
         _relayToClient = new Pipe(relayToClientOptions ?? PipeOptions.Default);
         _toClient = new WatchedPipeWriter(_relayToClient.Writer);
@@ -36,6 +37,7 @@ internal sealed class RelayHarness : IAsyncDisposable
             Interceptors = interceptors ?? [],
             Recovery = recovery,
             Log = Log,
+            Ending = ending,
         });
         Run = Relay.RunAsync(_stop.Token);
     }
