@@ -6,8 +6,9 @@ using AcpHost.Tests.Support;
 namespace AcpHost.Tests.Hosting;
 
 /// <summary>
-/// When <see cref="StartupPagesRelease"/> gives the start-up pages back: once, the first time the relay is idle (no
-/// message for a tick, no client request waiting for the agent), never while a slow agent works on a request.
+/// When <see cref="StartupPagesRelease"/> gives the start-up pages back: once, the first time the relay is idle after the
+/// client's first message (no message for a tick, no client request waiting for the agent), never while a slow agent
+/// works on a request, nor while the host is still starting.
 /// </summary>
 public sealed class StartupPagesReleaseTests
 {
@@ -36,15 +37,18 @@ public sealed class StartupPagesReleaseTests
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task Idle_FromTheStart_ReleasesOnce()
+    public async Task NothingFromTheClientYet_WaitsForIt()
     {
         await using var harness = new RelayHarness();
         using StartupPagesRelease release = Release(harness.Relay.Counters);
 
         await release.StartAsync(CancellationToken.None);
-        await Conditions.UntilAsync(() => Volatile.Read(ref _releases) == 1, TimeSpan.FromSeconds(10), "the release");
-        await release.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(10));
 
+        Assert.True(await Conditions.HoldsForAsync(() => Volatile.Read(ref _releases) == 0, Watch), "released before the client's first message");
+        await harness.ClientSayAsync("""{"jsonrpc":"2.0","method":"session/cancel","params":{"sessionId":"s1"}}""");
+        await harness.Agent.ReadFromRelay.NextAsync();
+        await Conditions.UntilAsync(() => Volatile.Read(ref _releases) == 1, TimeSpan.FromSeconds(10), "the release after the client's first message");
+        await release.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(1, _releases);
     }
 
