@@ -38,6 +38,11 @@ public sealed class ConversationLoadTests : IDisposable
             await RoundTripAsync(toHost, fromHost, """{"jsonrpc":"2.0","id":"init","method":"initialize","params":{"protocolVersion":1}}""", "\"init\"");
             await RoundTripAsync(toHost, fromHost, """{"jsonrpc":"2.0","id":"new","method":"session/new","params":{"cwd":"/tmp","mcpServers":[]}}""", "\"new\"");
 
+            // Idle a moment after session/new, as an editor's session does, so that the host gives back its start-up
+            // pages (Relay:ReleaseStartupPages, within half a second of the first quiet) before the baseline: released
+            // during the turns instead, the pages it reads again afterwards would count as growth after the warm-up.
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+
             ProcessMemory start = ProcessMemory.Read(host.Id) ?? throw new InvalidOperationException("acphost exited before the turns");
             ProcessMemory? warm = null;
             for (int turn = 1; turn <= Turns; turn++)
