@@ -139,7 +139,7 @@ internal sealed class ClientRouter(RelayWrites writes, Interception interception
             if (outcome.Consumed)
             {
                 writes.Trace(MessageTrace.ClientToHost, line.Span);
-                return !outcome.HeldAfterTheEnd || await writes.ReplyToClientAsync(info.Id, HeldRequests.ShuttingDown, cancellationToken).ConfigureAwait(false);
+                return !outcome.HeldAfterTheEnd || await writes.ReplyToClientAsync(info.Id, JsonRpcRelay.ShuttingDown, cancellationToken).ConfigureAwait(false);
             }
 
             (info, line) = (outcome.Info, outcome.Line);

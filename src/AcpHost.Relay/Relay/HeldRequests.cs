@@ -11,9 +11,6 @@ namespace AcpHost.Relay.Relay;
 /// </summary>
 internal sealed class HeldRequests
 {
-    /// <summary>The answer of a request the relay's end finds held.</summary>
-    public static readonly MessageError ShuttingDown = new(JsonRpcErrorCodes.InternalError, "The host is shutting down; the request was not completed");
-
     private readonly HashSet<RequestId> _held = [];
     private readonly Lock _lock = new();
     private bool _closed;
@@ -29,7 +26,7 @@ internal sealed class HeldRequests
 
     /// <summary>
     /// Notes a request held back. False once the relay has begun to end: nothing notes it then, and whoever held it
-    /// answers it (<see cref="ShuttingDown"/>), since the end may already have answered those it found.
+    /// answers it (<see cref="JsonRpcRelay.ShuttingDown"/>), since the end may already have answered those it found.
     /// </summary>
     public bool Hold(RequestId clientId)
     {

@@ -48,6 +48,12 @@ public sealed partial class JsonRpcRelay : IRelayOutlet
         _supervisor = new AgentSupervisor(_agent, _writes, _books, options, _log, setup.Ending);
     }
 
+    /// <summary>
+    /// The error a client request gets when the host stops before it is done: one the relay's end finds held, or one
+    /// the host was answering itself.
+    /// </summary>
+    public static MessageError ShuttingDown { get; } = new(JsonRpcErrorCodes.InternalError, "The host is shutting down; the request was not completed");
+
     /// <summary>The client's requests in flight: what tests look at to see that none is left behind.</summary>
     internal PendingRequests Pending => _books.Pending;
 
@@ -99,7 +105,7 @@ public sealed partial class JsonRpcRelay : IRelayOutlet
         {
             foreach (RequestId id in held)
             {
-                await _writes.ReplyToClientAsync(id, HeldRequests.ShuttingDown, bounded.Token).ConfigureAwait(false);
+                await _writes.ReplyToClientAsync(id, ShuttingDown, bounded.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (bounded.IsCancellationRequested)

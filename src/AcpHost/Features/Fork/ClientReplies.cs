@@ -29,7 +29,7 @@ internal static class ClientReplies
         using var bounded = new CancellationTokenSource(StoppingWriteTimeout);
         try
         {
-            await ErrorAsync(outlet, id, JsonRpcErrorCodes.InternalError, "The host is shutting down; the request was not completed", bounded.Token).ConfigureAwait(false);
+            await ErrorAsync(outlet, id, JsonRpcRelay.ShuttingDown.Code, JsonRpcRelay.ShuttingDown.Message, bounded.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (bounded.IsCancellationRequested)
         {
