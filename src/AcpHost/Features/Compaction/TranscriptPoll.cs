@@ -131,10 +131,11 @@ internal sealed partial class TranscriptPoll
 
             // A fork's transcript starts as a copy of its parent's: boundaries marked as copied (forkedFrom), that name
             // another session, or that are older than this session, are history.
-            DateTimeOffset since = _sessions.Find(sessionId)?.OpenedAt is { } opened ? opened - TranscriptTail.ClockSkew : DateTimeOffset.MinValue;
+            SessionInfo? session = _sessions.Find(sessionId);
+            DateTimeOffset since = session is null ? DateTimeOffset.MinValue : session.OpenedAt - TranscriptTail.ClockSkew;
             foreach (TranscriptBoundary boundary in boundaries.Where(b => b.ForkedFrom is null && (b.SessionId is null || b.SessionId == sessionId) && (b.Timestamp is null || b.Timestamp >= since)))
             {
-                actions.AddRange(_tracker.Observe(sessionId, boundary, _sessions.Find(sessionId)?.ContextWindow));
+                actions.AddRange(_tracker.Observe(sessionId, boundary, session?.ContextWindow));
             }
         }
         finally
